@@ -54,6 +54,8 @@ export interface Environment {
   monitoring: 'annotations' | 'prometheus-operator'
   /** Log retention (FR-43) for the optional log shipping component. */
   logRetentionDays: number
+  /** Optional Fluent Bit log shipping (FR-43): off unless enabled here. */
+  logShipping: { enabled: boolean; sink: 'loki' | 'elasticsearch'; url: string }
 }
 
 /** The git repository Argo CD syncs from. The bootstrap can point a local cluster elsewhere. */
@@ -107,7 +109,8 @@ export const environments: Record<EnvName, Environment> = {
     sync: 'automated',
     secret: 'bootstrap',
     monitoring: 'annotations',
-    logRetentionDays: 3,
+    logRetentionDays: 7,
+    logShipping: { enabled: false, sink: 'loki', url: 'http://loki.logging.svc:3100' },
   },
   staging: {
     name: 'staging',
@@ -135,6 +138,7 @@ export const environments: Record<EnvName, Environment> = {
     secret: 'sealed',
     monitoring: 'prometheus-operator',
     logRetentionDays: 7,
+    logShipping: { enabled: true, sink: 'loki', url: 'http://loki.logging.svc:3100' },
   },
   prod: {
     name: 'prod',
@@ -164,6 +168,7 @@ export const environments: Record<EnvName, Environment> = {
     secret: 'sealed',
     monitoring: 'prometheus-operator',
     logRetentionDays: 30,
+    logShipping: { enabled: true, sink: 'elasticsearch', url: 'https://elasticsearch.logging.svc:9200' },
   },
 }
 
