@@ -131,7 +131,7 @@ export function alerts(env: Environment): Alert[] {
       labels: labels('warning'),
       annotations: {
         summary: `todo-app in ${env.name} is shedding load (503 under pressure)`,
-        description: 'Pods reject {{ $value | humanize }} requests/s as overloaded (event loop or memory pressure).',
+        description: 'Pods reject {{ $value | printf "%.2f" }} requests/s as overloaded (event loop or memory pressure).',
         runbook_url: runbook('todoappshedding'),
       },
     },
