@@ -45,7 +45,7 @@ export interface Environment {
     tls?: { secretName: string; clusterIssuer: string }
   }
   /** In-cluster Ollama (FR-38), dev only. */
-  ollama?: { model: string; storageSize: string; storageClassName: string; resources: Resources }
+  ollama?: { image: string; model: string; storageSize: string; storageClassName: string; resources: Resources }
   /** Argo CD sync: automated (prune + selfHeal) or manual (sync by hand in the UI). */
   sync: 'automated' | 'manual'
   /** Where todo-app-secrets comes from: created by the bootstrap, or a SealedSecret in sealed-secrets/<env>/. */
@@ -68,6 +68,10 @@ export const repository = {
 export const argocd = {
   namespace: 'argocd',
   project: 'todo-app',
+  /** AppProject of the cluster add-ons that come from other repositories (the Sealed Secrets chart). */
+  platformProject: 'todo-platform',
+  /** Retry of a failed sync, with exponential backoff. */
+  retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
   /** Sealed Secrets controller, pinned; named so kubeseal finds sealed-secrets-controller in kube-system. */
   sealedSecrets: {
     chartRepo: 'https://bitnami-labs.github.io/sealed-secrets',
@@ -76,6 +80,17 @@ export const argocd = {
     namespace: 'kube-system',
     releaseName: 'sealed-secrets-controller',
   },
+}
+
+/** Cluster services the workloads talk to, the same in every environment. */
+export const clusterServices = {
+  /** Ingress controller (Minikube's ingress addon): its namespace may reach the pods (NetworkPolicy). */
+  ingressClassName: 'nginx',
+  ingressNamespace: 'ingress-nginx',
+  /** Prometheus runs here; it may scrape the pods. */
+  monitoringNamespace: 'monitoring',
+  /** Where the optional log shipping component runs. */
+  loggingNamespace: 'logging',
 }
 
 const inCluster = 'https://kubernetes.default.svc'
@@ -101,6 +116,7 @@ export const environments: Record<EnvName, Environment> = {
     storage: { storageClassName: 'standard', accessMode: 'ReadWriteOnce', size: '1Gi' },
     exposure: { serviceType: 'NodePort', nodePort: 30080, host: 'todo-app.local' },
     ollama: {
+      image: 'ollama/ollama:0.12.10',
       model: 'llama3.2',
       storageSize: '10Gi',
       storageClassName: 'standard',

@@ -1,0 +1,74 @@
+// What every environment shares: names (DESIGN.md §3), the container contract (DESIGN.md §2), probes,
+// security settings. Per-environment values are NOT here: they live in environments.ts.
+import { readFileSync } from 'node:fs'
+
+/** The app version comes from package.json, the one place it is set. */
+export const appVersion: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version
+
+export const names = {
+  app: 'todo-app',
+  deployment: 'todo-app-deployment',
+  container: 'todo-app',
+  service: 'todo-app-service',
+  config: 'todo-app-config',
+  secret: 'todo-app-secrets',
+  pvc: 'todo-app-pvc',
+  ingress: 'todo-app-ingress',
+  serviceAccount: 'todo-app-sa',
+  role: 'todo-app-role',
+  roleBinding: 'todo-app-rolebinding',
+  /** The base's placeholder image name; overlays replace it through kustomize `images:`. */
+  image: 'todo-app',
+  ollama: { app: 'ollama', deployment: 'ollama-deployment', service: 'ollama-service', pvc: 'ollama-pvc', serviceAccount: 'ollama-sa' },
+} as const
+
+export const secretKeys = { openaiApiKey: 'openai-api-key', jwtSecret: 'jwt-secret' } as const
+
+/** The pod's selector labels: fixed, never derived from construct paths (a selector is immutable). */
+export const selectorLabels = { app: names.app }
+export const podLabels = { app: names.app, tier: 'backend' }
+
+export const port = 8000
+export const servicePort = 80
+export const dataPath = '/data'
+
+/** The base ConfigMap: the service's defaults (DESIGN.md §2); overlays merge their table values over it. */
+export const baseConfig: Record<string, string> = {
+  STORAGE_PATH: `${dataPath}/tasks.json`,
+  LOG_LEVEL: 'INFO',
+  AI_BACKEND: 'rules',
+  SESSION_TIMEOUT_MINUTES: '30',
+  RATE_LIMIT_PER_MINUTE: '100',
+  AI_TIMEOUT_SECONDS: '30',
+}
+
+/** Resources of the base Deployment (FR-22); every overlay replaces them with its table values. */
+export const baseResources = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } }
+
+/** FR-45, with the startup probe guarding start-up so readiness and liveness need no initial delay. */
+export const probes = {
+  startup: { path: '/health', periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 12 },
+  readiness: { path: '/readyz', periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2 },
+  liveness: { path: '/livez', periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
+}
+
+/** Graceful shutdown: the preStop pause lets endpoints drop the pod before SIGTERM starts the drain. */
+export const shutdown = {
+  // Kubernetes 1.28 has no `sleep` lifecycle handler (added in 1.29), and the image has no shell: node pauses.
+  preStop: ['node', '-e', 'setTimeout(() => {}, 5000)'],
+  terminationGracePeriodSeconds: 30,
+}
+
+/** Non-root UID/GID of the image (DESIGN.md §2) and of Ollama in dev. */
+export const uid = 1000
+
+/** Argo CD sync waves: namespaces, then secrets/config/RBAC/storage, then the workloads. */
+export const waves = { namespace: '-2', prerequisites: '-1', workloads: '0' }
+export const syncWaveKey = 'argocd.argoproj.io/sync-wave'
+
+/** Prometheus scrape annotations (FR-44) on every todo-app pod. */
+export const scrapeAnnotations = {
+  'prometheus.io/scrape': 'true',
+  'prometheus.io/port': String(port),
+  'prometheus.io/path': '/metrics',
+}
