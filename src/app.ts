@@ -1,0 +1,98 @@
+// buildApp(config) -> a ready-to-listen Fastify instance. server.ts listens; tests use app.inject().
+// Route plugins are registered here; the task and session routes share one authenticated scope.
+
+import { readFileSync } from 'node:fs'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
+import { createAssistant } from './assistant/index.ts'
+import type { Assistant } from './assistant/types.ts'
+import { createTokens } from './auth/tokens.ts'
+import type { Config } from './config.ts'
+import { loggerOptions, requestId, type LogDestination } from './logging.ts'
+import { createMetrics } from './metrics.ts'
+import { authenticate } from './plugins/auth.ts'
+import { setupErrorHandling } from './plugins/errors.ts'
+import { setupObservability } from './plugins/observability.ts'
+import { setupProtection, type PressureOptions } from './plugins/protection.ts'
+import authRoutes from './routes/auth.ts'
+import healthRoutes from './routes/health.ts'
+import metricsRoutes from './routes/metrics.ts'
+import sessionRoutes from './routes/sessions.ts'
+import taskRoutes from './routes/tasks.ts'
+import { createFileStore } from './store/file-store.ts'
+import type { Store } from './store/types.ts'
+
+export interface AppDeps {
+  /** An already opened store (tests); by default buildApp opens, and on close closes, the file store. */
+  store?: Store
+  clock?: () => Date
+  assistant?: Assistant
+  /** Where log lines go (default stdout); tests capture them. */
+  logStream?: LogDestination
+  /** Overrides of the load-shedding thresholds from config (tests use tiny ones). */
+  pressure?: Partial<PressureOptions>
+}
+
+/** The service version, read once from package.json (next to src/ and dist/ alike). */
+export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version
+
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const clock = deps.clock ?? (() => new Date())
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel, deps.logStream),
+    genReqId: requestId,
+    // One access line per request instead of Fastify's two (plugins/observability.ts).
+    logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
+    bodyLimit: config.bodyLimitBytes,
+    // While draining, in-flight and newly arriving requests are answered normally with Connection: close
+    // (plugins/protection.ts) instead of Fastify's non-contract 503 body.
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  })
+
+  const ownStore = !deps.store
+  const store = deps.store ?? createFileStore({ path: config.storagePath, clock, logger: app.log })
+  if (ownStore) await store.open()
+
+  const sessionTimeoutMs = config.sessionTimeoutMinutes * 60_000
+  const metrics = createMetrics({
+    tasksTotal: () => store.read((doc) => Object.values(doc.tasks).reduce((n, tasks) => n + tasks.length, 0)),
+    sessionsActive: () =>
+      store.read((doc) => {
+        const now = clock().getTime()
+        return Object.values(doc.sessions).filter((s) => Date.parse(s.last_activity) + sessionTimeoutMs > now).length
+      }),
+  })
+
+  const assistant = deps.assistant ?? createAssistant({ config, store, metrics, clock, logger: app.log })
+  const tokens = createTokens(config.jwtSecret)
+  if (tokens.ephemeral) {
+    app.log.warn('JWT_SECRET is not set: using a random secret for this process; tokens die with it and other replicas reject them')
+  }
+
+  app.decorateRequest('userId', '')
+  setupErrorHandling(app, { metrics })
+  setupObservability(app, { metrics })
+  await setupProtection(app, config, {
+    maxEventLoopDelayMs: config.maxEventLoopDelayMs,
+    maxHeapUsedBytes: config.maxHeapUsedBytes,
+    ...deps.pressure,
+  })
+
+  await app.register(healthRoutes, { store, assistant, config, version: VERSION })
+  await app.register(metricsRoutes, { metrics })
+  await app.register(authRoutes, { store, tokens, clock })
+  await app.register(async function authenticated(scope) {
+    scope.addHook('onRequest', authenticate(tokens))
+    await scope.register(taskRoutes, { store, clock, config })
+    await scope.register(sessionRoutes, { store, assistant, config, clock, metrics })
+  })
+
+  assistant.start()
+  // onClose hooks run after the server has stopped and every in-flight request has finished.
+  app.addHook('onClose', async () => {
+    await assistant.stop()
+    if (ownStore) await store.close()
+  })
+  return app
+}

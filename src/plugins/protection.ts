@@ -1,0 +1,55 @@
+// Protection against overload and abuse: per-user rate limit, load shedding under memory or event-loop
+// pressure, and connection draining during shutdown. Register before the routes (both plugins hook routes
+// as they are added).
+
+import rateLimit from '@fastify/rate-limit'
+import underPressure from '@fastify/under-pressure'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Config } from '../config.ts'
+import { AppError } from '../errors.ts'
+
+export interface PressureOptions {
+  maxEventLoopDelayMs: number
+  maxHeapUsedBytes: number
+  /** How often under-pressure samples the event loop and heap (tests use a short interval). */
+  sampleIntervalMs?: number
+  /** Retry-After of a 503, in seconds. */
+  retryAfterSeconds?: number
+}
+
+/** Route config that exempts a route from load shedding: /livez must answer while the process lives. */
+export const notShed = { pressureHandler: () => undefined }
+
+export async function setupProtection(app: FastifyInstance, config: Config, pressure: PressureOptions): Promise<void> {
+  const retryAfter = pressure.retryAfterSeconds ?? 10
+  await app.register(underPressure, {
+    maxEventLoopDelay: pressure.maxEventLoopDelayMs,
+    maxHeapUsedBytes: pressure.maxHeapUsedBytes,
+    sampleInterval: pressure.sampleIntervalMs ?? 1000,
+    retryAfter,
+    exposeStatusRoute: false,
+    // A rejection reaches the app's error handler, which renders the contract body with Retry-After.
+    pressureHandler: async (_request, _reply, type) => {
+      throw new AppError(503, 'OVERLOADED', `Server is overloaded (${type}), retry later`, { 'Retry-After': String(retryAfter) })
+    },
+  })
+
+  // Keyed by the authenticated user (the auth hook runs first in the authenticated scope), else the client IP.
+  await app.register(rateLimit, {
+    max: config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request: FastifyRequest) => (request.userId ? `user:${request.userId}` : `ip:${request.ip}`),
+    errorResponseBuilder: (_request, context) =>
+      new AppError(429, 'RATE_LIMITED', `Rate limit of ${context.max} requests per minute exceeded, retry in ${context.after}`),
+  })
+
+  // server.close() only closes idle connections: answer every request that arrives while draining with
+  // `Connection: close`, so keep-alive clients (ingress) let go and the process can exit.
+  let draining = false
+  app.addHook('preClose', async () => {
+    draining = true
+  })
+  app.addHook('onSend', async (_request, reply) => {
+    if (draining) reply.header('Connection', 'close')
+  })
+}
