@@ -1,0 +1,151 @@
+// The tool layer: the one place where chat reads or changes tasks. Every backend (rules, ollama, openai)
+// calls tools through `createToolExecutor`; arguments are checked with the same JSON schemas as REST
+// requests (src/tasks/schemas.ts) and the work is done by src/tasks/tasks.ts.
+
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import { AppError } from '../errors.ts'
+import type { Store } from '../store/types.ts'
+import { newTaskSchema, taskFilterSchema, taskId, taskPatchSchema } from '../tasks/schemas.ts'
+import { createTask, deleteTask, listTasks, updateTask, type Clock, type NewTask, type TaskFilter, type TaskPatch } from '../tasks/tasks.ts'
+import type { Intent, ToolCallRecord, ToolName } from './types.ts'
+
+export interface ToolDefinition {
+  name: ToolName
+  description: string
+  /** JSON schema of the arguments: shown to the model and used to validate its calls. */
+  parameters: Record<string, unknown>
+}
+
+const describe = <S extends object>(schema: S, description: string) => ({ ...schema, description })
+
+const taskFields = {
+  title: describe(newTaskSchema.properties.title, 'Short title of the task, e.g. "Buy milk"'),
+  description: describe(newTaskSchema.properties.description, 'Optional longer notes'),
+  priority: describe(newTaskSchema.properties.priority, 'low, normal (default), high or critical'),
+  due_date: describe(newTaskSchema.properties.due_date, 'Due date as YYYY-MM-DD (or null for none)'),
+  tags: describe(newTaskSchema.properties.tags, 'Lowercase tags such as "home" or "work"'),
+}
+const taskIdArg = { task_id: describe(taskId, 'The id of the task (a number from list_tasks)') }
+
+export const toolDefinitions: readonly ToolDefinition[] = [
+  {
+    name: 'add_task',
+    description: 'Create a new task for the user.',
+    parameters: { ...newTaskSchema, properties: taskFields },
+  },
+  {
+    name: 'list_tasks',
+    description: "List the user's tasks, optionally filtered by status, priority or tag.",
+    parameters: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        status: describe(taskFilterSchema.properties.status, 'all (default), pending or completed'),
+        priority: describe(taskFilterSchema.properties.priority, 'Only tasks with this priority'),
+        tag: describe(taskFilterSchema.properties.tag, 'Only tasks with this tag'),
+      },
+    },
+  },
+  {
+    name: 'complete_task',
+    description: 'Mark a task as done.',
+    parameters: { type: 'object', additionalProperties: false, required: ['task_id'], properties: taskIdArg },
+  },
+  {
+    name: 'delete_task',
+    description: 'Delete a task for good.',
+    parameters: { type: 'object', additionalProperties: false, required: ['task_id'], properties: taskIdArg },
+  },
+  {
+    name: 'update_task',
+    description: 'Change fields of a task: title, description, priority, due_date, tags, or completed (false reopens it).',
+    parameters: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['task_id'],
+      minProperties: 2, // task_id and at least one change
+      properties: { ...taskIdArg, ...taskFields, completed: describe(taskPatchSchema.properties.completed, 'true = done, false = pending') },
+    },
+  },
+]
+
+/** Intent of a turn whose first tool call was `tool`. */
+export function intentOfTool(tool: string | undefined): Intent {
+  switch (tool) {
+    case 'add_task': return 'AddTask'
+    case 'list_tasks': return 'ListTasks'
+    case 'complete_task': return 'CompleteTask'
+    case 'delete_task': return 'DeleteTask'
+    case 'update_task': return 'UpdateTask'
+    default: return 'Unknown'
+  }
+}
+
+export interface ToolError {
+  code: string
+  message: string
+}
+export type ToolOutcome = { ok: true; result: unknown } | { ok: false; error: ToolError }
+
+export interface ToolExecutor {
+  /** Run one tool call for `userId`. Never throws: a refused or failed call is `{ok: false, error}`. */
+  execute(userId: string, tool: string, args: unknown): Promise<ToolOutcome>
+}
+
+/** The call as it goes into a reply and the session history. */
+export function toolCallRecord(tool: string, args: unknown, outcome: ToolOutcome): ToolCallRecord {
+  return { tool, arguments: args, result: outcome.ok ? outcome.result : { error: outcome.error } }
+}
+
+// Same Ajv behaviour as the REST routes: no coercion, no silent removal of unknown fields.
+const ajv = new Ajv({ allErrors: false, coerceTypes: false, removeAdditional: false, useDefaults: false })
+const validators = new Map<string, ValidateFunction>(toolDefinitions.map((d) => [d.name, ajv.compile(d.parameters)]))
+
+function describeAjvError(error: ErrorObject | undefined): string {
+  if (!error) return 'invalid arguments'
+  if (error.keyword === 'additionalProperties') return `unknown argument "${String(error.params.additionalProperty)}"`
+  if (error.keyword === 'required') return `missing argument "${String(error.params.missingProperty)}"`
+  if (error.keyword === 'minProperties') return 'nothing to change: give at least one field besides task_id'
+  const where = error.instancePath ? error.instancePath.slice(1).replaceAll('/', '.') : 'arguments'
+  return `${where} ${error.message ?? 'is invalid'}`
+}
+
+export function createToolExecutor(deps: { store: Store; clock: Clock }): ToolExecutor {
+  const { store, clock } = deps
+
+  async function run(userId: string, tool: ToolName, args: Record<string, unknown>): Promise<unknown> {
+    switch (tool) {
+      case 'add_task':
+        return createTask(store, userId, args as unknown as NewTask, clock)
+      case 'list_tasks': {
+        const tasks = await listTasks(store, userId, args as TaskFilter)
+        return { count: tasks.length, tasks }
+      }
+      case 'complete_task':
+        return updateTask(store, userId, args.task_id as number, { completed: true }, clock)
+      case 'delete_task':
+        return deleteTask(store, userId, args.task_id as number)
+      case 'update_task': {
+        const { task_id, ...patch } = args
+        return updateTask(store, userId, task_id as number, patch as TaskPatch, clock)
+      }
+    }
+  }
+
+  return {
+    async execute(userId, tool, args) {
+      const validate = validators.get(tool)
+      if (!validate) {
+        return { ok: false, error: { code: 'UNKNOWN_TOOL', message: `There is no tool "${tool}". Tools: ${toolDefinitions.map((d) => d.name).join(', ')}` } }
+      }
+      if (!validate(args)) return { ok: false, error: { code: 'VALIDATION_ERROR', message: describeAjvError(validate.errors?.[0]) } }
+      try {
+        // A copy: results go into session history and must not alias tasks in the document.
+        return { ok: true, result: structuredClone(await run(userId, tool as ToolName, args as Record<string, unknown>)) }
+      } catch (err) {
+        if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message } }
+        return { ok: false, error: { code: 'INTERNAL_ERROR', message: 'The tool failed unexpectedly' } }
+      }
+    },
+  }
+}

@@ -1,0 +1,183 @@
+// Chat sessions and messages (DESIGN.md §2 "Endpoints"). Registered inside the authenticated scope, so
+// `request.userId` is set. Another user's session, an unknown one and an expired one all answer 404.
+
+import type { FastifyInstance } from 'fastify'
+import { AssistantTurnError } from '../assistant/errors.ts'
+import type { Assistant, ToolCallRecord, TurnResult } from '../assistant/types.ts'
+import type { Config } from '../config.ts'
+import type { Metrics } from '../metrics.ts'
+import { createSessions } from '../sessions/sessions.ts'
+import type { ChatMessage, Store } from '../store/types.ts'
+
+export interface SessionRoutesOptions {
+  store: Store
+  assistant: Assistant
+  config: Config
+  clock: () => Date
+  metrics: Metrics
+}
+
+export const MESSAGE_MAX = 4000
+
+const params = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id'],
+  properties: { id: { type: 'string', minLength: 1, maxLength: 100 } },
+} as const
+
+const toolCall = {
+  type: 'object',
+  required: ['tool', 'arguments', 'result'],
+  properties: { tool: { type: 'string' }, arguments: {}, result: {} },
+} as const
+
+const sessionCreated = {
+  type: 'object',
+  required: ['session_id', 'created_at', 'expires_at'],
+  properties: { session_id: { type: 'string' }, created_at: { type: 'string' }, expires_at: { type: 'string' } },
+} as const
+
+const sessionInfo = {
+  type: 'object',
+  required: ['session_id', 'created_at', 'last_activity', 'expires_at', 'message_count'],
+  properties: {
+    session_id: { type: 'string' },
+    created_at: { type: 'string' },
+    last_activity: { type: 'string' },
+    expires_at: { type: 'string' },
+    message_count: { type: 'integer' },
+  },
+} as const
+
+const messageList = {
+  type: 'object',
+  required: ['session_id', 'messages'],
+  properties: {
+    session_id: { type: 'string' },
+    messages: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['role', 'content', 'timestamp'],
+        properties: {
+          role: { type: 'string', enum: ['user', 'assistant'] },
+          content: { type: 'string' },
+          timestamp: { type: 'string' },
+          tool_calls: { type: 'array', items: toolCall },
+        },
+      },
+    },
+  },
+} as const
+
+const messageBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['message'],
+  properties: { message: { type: 'string', minLength: 1, maxLength: MESSAGE_MAX, pattern: '\\S' } },
+} as const
+
+const chatReply = {
+  type: 'object',
+  required: ['session_id', 'reply', 'intent', 'confidence', 'tool_calls', 'request_id'],
+  properties: {
+    session_id: { type: 'string' },
+    reply: { type: 'string' },
+    intent: { type: 'string' },
+    confidence: { type: 'number' },
+    tool_calls: { type: 'array', items: toolCall },
+    request_id: { type: 'string' },
+  },
+} as const
+
+/** The task a turn was about, for the log line: the first tool call's task. */
+function firstTaskId(calls: ToolCallRecord[]): number | undefined {
+  for (const call of calls) {
+    const fromResult = (call.result as { id?: unknown } | null)?.id
+    if (typeof fromResult === 'number') return fromResult
+    const fromArgs = (call.arguments as { task_id?: unknown } | null)?.task_id
+    if (typeof fromArgs === 'number') return fromArgs
+  }
+  return undefined
+}
+
+/** What the history says about a failed turn, so the user sees the changes it made before failing. */
+function failureNote(err: AssistantTurnError): string {
+  const kept = err.toolCalls.length ? ` ${err.toolCalls.length} tool call(s) ran before the failure; their changes are kept.` : ''
+  return `Sorry, the assistant failed (${err.code}): ${err.message}.${kept}`.replace('..', '.')
+}
+
+export default async function sessionRoutes(app: FastifyInstance, opts: SessionRoutesOptions): Promise<void> {
+  const { store, assistant, config, clock } = opts
+  const sessions = createSessions({ store, timeoutMinutes: config.sessionTimeoutMinutes, clock })
+
+  app.post('/sessions', { schema: { response: { 201: sessionCreated } } }, async (request, reply) => {
+    const session = await sessions.create(request.userId)
+    request.log.info({ session_id: session.id }, 'session created')
+    reply.code(201)
+    return { session_id: session.id, created_at: session.created_at, expires_at: sessions.expiresAt(session).toISOString() }
+  })
+
+  app.get<{ Params: { id: string } }>('/sessions/:id', { schema: { params, response: { 200: sessionInfo } } }, async (request) => {
+    const s = await sessions.get(request.userId, request.params.id)
+    return {
+      session_id: s.id,
+      created_at: s.created_at,
+      last_activity: s.last_activity,
+      expires_at: sessions.expiresAt(s).toISOString(),
+      message_count: s.message_count,
+    }
+  })
+
+  app.get<{ Params: { id: string } }>('/sessions/:id/messages', { schema: { params, response: { 200: messageList } } }, async (request) => {
+    const s = await sessions.get(request.userId, request.params.id)
+    return { session_id: s.id, messages: s.messages }
+  })
+
+  app.post<{ Params: { id: string }; Body: { message: string } }>(
+    '/sessions/:id/messages',
+    { schema: { params, body: messageBody, response: { 200: chatReply } } },
+    async (request) => {
+      const { userId } = request
+      const { id } = request.params
+      const receivedAt = clock()
+      const session = await sessions.get(userId, id)
+      const userMessage: ChatMessage = { role: 'user', content: request.body.message, timestamp: receivedAt.toISOString() }
+
+      let result: TurnResult
+      try {
+        result = await assistant.reply({ userId, message: request.body.message, history: session.messages, sessionId: id })
+      } catch (err) {
+        if (err instanceof AssistantTurnError) {
+          request.log.warn({ session_id: id, code: err.code, tool_calls: err.toolCalls.length }, 'chat turn failed')
+          const note: ChatMessage = { role: 'assistant', content: failureNote(err), timestamp: clock().toISOString(), tool_calls: err.toolCalls }
+          // Best effort: the error response matters more than the history entry.
+          await sessions.append(userId, id, [userMessage, note], receivedAt).catch((e: unknown) => request.log.error({ session_id: id, err: e }, 'could not record the failed turn'))
+        }
+        throw err
+      }
+
+      const answer: ChatMessage = { role: 'assistant', content: result.reply, timestamp: clock().toISOString(), tool_calls: result.tool_calls }
+      await sessions.append(userId, id, [userMessage, answer], receivedAt)
+      request.log.info(
+        { session_id: id, intent: result.intent, confidence: result.confidence, task_id: firstTaskId(result.tool_calls) },
+        'chat turn',
+      )
+      return {
+        session_id: id,
+        reply: result.reply,
+        intent: result.intent,
+        confidence: result.confidence,
+        tool_calls: result.tool_calls,
+        request_id: String(request.id),
+      }
+    },
+  )
+
+  app.delete<{ Params: { id: string } }>('/sessions/:id', { schema: { params } }, async (request, reply) => {
+    await sessions.delete(request.userId, request.params.id)
+    request.log.info({ session_id: request.params.id }, 'session deleted')
+    reply.code(204)
+  })
+}

@@ -1,0 +1,97 @@
+// Sessions in the store: ownership, expiry after SESSION_TIMEOUT_MINUTES without a message (injected clock),
+// bounded history, pruning of expired sessions on writes.
+
+import t from 'tap'
+import { countActiveSessions, createSessions, MAX_HISTORY } from '../../src/sessions/sessions.ts'
+import type { ChatMessage } from '../../src/store/types.ts'
+import { storeWithUser } from '../helpers/memory-store.ts'
+import { manualClock } from '../assistant/helpers.ts'
+
+function setup(timeoutMinutes = 30) {
+  const store = storeWithUser('u1')
+  const clock = manualClock()
+  return { store, clock, sessions: createSessions({ store, timeoutMinutes, clock }) }
+}
+
+const msg = (role: 'user' | 'assistant', content: string, timestamp: string): ChatMessage => ({ role, content, timestamp })
+
+t.test('create and get; another user sees 404', async (t) => {
+  const { sessions } = setup()
+  const s = await sessions.create('u1')
+  t.match(s, { user_id: 'u1', created_at: '2026-03-04T10:00:00.000Z', last_activity: '2026-03-04T10:00:00.000Z', messages: [], message_count: 0 })
+  t.equal(sessions.expiresAt(s).toISOString(), '2026-03-04T10:30:00.000Z')
+  t.same(await sessions.get('u1', s.id), s)
+  await t.rejects(sessions.get('u2', s.id), { code: 'SESSION_NOT_FOUND' })
+  await t.rejects(sessions.get('u1', 'no-such-id'), { code: 'SESSION_NOT_FOUND' })
+  await t.rejects(sessions.get('u1', '__proto__'), { code: 'SESSION_NOT_FOUND' }, 'prototype keys are not sessions')
+  await t.rejects(sessions.delete('u2', s.id), { code: 'SESSION_NOT_FOUND' })
+  await sessions.delete('u1', s.id)
+  await t.rejects(sessions.get('u1', s.id), { code: 'SESSION_NOT_FOUND' })
+})
+
+t.test('expires SESSION_TIMEOUT_MINUTES after the last message', async (t) => {
+  const { sessions, clock } = setup(30)
+  const s = await sessions.create('u1')
+  clock.advanceMinutes(29)
+  await sessions.get('u1', s.id) // reading does not extend the session
+  clock.advanceMinutes(2)
+  await t.rejects(sessions.get('u1', s.id), { code: 'SESSION_NOT_FOUND' }, 'idle for 31 minutes: expired')
+
+  const s2 = await sessions.create('u1')
+  clock.advanceMinutes(20)
+  const at = clock()
+  const after = await sessions.append('u1', s2.id, [msg('user', 'hi', at.toISOString())], at)
+  t.equal(after.last_activity, at.toISOString(), 'a message is activity')
+  clock.advanceMinutes(29)
+  t.ok(await sessions.get('u1', s2.id), '49 minutes old but 29 idle: alive')
+  clock.advanceMinutes(1)
+  await t.rejects(sessions.get('u1', s2.id), { code: 'SESSION_NOT_FOUND' }, 'exactly 30 idle minutes: expired')
+  await t.rejects(sessions.append('u1', s2.id, [msg('user', 'late', clock().toISOString())], clock()), { code: 'SESSION_NOT_FOUND' })
+})
+
+t.test('a slow turn does not expire a session that was live when the message arrived', async (t) => {
+  const { sessions, clock } = setup(30)
+  const s = await sessions.create('u1')
+  clock.advanceMinutes(29)
+  const receivedAt = clock()
+  clock.advanceMinutes(2) // the model took two minutes
+  const after = await sessions.append('u1', s.id, [msg('user', 'q', receivedAt.toISOString()), msg('assistant', 'a', clock().toISOString())], receivedAt)
+  t.equal(after.message_count, 2)
+  t.equal(after.last_activity, receivedAt.toISOString())
+})
+
+t.test('history keeps the newest MAX_HISTORY messages; message_count keeps the total', async (t) => {
+  const { sessions, clock } = setup()
+  const s = await sessions.create('u1')
+  for (let i = 0; i < 40; i++) {
+    const at = clock()
+    await sessions.append('u1', s.id, [msg('user', `q${i}`, at.toISOString()), msg('assistant', `a${i}`, at.toISOString())], at)
+  }
+  const got = await sessions.get('u1', s.id)
+  t.equal(got.messages.length, MAX_HISTORY)
+  t.equal(got.message_count, 80)
+  t.equal(got.messages.at(-1)?.content, 'a39')
+  t.equal(got.messages[0].content, `q${40 - MAX_HISTORY / 2}`)
+})
+
+t.test('writes prune expired sessions of every user; the active count ignores expired ones', async (t) => {
+  const { store, sessions, clock } = setup(30)
+  store.doc.users.u2 = { ...store.doc.users.u1, id: 'u2', email: 'u2@example.test' }
+  const old1 = await sessions.create('u1')
+  const old2 = await sessions.create('u2')
+  clock.advanceMinutes(31)
+  t.equal(Object.keys(store.doc.sessions).length, 2, 'expired sessions stay until a write')
+  t.equal(countActiveSessions(store.doc, clock(), 30), 0)
+  const fresh = await sessions.create('u1')
+  t.same(Object.keys(store.doc.sessions), [fresh.id], `pruned ${old1.id} and ${old2.id}`)
+  t.equal(countActiveSessions(store.doc, clock(), 30), 1)
+})
+
+t.test('a refused write leaves the document untouched', async (t) => {
+  const { store, sessions, clock } = setup(30)
+  const mine = await sessions.create('u1')
+  clock.advanceMinutes(31)
+  const before = structuredClone(store.doc)
+  await t.rejects(sessions.append('u2', mine.id, [msg('user', 'x', clock().toISOString())], clock()), { code: 'SESSION_NOT_FOUND' })
+  t.same(store.doc, before)
+})
