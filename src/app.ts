@@ -10,7 +10,7 @@ import type { Config } from './config.ts'
 import { loggerOptions, requestId, type LogDestination } from './logging.ts'
 import { createMetrics } from './metrics.ts'
 import { authenticate } from './plugins/auth.ts'
-import { setupErrorHandling } from './plugins/errors.ts'
+import { frameworkErrorHandler, setupErrorHandling } from './plugins/errors.ts'
 import { setupObservability } from './plugins/observability.ts'
 import { setupProtection, type PressureOptions } from './plugins/protection.ts'
 import authRoutes from './routes/auth.ts'
@@ -37,23 +37,7 @@ export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json'
 
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const clock = deps.clock ?? (() => new Date())
-  const app = Fastify({
-    logger: loggerOptions(config.logLevel, deps.logStream),
-    genReqId: requestId,
-    // One access line per request instead of Fastify's two (plugins/observability.ts).
-    logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
-    bodyLimit: config.bodyLimitBytes,
-    // While draining, in-flight and newly arriving requests are answered normally with Connection: close
-    // (plugins/protection.ts) instead of Fastify's non-contract 503 body.
-    return503OnClosing: false,
-    forceCloseConnections: 'idle',
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
-  })
-
-  const ownStore = !deps.store
-  const store = deps.store ?? createFileStore({ path: config.storagePath, clock, logger: app.log })
-  if (ownStore) await store.open()
-
+  let store: Store // assigned once the logger exists; the gauges only read it at scrape time
   const sessionTimeoutMs = config.sessionTimeoutMinutes * 60_000
   const metrics = createMetrics({
     tasksTotal: () => store.read((doc) => Object.values(doc.tasks).reduce((n, tasks) => n + tasks.length, 0)),
@@ -64,13 +48,37 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       }),
   })
 
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel, deps.logStream),
+    genReqId: requestId,
+    // One access line per request instead of Fastify's two (plugins/observability.ts).
+    logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
+    bodyLimit: config.bodyLimitBytes,
+    // While draining, in-flight and newly arriving requests are answered normally with Connection: close
+    // (plugins/protection.ts) instead of Fastify's non-contract 503 body.
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+    frameworkErrors: frameworkErrorHandler(metrics),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  })
+
+  const ownStore = !deps.store
+  store = deps.store ?? createFileStore({ path: config.storagePath, clock, logger: app.log })
+  if (ownStore) await store.open()
+
   const assistant = deps.assistant ?? createAssistant({ config, store, metrics, clock, logger: app.log })
   const tokens = createTokens(config.jwtSecret)
   if (tokens.ephemeral) {
     app.log.warn('JWT_SECRET is not set: using a random secret for this process; tokens die with it and other replicas reject them')
   }
 
+  app.log.info(
+    { config: { ...config, openaiApiKey: config.openaiApiKey && '[set]', jwtSecret: config.jwtSecret && '[set]' }, version: VERSION },
+    'configuration loaded',
+  )
+
   app.decorateRequest('userId', '')
+  app.removeContentTypeParser('text/plain') // all bodies are JSON: anything else is a 415
   setupErrorHandling(app, { metrics })
   setupObservability(app, { metrics })
   await setupProtection(app, config, {

@@ -64,6 +64,7 @@ const FASTIFY_CODES: Record<string, [number, string, string?]> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'BAD_REQUEST', 'Content-Length does not match the body'],
   FST_ERR_BAD_URL: [400, 'BAD_REQUEST', 'The URL is malformed'],
+  FST_ERR_MAX_PARAM_LENGTH: [414, 'URI_TOO_LONG', 'A path parameter is too long'],
 }
 
 interface Rendered {
@@ -106,6 +107,16 @@ export function errorType(err: unknown, status: number, code: string): string {
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) {
   return reply.code(status).type('application/json').send({ error: { code, message }, request_id: request.id })
+}
+
+/** Fastify's `frameworkErrors` option: errors found before routing (a malformed URL) get the contract body too. */
+export function frameworkErrorHandler(metrics: Metrics) {
+  return function frameworkErrors(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+    const { status, code, message } = render(err)
+    metrics.errorsTotal.inc({ type: errorType(err, status, code) })
+    reply.header('X-Request-Id', request.id)
+    return sendError(request, reply, status, code, message)
+  }
 }
 
 /** Installs the error and not-found handlers on the root instance (so they cover every route). */

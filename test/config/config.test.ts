@@ -1,0 +1,122 @@
+import t from 'tap'
+import { ConfigError, loadConfig } from '../../src/config.ts'
+
+t.test('every variable has its DESIGN.md default', async (t) => {
+  const c = loadConfig({})
+  t.equal(c.port, 8000)
+  t.equal(c.host, '0.0.0.0')
+  t.equal(c.storagePath, './data/tasks.json')
+  t.equal(c.sessionTimeoutMinutes, 30)
+  t.equal(c.rateLimitPerMinute, 100)
+  t.equal(c.logLevel, 'INFO')
+  t.equal(c.aiBackend, 'rules')
+  t.equal(c.ollamaEndpoint, 'http://ollama-service:11434')
+  t.equal(c.ollamaModel, 'llama3.2')
+  t.equal(c.openaiApiKey, undefined)
+  t.equal(c.openaiModel, 'gpt-4o-mini')
+  t.equal(c.openaiBaseUrl, undefined)
+  t.equal(c.aiTimeoutSeconds, 30)
+  t.equal(c.jwtSecret, undefined)
+  t.equal(c.bodyLimitBytes, 65536)
+  t.equal(c.shutdownGraceSeconds, 25)
+  t.equal(c.maxEventLoopDelayMs, 1000)
+  t.ok(c.maxHeapUsedBytes > 0, 'heap threshold defaults to a share of the V8 heap limit')
+})
+
+t.test('valid values are parsed', async (t) => {
+  const c = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    STORAGE_PATH: '/data/tasks.json',
+    SESSION_TIMEOUT_MINUTES: '5',
+    RATE_LIMIT_PER_MINUTE: '1000',
+    LOG_LEVEL: 'warning',
+    AI_BACKEND: 'OpenAI',
+    OLLAMA_ENDPOINT: 'http://localhost:11434',
+    OLLAMA_MODEL: 'qwen2.5:0.5b',
+    OPENAI_API_KEY: 'test-key-not-real',
+    OPENAI_MODEL: 'gpt-4o',
+    OPENAI_BASE_URL: 'https://example.test/v1',
+    AI_TIMEOUT_SECONDS: '2.5',
+    JWT_SECRET: 'x'.repeat(32),
+    BODY_LIMIT_BYTES: '2048',
+    SHUTDOWN_GRACE_SECONDS: '10',
+    MAX_EVENT_LOOP_DELAY_MS: '0',
+    MAX_HEAP_USED_MB: '200',
+  })
+  t.match(c, {
+    port: 0,
+    host: '127.0.0.1',
+    storagePath: '/data/tasks.json',
+    sessionTimeoutMinutes: 5,
+    rateLimitPerMinute: 1000,
+    logLevel: 'WARNING',
+    aiBackend: 'openai',
+    ollamaEndpoint: 'http://localhost:11434',
+    ollamaModel: 'qwen2.5:0.5b',
+    openaiApiKey: 'test-key-not-real',
+    openaiModel: 'gpt-4o',
+    openaiBaseUrl: 'https://example.test/v1',
+    aiTimeoutSeconds: 2.5,
+    jwtSecret: 'x'.repeat(32),
+    bodyLimitBytes: 2048,
+    shutdownGraceSeconds: 10,
+    maxEventLoopDelayMs: 0,
+    maxHeapUsedBytes: 200 * 1024 * 1024,
+  })
+})
+
+t.test('an empty variable counts as unset', async (t) => {
+  const c = loadConfig({ PORT: '', LOG_LEVEL: '  ', JWT_SECRET: '', OPENAI_API_KEY: '' })
+  t.equal(c.port, 8000)
+  t.equal(c.logLevel, 'INFO')
+  t.equal(c.jwtSecret, undefined)
+  t.equal(c.openaiApiKey, undefined)
+})
+
+const invalid: [string, string, RegExp][] = [
+  ['PORT', 'abc', /whole number from 0 to 65535/],
+  ['PORT', '70000', /whole number from 0 to 65535/],
+  ['PORT', '80.5', /whole number/],
+  ['SESSION_TIMEOUT_MINUTES', '0', /whole number from 1/],
+  ['SESSION_TIMEOUT_MINUTES', '-5', /whole number from 1/],
+  ['RATE_LIMIT_PER_MINUTE', 'lots', /whole number from 1/],
+  ['LOG_LEVEL', 'verbose', /one of DEBUG, INFO, WARNING, ERROR/],
+  ['AI_BACKEND', 'gpt', /one of rules, ollama, openai/],
+  ['OLLAMA_ENDPOINT', 'ollama-service:11434', /http:\/\/ or https:\/\/ URL/],
+  ['OLLAMA_ENDPOINT', 'ftp://x', /http:\/\/ or https:\/\/ URL/],
+  ['OPENAI_BASE_URL', 'not a url', /http:\/\/ or https:\/\/ URL/],
+  ['AI_TIMEOUT_SECONDS', '0', /greater than 0/],
+  ['AI_TIMEOUT_SECONDS', '1e3', /number/],
+  ['BODY_LIMIT_BYTES', '10', /from 1024/],
+  ['SHUTDOWN_GRACE_SECONDS', 'soon', /number/],
+  ['MAX_EVENT_LOOP_DELAY_MS', '-1', /whole number/],
+  ['MAX_HEAP_USED_MB', '1.5', /whole number/],
+]
+
+for (const [name, value, allowed] of invalid) {
+  t.test(`${name}=${value} stops start-up with one line naming it`, async (t) => {
+    const err = (() => {
+      try {
+        loadConfig({ [name]: value })
+      } catch (e) {
+        return e as Error
+      }
+    })()
+    t.ok(err instanceof ConfigError, 'a ConfigError')
+    t.match(err!.message, name, 'names the variable')
+    t.match(err!.message, JSON.stringify(value), 'shows the value')
+    t.match(err!.message, allowed, 'says what is allowed')
+    t.notMatch(err!.message, /\n/, 'one line')
+  })
+}
+
+t.test('a short JWT_SECRET is refused without printing it', async (t) => {
+  const secret = 'too-short-not-real'
+  t.throws(() => loadConfig({ JWT_SECRET: secret }), { name: 'ConfigError', message: /JWT_SECRET.*18 bytes.*at least 32 bytes/ })
+  try {
+    loadConfig({ JWT_SECRET: secret })
+  } catch (e) {
+    t.notMatch((e as Error).message, secret, 'the secret is not echoed')
+  }
+})
