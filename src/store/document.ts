@@ -43,9 +43,8 @@ export function parseDocument(text: string): StoreDocument {
   return value as unknown as StoreDocument
 }
 
-/** Serialize a document with a new random revision first. Returns UTF-8 bytes ready to write. */
-export function serializeDocument(doc: StoreDocument): Buffer {
+/** Serialize a document with a new random revision first (the file's text; parseDocument reads it back). */
+export function serializeDocument(doc: StoreDocument): string {
   const revision = randomBytes(8).toString('hex')
-  const body = JSON.stringify(doc)
-  return Buffer.from(`{"revision":"${revision}",${body.slice(1)}\n`, 'utf8')
+  return `{"revision":"${revision}",${JSON.stringify(doc).slice(1)}\n`
 }

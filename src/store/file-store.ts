@@ -195,6 +195,9 @@ export class FileStore implements Store {
     if (next !== this.snapshot) {
       if (!next.ok) this.log.error({ path: this.path, err: next.error.message }, 'storage file is not usable')
       else if (!this.snapshot.ok) this.log.info({ path: this.path }, 'storage file is usable again')
+      else if (next.identity === null && this.snapshot.identity !== null) {
+        this.log.warn({ path: this.path }, 'storage file disappeared; starting from an empty document')
+      }
       this.install(next)
     }
     return true
@@ -256,7 +259,7 @@ export class FileStore implements Store {
   private async flush(): Promise<void> {
     let lock
     try {
-      lock = await acquireLock(this.path, this.lockPath)
+      lock = await acquireLock(this.path, this.lockPath, (obj, msg) => this.log.warn(obj, msg))
     } catch (err) {
       for (const item of this.queue.splice(0)) item.reject(err)
       return
@@ -275,12 +278,12 @@ export class FileStore implements Store {
       batch = this.queue.splice(0) // everything queued until now joins this write
       const doc = applyBatch(base, batch)
       if (batch.some((item) => !item.failed)) {
-        const bytes = serializeDocument(doc)
+        const text = serializeDocument(doc)
+        const bytes = Buffer.from(text, 'utf8')
         const stat = await writeFileAtomic(this.path, bytes, this.dirHandle!, () => {
           if (lock.compromised) throw new StorageError(`lost the storage lock ${this.lockPath}: ${lock.compromised.message}`)
         })
         this.stats.writes += 1
-        const text = bytes.toString('utf8')
         this.install({ ok: true, identity: identityOf(stat, bytes.subarray(0, HEAD_BYTES)), doc, text })
       }
     } catch (err) {
