@@ -19,7 +19,8 @@ export function serviceMonitor(_env: Environment): object {
     kind: 'ServiceMonitor',
     metadata: { name: 'todo-app', labels: monitoringLabels() },
     spec: {
-      selector: { matchLabels: { 'app.kubernetes.io/name': 'todo-app' } },
+      // The label todo-app-service carries (base/service.yaml; test/observability checks they agree).
+      selector: { matchLabels: { app: 'todo-app' } },
       endpoints: [
         {
           port: 'http',

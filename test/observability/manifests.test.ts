@@ -2,6 +2,7 @@
 // (Kubernetes and prometheus-operator models), and what each promises (selectors, Fluent Bit pipeline,
 // retention from the environments table).
 import t from 'tap'
+import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { ConfigMap, ServiceAccount } from 'kubernetes-models/v1'
 import { DaemonSet } from 'kubernetes-models/apps/v1'
@@ -89,7 +90,11 @@ t.test('namespaces: kustomize sets the overlay\'s; log shipping lives in logging
 
 t.test('ServiceMonitor scrapes todo-app-service on its http port', async (t) => {
   const sm = find(objects(monitoringManifests, environments.prod), 'ServiceMonitor')
-  t.same(sm.spec.selector, { matchLabels: { 'app.kubernetes.io/name': 'todo-app' } })
+  // against the rendered Service (kept current by the CI drift check)
+  const service = parse(readFileSync(new URL('../../base/service.yaml', import.meta.url), 'utf8'))
+  t.equal(service.metadata.name, 'todo-app-service')
+  t.has(service.metadata.labels, sm.spec.selector.matchLabels, 'the selector matches the Service\'s labels')
+  t.ok(service.spec.ports.some((p: { name: string }) => p.name === sm.spec.endpoints[0].port), 'the Service has the scraped port')
   t.match(sm.spec.endpoints, [{ port: 'http', path: '/metrics' }])
   // the route label survives the operator's own `endpoint` target label
   t.match(sm.spec.endpoints[0].metricRelabelings, [{ sourceLabels: ['exported_endpoint'], targetLabel: 'endpoint' }, { action: 'labeldrop' }])
