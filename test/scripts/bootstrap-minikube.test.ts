@@ -1,0 +1,273 @@
+// scripts/bootstrap-minikube.mjs against stub minikube/kubectl/docker/git: the order of the commands, their
+// flags, the idempotent second run, --dry-run, local-clone mode, sealing-key restore and the failure messages.
+import fs from 'node:fs'
+import path from 'node:path'
+import t from 'tap'
+import YAML from 'yaml'
+import { argocd, environments, repository } from '../../gen/environments.ts'
+import { makeStubs, line, type Rule, type Call } from './helpers/stubs.ts'
+import { makeFixture, runScript } from './helpers/fixture.ts'
+
+const ss = argocd.sealedSecrets
+const ARGO_TREE = {
+  'argocd/kustomization.yaml': YAML.stringify({ resources: ['project.yaml', 'applications.yaml'] }),
+  'argocd/project.yaml': YAML.stringify({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AppProject',
+    metadata: { name: argocd.project, namespace: argocd.namespace },
+    spec: { sourceRepos: [repository.url, ss.chartRepo] },
+  }),
+  'argocd/applications.yaml': [
+    ...Object.values(environments).map((env) => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: `todo-app-${env.name}`, namespace: argocd.namespace },
+      spec: { project: argocd.project, source: { repoURL: repository.url, targetRevision: repository.targetRevision, path: `overlays/${env.name}` } },
+    })),
+    {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'sealed-secrets', namespace: argocd.namespace },
+      spec: { project: argocd.project, source: { repoURL: ss.chartRepo, chart: ss.chart, targetRevision: ss.version } },
+    },
+  ].map((o) => YAML.stringify(o)).join('---\n'),
+  'argocd/root-app.yaml': YAML.stringify({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name: 'todo-app-root', namespace: argocd.namespace },
+    spec: { project: argocd.project, source: { repoURL: repository.url, targetRevision: repository.targetRevision, path: 'argocd' } },
+  }),
+  '.gitignore': '.secrets/\n',
+  '.dockerignore': '.secrets/\nnode_modules/\n',
+}
+
+const FAKE_KEY = {
+  metadata: { name: 'sealed-secrets-keyabc12', namespace: 'kube-system', labels: { 'sealedsecrets.bitnami.com/sealed-secrets-key': 'active' } },
+  type: 'kubernetes.io/tls',
+  data: { 'tls.crt': Buffer.from('test-cert-not-real').toString('base64'), 'tls.key': Buffer.from('test-key-not-real').toString('base64') },
+}
+
+/** Tools that are installed and new enough, and a repository remote that answers. */
+const healthyTools: Rule[] = [
+  { match: '^minikube version', stdout: 'v1.34.0\n' },
+  { match: '^kubectl version --client', stdout: JSON.stringify({ clientVersion: { gitVersion: 'v1.32.3' } }) },
+  { match: '^docker --version', stdout: 'Docker version 27.3.1, build ce12230\n' },
+  { match: '^git --version', stdout: 'git version 2.39.5\n' },
+  { match: '^git -C .* remote get-url origin', stdout: `${repository.url}\n` },
+  { match: '^git ls-remote', stdout: 'abc123\trefs/heads/main\n' },
+  { match: '^git -C .* check-ignore', code: 0 },
+  { match: 'docker-env', stdout: 'export DOCKER_TLS_VERIFY="1"\nexport DOCKER_HOST="tcp://192.168.49.2:2376"\n' },
+  { match: '^minikube -p todo-app-dev ip', stdout: '192.168.49.2\n' },
+  { match: 'get application ', stdout: 'Synced Healthy' },
+  { match: 'rollout status', stdout: 'successfully rolled out\n' },
+]
+
+/** A machine where nothing has been set up yet. */
+const freshCluster: Rule[] = [
+  ...healthyTools,
+  { match: '^minikube status', code: 85, stdout: '* Profile "todo-app-dev" not found.\n' },
+  { match: '^minikube addons list', stdout: JSON.stringify({ ingress: { Status: 'disabled' }, 'storage-provisioner': { Status: 'enabled' }, 'metrics-server': { Status: 'enabled' } }) },
+  { match: '^docker image inspect', responses: [{ code: 1, stderr: 'Error: No such image' }, { stdout: 'sha256:1111111111111111111111\n' }] },
+  { match: 'get deployment argocd-server', code: 1, stderr: 'Error from server (NotFound)' },
+  { match: 'get namespace', code: 1, stderr: 'Error from server (NotFound)' },
+  { match: 'get secret todo-app-secrets', code: 1, stderr: 'Error from server (NotFound)' },
+  { match: 'get secret -l sealedsecrets', stdout: JSON.stringify({ items: [FAKE_KEY] }) },
+  { match: 'get deployment todo-app-deployment', code: 1 },
+  { match: 'apply -f -', stdout: 'created\n' },
+]
+
+/** The same machine after a successful run: everything is in place. `secretData` is what the first run applied. */
+const readyCluster = (secretData: Record<string, string>): Rule[] => [
+  ...healthyTools,
+  { match: '^minikube status', stdout: JSON.stringify({ Name: 'todo-app-dev', Host: 'Running', Kubelet: 'Running', APIServer: 'Running' }) },
+  { match: '^minikube addons list', stdout: JSON.stringify({ ingress: { Status: 'enabled' }, 'storage-provisioner': { Status: 'enabled' }, 'metrics-server': { Status: 'enabled' } }) },
+  { match: '^docker image inspect', stdout: 'sha256:1111111111111111111111\n' },
+  { match: 'get deployment argocd-server', stdout: 'quay.io/argoproj/argocd:v3.5.1' },
+  { match: 'get namespace', stdout: 'namespace/x\n' },
+  { match: 'get secret todo-app-secrets', stdout: JSON.stringify({ data: secretData }) },
+  { match: 'get secret -l sealedsecrets', stdout: JSON.stringify({ items: [FAKE_KEY] }) },
+  { match: 'get deployment todo-app-deployment', stdout: 'deployment.apps/todo-app-deployment\n' },
+  { match: 'apply -f -', stdout: 'application.argoproj.io/todo-app-root unchanged\n' },
+]
+
+const cleanEnv = { JWT_SECRET: undefined, OPENAI_API_KEY: undefined, BOOTSTRAP_POLL_SECONDS: '0.01' }
+
+function setup(t: { teardown(fn: () => void): void }, tools = ['minikube', 'kubectl', 'docker', 'git']) {
+  const repo = makeFixture(t, ARGO_TREE)
+  const stubs = makeStubs(t, tools)
+  const run = (args: string[] = [], env: Record<string, string | undefined> = {}) =>
+    runScript(path.join(repo, 'scripts', 'bootstrap-minikube.mjs'), args, { ...cleanEnv, ...env, PATH: stubs.path })
+  return { repo, stubs, run }
+}
+
+const indexOf = (calls: Call[], pattern: RegExp) => calls.findIndex((c) => pattern.test(line(c)))
+
+t.test('a fresh machine: every step in order, then a second run changes nothing', async (t) => {
+  const { repo, stubs, run } = setup(t)
+  stubs.setRules(freshCluster)
+  const first = await run()
+  t.equal(first.code, 0, first.stderr)
+  const calls = stubs.calls()
+
+  const order = [
+    /^minikube start -p todo-app-dev --cpus=2 --memory=4096 --disk-size=20g --driver=docker --kubernetes-version=v1\.28\.0 --addons=ingress,storage-provisioner,metrics-server$/,
+    /^minikube addons enable ingress -p todo-app-dev$/,
+    /^docker build -t todo-app:3\.0\.0-dev \.$/,
+    /^kubectl --context todo-app-dev create namespace argocd$/,
+    /^kubectl --context todo-app-dev apply --server-side --force-conflicts -n argocd -f https:\/\/raw\.githubusercontent\.com\/argoproj\/argo-cd\/v3\.5\.1\/manifests\/install\.yaml$/,
+    /rollout status statefulset\/argocd-application-controller/,
+    /^kubectl --context todo-app-dev create namespace todo-app$/,
+    /^kubectl --context todo-app-dev apply -f -$/, // the dev Secret
+    /^git ls-remote --exit-code https:\/\/github\.com\/evolution-of-todo\/todo-gitops\.git main$/,
+    /apply -f -$/, // the root Application
+    /get application sealed-secrets/,
+    /rollout status deployment\/sealed-secrets-controller/,
+    /get secret -l sealedsecrets\.bitnami\.com\/sealed-secrets-key/,
+    /get application todo-app-dev/,
+  ]
+  let at = -1
+  for (const pattern of order) {
+    const next = calls.findIndex((c, i) => i > at && pattern.test(line(c)))
+    t.ok(next > at, `${pattern} comes next`)
+    at = next
+  }
+  t.notOk(calls.some((c) => /addons enable (storage-provisioner|metrics-server)/.test(line(c))), 'enabled addons are left alone')
+  t.ok(calls.filter((c) => c.cmd === 'kubectl' && c.args[0] !== 'version').every((c) => c.args[0] === '--context' && c.args[1] === 'todo-app-dev'), 'kubectl never touches another context')
+  t.ok(calls.filter((c) => / apply /.test(line(c)) && c.args.includes('https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.1/manifests/install.yaml')).every((c) => c.args.includes('--server-side')), 'Argo CD only by server-side apply')
+
+  // The dev Secret goes through stdin; nothing of it on argv or in the output.
+  const applies = calls.filter((c) => /apply -f -$/.test(line(c)))
+  const secret = YAML.parse(applies[0].stdin!)
+  t.equal(secret.kind, 'Secret')
+  t.same([secret.metadata.name, secret.metadata.namespace], ['todo-app-secrets', 'todo-app'])
+  const jwt = Buffer.from(secret.data['jwt-secret'], 'base64').toString()
+  t.ok(jwt.length >= 32, 'a random JWT secret was generated')
+  t.equal(secret.data['openai-api-key'], '', 'no OpenAI key given: empty')
+  t.notOk(calls.some((c) => c.args.some((a) => a.includes(jwt))), 'the JWT secret is on no command line')
+  t.notOk(first.stdout.includes(jwt) || first.stderr.includes(jwt), 'nor in the output')
+  const root = YAML.parse(applies[1].stdin!)
+  t.same([root.kind, root.metadata.name, root.spec.source.repoURL], ['Application', 'todo-app-root', repository.url], 'the committed root app as is')
+
+  // The sealing key is backed up, private, where git does not look.
+  const backup = path.join(repo, '.secrets', 'todo-app-dev', 'sealing-keys.yaml')
+  t.equal(fs.statSync(backup).mode & 0o777, 0o600)
+  t.equal(YAML.parse(fs.readFileSync(backup, 'utf8')).metadata.name, 'sealed-secrets-keyabc12')
+
+  t.match(first.stdout, /http:\/\/192\.168\.49\.2:30080\/health/, 'NodePort URL')
+  t.match(first.stdout, /192\.168\.49\.2 todo-app\.local/, 'the /etc/hosts line')
+  t.match(first.stdout, /port-forward service\/todo-app-service 8000:80/)
+  t.match(first.stdout, /argocd-initial-admin-secret -o jsonpath='\{\.data\.password\}' \| base64 -d/)
+  t.match(first.stdout, /Done: \d+ change\(s\) made/)
+
+  // Second run against the cluster the first one left behind.
+  stubs.reset()
+  stubs.setRules(readyCluster(secret.data))
+  const second = await run()
+  t.equal(second.code, 0, second.stderr)
+  t.match(second.stdout, /Nothing changed: the dev environment was already up to date/)
+  const again = stubs.calls().map(line)
+  for (const pattern of [/minikube start/, /addons enable/, /--server-side/, /create namespace/, /rollout restart/]) {
+    t.notOk(again.some((l) => pattern.test(l)), `no ${pattern} on the second run`)
+  }
+  t.equal(again.filter((l) => /apply -f -$/.test(l)).length, 1, 'only the root app is re-applied (kubectl reports it unchanged)')
+  t.match(second.stdout, /Secret todo-app\/todo-app-secrets is up to date/, 'the JWT secret is kept')
+})
+
+t.test('--dry-run prints every command in order and runs none', async (t) => {
+  const { stubs, run } = setup(t)
+  stubs.setRules(freshCluster)
+  const result = await run(['--dry-run', '--cni', 'calico'])
+  t.equal(result.code, 0, result.stderr)
+  t.same(stubs.calls(), [], 'no command was run')
+  const out = result.stdout
+  const expected = [
+    'minikube version --short',
+    'minikube start -p todo-app-dev --cpus=2 --memory=4096 --disk-size=20g --driver=docker --kubernetes-version=v1.28.0 --addons=ingress,storage-provisioner,metrics-server --cni=calico',
+    'minikube addons enable metrics-server -p todo-app-dev',
+    'docker build -t todo-app:3.0.0-dev .',
+    'apply --server-side --force-conflicts -n argocd -f https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.1/manifests/install.yaml',
+    'kubectl --context todo-app-dev create namespace todo-app',
+    'apply -f - < (Secret todo-app/todo-app-secrets: jwt-secret, openai-api-key; values not shown)',
+    'apply -f - < argocd/root-app.yaml',
+    'get application sealed-secrets',
+    'get application todo-app-dev',
+  ]
+  let at = -1
+  for (const text of expected) {
+    const next = out.indexOf(text, at + 1)
+    t.ok(next > at, `prints "${text}" next`)
+    at = next
+  }
+  t.match(out, /Dry run: nothing was run/)
+})
+
+t.test('prerequisites: one clear message per missing or old tool, and nothing else runs', async (t) => {
+  const { stubs, run } = setup(t, ['minikube', 'kubectl', 'git'])
+  stubs.setRules([{ match: '^minikube version', stdout: 'v1.30.1\n' }, ...freshCluster])
+  const result = await run()
+  t.equal(result.code, 1)
+  t.match(result.stderr, /Step 1\/12 "Check prerequisites" failed/)
+  t.match(result.stderr, /minikube 1\.30\.1 is too old \(need 1\.32\.0 or newer\)/)
+  t.match(result.stderr, /docker is not installed \(need 24\.0\.0 or newer\)/)
+  t.notMatch(result.stderr, /kubectl/, 'kubectl is fine, so it is not mentioned')
+  t.match(result.stderr, /Next: install or upgrade the tools/)
+  t.notOk(stubs.calls().some((c) => c.args.includes('start')), 'no cluster is started')
+})
+
+t.test('a failing step is named with what to do next, and the run stops there', async (t) => {
+  const { stubs, run } = setup(t)
+  stubs.setRules([{ match: '--server-side', code: 1, stderr: 'error: unable to recognize "install.yaml": no matches\n' }, ...freshCluster])
+  const result = await run()
+  t.equal(result.code, 1)
+  t.match(result.stderr, /Step 5\/12 "Install Argo CD v3\.5\.1" failed/)
+  t.match(result.stderr, /unable to recognize/)
+  t.match(result.stderr, /Next: check access to raw\.githubusercontent\.com/)
+  t.notOk(stubs.calls().some((c) => /get application/.test(line(c))), 'later steps did not run')
+})
+
+t.test('an Application that never becomes healthy fails with its status', async (t) => {
+  const { stubs, run } = setup(t)
+  stubs.setRules([{ match: 'get application todo-app-dev', stdout: 'OutOfSync Degraded' }, ...freshCluster])
+  const result = await run(['--timeout', '0.05'])
+  t.equal(result.code, 1)
+  t.match(result.stderr, /Step 12\/12 "Wait for the dev Application to be Synced and Healthy" failed/)
+  t.match(result.stderr, /Application todo-app-dev is "OutOfSync Degraded"/)
+})
+
+t.test('a recreated cluster with no reachable remote: the sealing key is restored, the clone is served by git daemon', async (t) => {
+  const { repo, stubs, run } = setup(t)
+  const backup = path.join(repo, '.secrets', 'todo-app-dev', 'sealing-keys.yaml')
+  fs.mkdirSync(path.dirname(backup), { recursive: true })
+  fs.writeFileSync(backup, YAML.stringify({ apiVersion: 'v1', kind: 'Secret', ...FAKE_KEY }), { mode: 0o600 })
+  stubs.setRules([
+    { match: 'get secret -l sealedsecrets', responses: [{ stdout: JSON.stringify({ items: [] }) }, { stdout: JSON.stringify({ items: [FAKE_KEY] }) }] },
+    { match: '^git ls-remote', code: 128, stderr: 'fatal: unable to access' },
+    { match: 'ssh -- grep host.minikube.internal', stdout: '192.168.49.1\thost.minikube.internal\n' },
+    ...freshCluster,
+  ])
+  const result = await run()
+  t.equal(result.code, 0, result.stderr)
+  const calls = stubs.calls()
+
+  const restore = calls.findIndex((c) => /apply -f -$/.test(line(c)) && c.stdin?.includes('sealed-secrets-keyabc12'))
+  t.ok(restore >= 0, 'the key is applied from the backup')
+  t.ok(restore < indexOf(calls, /get application sealed-secrets/), 'before the controller is waited for')
+  t.match(result.stdout, /restored 1 sealing key/)
+  t.match(result.stdout, /sealing keys already backed up/)
+
+  const daemon = calls.find((c) => c.cmd === 'git' && c.args[0] === 'daemon')!
+  t.ok(daemon, 'git daemon started')
+  t.ok(daemon.args.includes(`--base-path=${repo}`) && daemon.args.includes('--listen=192.168.49.1') && daemon.args.includes('--port=9418'))
+  t.equal(daemon.args.at(-1), repo, 'only this clone is exported')
+  t.ok(indexOf(calls, /^git daemon/) < indexOf(calls, /get application sealed-secrets/))
+
+  const root = YAML.parse(calls.filter((c) => /apply -f -$/.test(line(c))).find((c) => c.stdin!.includes('kind: Application'))!.stdin!)
+  const local = 'git://host.minikube.internal:9418/'
+  t.equal(root.spec.source.repoURL, local)
+  const patches = root.spec.source.kustomize.patches as { target: { kind: string; name: string }; patch: string }[]
+  const apps = patches.filter((p) => p.target.kind === 'Application').map((p) => p.target.name).sort()
+  t.same(apps, ['todo-app-dev', 'todo-app-prod', 'todo-app-staging'], 'the chart Application keeps its Helm repository')
+  t.same(YAML.parse(patches.find((p) => p.target.name === 'todo-app-dev')!.patch), [{ op: 'replace', path: '/spec/source/repoURL', value: local }])
+  const project = patches.find((p) => p.target.kind === 'AppProject')!
+  t.same(YAML.parse(project.patch)[0].value, [local, ss.chartRepo])
+})
