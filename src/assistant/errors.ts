@@ -25,3 +25,13 @@ export const aiTimeout = (seconds: number) =>
   new AssistantTurnError(503, 'AI_TIMEOUT', `The AI backend did not answer within ${seconds} s`, 'timeout')
 export const aiBadResponse = (message: string) => new AssistantTurnError(502, 'AI_BAD_RESPONSE', message, 'bad_response')
 export const aiUpstreamError = (message: string) => new AssistantTurnError(502, 'AI_UPSTREAM_ERROR', message, 'error')
+
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'UND_ERR_CONNECT_TIMEOUT'])
+
+/** A fetch that never got a response: nothing listening, DNS failure, connection reset before headers. */
+export function isUnreachable(err: unknown): boolean {
+  const e = err as { message?: string; code?: string; cause?: { code?: string } } | null
+  if (!e) return false
+  if (err instanceof TypeError && e.message === 'fetch failed') return true
+  return UNREACHABLE_CODES.has(e.code ?? e.cause?.code ?? '')
+}

@@ -1,19 +1,31 @@
 // createAssistant: the backend AI_BACKEND chooses, behind one interface. All backends change tasks only
 // through the tool layer (tools.ts).
 
+import { createHealthMonitor } from './health.ts'
+import { createOllamaAdapter } from './ollama.ts'
+import { createOpenAiAdapter } from './openai.ts'
 import { createRulesBackend } from './rules.ts'
 import { createToolExecutor } from './tools.ts'
+import { runModelTurn, type ModelAdapter } from './turn.ts'
 import type { Assistant, AssistantDeps, AssistantStatus } from './types.ts'
-import { AssistantTurnError } from './errors.ts'
 
 export type { Assistant, AssistantStatus, Intent, TurnInput, TurnResult, ToolCallRecord } from './types.ts'
 export { AssistantTurnError } from './errors.ts'
+
+export interface AssistantOptions {
+  /** Background reachability probe period (default 30 s). */
+  probeIntervalMs?: number
+  /** Ollama: NDJSON streaming (default) or one JSON response per call. */
+  ollamaStream?: boolean
+}
+
+const PROBE_INTERVAL_MS = 30_000
+const PROBE_TIMEOUT_MS = 5_000
 
 /** The rules backend: offline, always "connected". Each turn counts as one call of backend "rules". */
 function createRulesAssistant(deps: AssistantDeps): Assistant {
   const { metrics, clock, store } = deps
   const rules = createRulesBackend({ executor: createToolExecutor({ store, clock }), clock })
-  const status: AssistantStatus = { ai: 'connected', openai: 'not_configured' }
   return {
     backend: 'rules',
     async reply(input) {
@@ -28,19 +40,50 @@ function createRulesAssistant(deps: AssistantDeps): Assistant {
         metrics.aiRequestsTotal.inc({ backend: 'rules', outcome })
       }
     },
-    status: () => ({ ...status }),
+    status: () => ({ ai: 'connected', openai: 'not_configured' }),
     start() {},
     async stop() {},
   }
 }
 
-export function createAssistant(deps: AssistantDeps): Assistant {
-  switch (deps.config.aiBackend) {
-    case 'rules':
-      return createRulesAssistant(deps)
-    default:
-      throw new Error(`AI_BACKEND=${deps.config.aiBackend} is not available yet`)
+/** A model backend: turns run through runModelTurn; reachability is probed in the background. */
+function createModelAssistant<M>(
+  adapter: ModelAdapter<M> & { probe(signal: AbortSignal): Promise<void> },
+  deps: AssistantDeps,
+  options: AssistantOptions,
+): Assistant {
+  const { config, store, metrics, clock, logger } = deps
+  const executor = createToolExecutor({ store, clock })
+  const monitor = createHealthMonitor({
+    name: adapter.backend,
+    probe: (signal) => adapter.probe(signal),
+    intervalMs: options.probeIntervalMs ?? PROBE_INTERVAL_MS,
+    timeoutMs: Math.min(PROBE_TIMEOUT_MS, config.aiTimeoutSeconds * 1000),
+    logger,
+  })
+  adapter.observed = monitor.observe
+  const turnDeps = { executor, metrics, clock, timeoutSeconds: config.aiTimeoutSeconds }
+  return {
+    backend: adapter.backend,
+    reply: (input) => runModelTurn(adapter, turnDeps, input),
+    status(): AssistantStatus {
+      const ai = monitor.status()
+      return { ai, openai: adapter.backend === 'openai' ? ai : 'not_configured' }
+    },
+    start: () => monitor.start(),
+    stop: () => monitor.stop(),
   }
 }
 
-export const isAssistantTurnError = (err: unknown): err is AssistantTurnError => err instanceof AssistantTurnError
+/** Throws a ConfigError for AI_BACKEND=openai without OPENAI_API_KEY. */
+export function createAssistant(deps: AssistantDeps, options: AssistantOptions = {}): Assistant {
+  const { config } = deps
+  switch (config.aiBackend) {
+    case 'rules':
+      return createRulesAssistant(deps)
+    case 'ollama':
+      return createModelAssistant(createOllamaAdapter({ config, stream: options.ollamaStream }), deps, options)
+    case 'openai':
+      return createModelAssistant(createOpenAiAdapter({ config }), deps, options)
+  }
+}
