@@ -11,7 +11,6 @@ import { processMetrics, serviceMetrics, type MetricFamily } from '../../gen/obs
 import { promtool } from './promtool.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'todo-scrape-'))
-t.teardown(() => rmSync(dir, { recursive: true, force: true }))
 
 const config = loadConfig({
   STORAGE_PATH: join(dir, 'tasks.json'),
@@ -20,7 +19,10 @@ const config = loadConfig({
   JWT_SECRET: 'test-secret-not-real-0123456789abcdef',
 })
 const app = await buildApp(config, { logStream: { write() {} } })
-t.teardown(() => app.close())
+t.teardown(async () => {
+  await app.close() // first: closing flushes the store into dir
+  rmSync(dir, { recursive: true, force: true })
+})
 const base = await app.listen({ host: '127.0.0.1', port: 0 })
 
 async function call(method: string, path: string, body?: unknown, token?: string) {
