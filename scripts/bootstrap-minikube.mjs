@@ -172,12 +172,26 @@ function parseDockerEnv(text) {
   return env
 }
 
+/**
+ * Whether .dockerignore keeps .secrets/ (private sealing keys) out of the build context: either by an
+ * allowlist ("*" then "!src/"...) or by naming it, and not re-included by a later "!" line.
+ */
+function dockerignoreExcludesSecrets(text) {
+  let excluded = false
+  for (const raw of text.split('\n')) {
+    const line = raw.trim().replace(/^\//, '').replace(/\/$/, '')
+    if (!line || line.startsWith('#')) continue
+    const negated = line.startsWith('!')
+    const pattern = negated ? line.slice(1) : line
+    if (['*', '**', '.*', '.secrets', '.secrets/**', '**/.secrets'].includes(pattern)) excluded = !negated
+  }
+  return excluded
+}
+
 async function buildImage() {
-  if (fs.existsSync(path.join(ROOT, '.secrets'))) {
-    const ignore = fs.existsSync(path.join(ROOT, '.dockerignore')) ? fs.readFileSync(path.join(ROOT, '.dockerignore'), 'utf8') : ''
-    if (!/^\/?\.secrets\/?$/m.test(ignore)) {
-      throw new Error('.dockerignore does not exclude .secrets/ (sealing-key backups): refusing to send private keys to docker build')
-    }
+  const ignoreFile = path.join(ROOT, '.dockerignore')
+  if (!dockerignoreExcludesSecrets(fs.existsSync(ignoreFile) ? fs.readFileSync(ignoreFile, 'utf8') : '')) {
+    throw new Error('.dockerignore does not keep .secrets/ (sealing-key backups) out of the build context: add a line ".secrets/"')
   }
   const envResult = await sh.probe('minikube', ['-p', PROFILE, 'docker-env', '--shell', 'bash'])
   const env = parseDockerEnv(envResult.stdout)
@@ -221,6 +235,13 @@ async function installArgoCd() {
   }
   for (const workload of ['deployment/argocd-server', 'deployment/argocd-repo-server', 'statefulset/argocd-application-controller']) {
     await sh.run('kubectl', kubectl('-n', argocd.namespace, 'rollout', 'status', workload, `--timeout=${timeoutSeconds}s`))
+  }
+  // The rendered argocd-cm settings (Application health, so sync waves work across the app of apps).
+  if (fs.existsSync(path.join(ROOT, 'argocd', 'argocd-cm-patch.yaml'))) {
+    const result = await sh.run('kubectl', kubectl('-n', argocd.namespace, 'patch', 'configmap', 'argocd-cm', '--type', 'merge', '--patch-file', 'argocd/argocd-cm-patch.yaml'))
+    if (sh.dryRun) return
+    if (/\(no change\)/.test(result.stdout)) same('argocd-cm already has the rendered settings')
+    else changed('argocd-cm patched with argocd/argocd-cm-patch.yaml')
   }
 }
 

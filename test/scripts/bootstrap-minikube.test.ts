@@ -37,8 +37,10 @@ const ARGO_TREE = {
     metadata: { name: 'todo-app-root', namespace: argocd.namespace },
     spec: { project: argocd.project, source: { repoURL: repository.url, targetRevision: repository.targetRevision, path: 'argocd' } },
   }),
+  'argocd/argocd-cm-patch.yaml': YAML.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm' }, data: { x: 'y' } }),
   '.gitignore': '.secrets/\n',
-  '.dockerignore': '.secrets/\nnode_modules/\n',
+  // An allowlist, like the real one: everything out, then the build inputs back in.
+  '.dockerignore': '*\n!package.json\n!src/\n',
 }
 
 const FAKE_KEY = {
@@ -88,6 +90,7 @@ const readyCluster = (secretData: Record<string, string>): Rule[] => [
   { match: 'get secret -l sealedsecrets', stdout: JSON.stringify({ items: [FAKE_KEY] }) },
   { match: 'get deployment todo-app-deployment', stdout: 'deployment.apps/todo-app-deployment\n' },
   { match: 'apply -f -', stdout: 'application.argoproj.io/todo-app-root unchanged\n' },
+  { match: 'patch configmap argocd-cm', stdout: 'configmap/argocd-cm patched (no change)\n' },
 ]
 
 const cleanEnv = { JWT_SECRET: undefined, OPENAI_API_KEY: undefined, BOOTSTRAP_POLL_SECONDS: '0.01' }
@@ -116,6 +119,7 @@ t.test('a fresh machine: every step in order, then a second run changes nothing'
     /^kubectl --context todo-app-dev create namespace argocd$/,
     /^kubectl --context todo-app-dev apply --server-side --force-conflicts -n argocd -f https:\/\/raw\.githubusercontent\.com\/argoproj\/argo-cd\/v3\.5\.1\/manifests\/install\.yaml$/,
     /rollout status statefulset\/argocd-application-controller/,
+    /^kubectl --context todo-app-dev -n argocd patch configmap argocd-cm --type merge --patch-file argocd\/argocd-cm-patch\.yaml$/,
     /^kubectl --context todo-app-dev create namespace todo-app$/,
     /^kubectl --context todo-app-dev apply -f -$/, // the dev Secret
     /^git ls-remote --exit-code https:\/\/github\.com\/evolution-of-todo\/todo-gitops\.git main$/,
