@@ -68,9 +68,9 @@ function identityOf(stat: Stats, head: Buffer): FileIdentity {
   return { dev: stat.dev, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, head }
 }
 
+/** Node's fs messages already start with the code: "ENOENT: no such file or directory, open '…'". */
 function osError(err: unknown): string {
-  const e = err as NodeJS.ErrnoException
-  return e.code ? `${e.code}: ${e.message}` : String(e.message ?? err)
+  return err instanceof Error ? err.message : String(err)
 }
 
 export class FileStore implements Store {

@@ -72,7 +72,7 @@ export async function acquireLock(documentPath: string, lockPath: string, warn: 
     if (e.code === 'ELOCKED') {
       throw new StorageError(`timed out after ${MAX_WAIT_MS / 1000} s waiting for the storage lock ${lockPath}`)
     }
-    throw new StorageError(`cannot take the storage lock ${lockPath}: ${e.code ?? ''} ${e.message}`.trim())
+    throw new StorageError(`cannot take the storage lock ${lockPath}: ${e.message}`)
   }
 }
 

@@ -19,7 +19,7 @@ function tempDir(t: Test): string {
 /** Acknowledged tasks from worker output lines "<user> <id> <title>". */
 function acks(lines: string[]): { user: string; id: number; title: string }[] {
   return lines
-    .filter((line) => line !== 'ready')
+    .filter((line) => line !== 'ready' && !line.startsWith('reloads '))
     .map((line) => {
       const [user, id, title] = line.split(' ')
       return { user, id: Number(id), title }
@@ -34,11 +34,15 @@ t.test('4 processes adding 200 tasks each to one file: every acknowledged task i
   const path = join(tempDir(t), 'tasks.json')
   const workers = [0, 1, 2, 3].map((n) => startWorker('writer.ts', [path, `w${n}`, '200', '20', 'alice,bob']))
   t.teardown(() => workers.forEach((w) => w.child.kill('SIGKILL')))
+  await Promise.all(workers.map((w) => w.waitForLines(1)))
+  workers.forEach((w) => w.send('go')) // all start together
   const results = await Promise.all(workers.map((w) => w.done))
   results.forEach((r, n) => t.equal(r.code, 0, `worker ${n} exited cleanly ${r.stderr}`))
 
   const acked = workers.flatMap((w) => acks(w.lines))
   t.equal(acked.length, 800, 'every add was acknowledged')
+  const reloads = workers.map((w) => Number(w.lines.at(-1)?.replace('reloads ', '')))
+  t.ok(reloads.reduce((a, b) => a + b, 0) > 0, `the writers interleaved (re-reads after another's write: ${reloads})`)
   const doc = readDoc(path)
   for (const user of ['alice', 'bob']) {
     const tasks = doc.tasks[user]
@@ -59,6 +63,9 @@ t.test('a writer killed with SIGKILL mid-load loses nothing it acknowledged', as
   const victim = startWorker('writer.ts', [path, 'victim', 'forever', '20', 'carol'])
   const survivor = startWorker('writer.ts', [path, 'survivor', 'forever', '20', 'carol'])
   t.teardown(() => [victim, survivor].forEach((w) => w.child.kill('SIGKILL')))
+  await Promise.all([victim.waitForLines(1), survivor.waitForLines(1)])
+  victim.send('go')
+  survivor.send('go')
   await victim.waitForLines(150)
   victim.child.kill('SIGKILL')
   const killed = await victim.done
@@ -66,8 +73,8 @@ t.test('a writer killed with SIGKILL mid-load loses nothing it acknowledged', as
   // The survivor keeps writing: a lock the victim held goes stale and is taken over.
   const seen = survivor.lines.length
   await survivor.waitForLines(seen + 50)
-  survivor.child.kill('SIGKILL')
-  await survivor.done
+  survivor.send('stop')
+  t.equal((await survivor.done).code, 0, 'the survivor stopped cleanly')
 
   const doc = readDoc(path) // parses: the file is never torn
   const stored = new Set(doc.tasks.carol.map((task) => `${task.id} ${task.title}`))

@@ -16,10 +16,12 @@ export interface Worker {
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>
   /** Resolves when at least `n` lines have arrived. */
   waitForLines(n: number): Promise<void>
+  /** Write one line to the worker's stdin. */
+  send(line: string): void
 }
 
 export function startWorker(script: string, args: string[]): Worker {
-  const child = spawn(process.execPath, [fixture(script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [fixture(script), ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
   const lines: string[] = []
   const waiters: { n: number; resolve: () => void }[] = []
   let stderr = ''
@@ -37,10 +39,12 @@ export function startWorker(script: string, args: string[]): Worker {
     child.on('exit', (code, signal) => resolve({ code, signal })),
   )
   const done = Promise.all([exited, closed]).then(([exit]) => ({ ...exit, stderr }))
+  child.stdin!.on('error', () => {}) // the worker may be gone (killed) when we write
   return {
     child,
     lines,
     done,
+    send: (line) => child.stdin!.write(`${line}\n`),
     waitForLines: (n) =>
       lines.length >= n
         ? Promise.resolve()
