@@ -6,6 +6,7 @@ import { AssistantTurnError } from '../assistant/errors.ts'
 import type { Assistant, ToolCallRecord, TurnResult } from '../assistant/types.ts'
 import type { Config } from '../config.ts'
 import type { Metrics } from '../metrics.ts'
+import { errorResponses } from '../plugins/errors.ts'
 import { createSessions } from '../sessions/sessions.ts'
 import type { ChatMessage, Store } from '../store/types.ts'
 
@@ -112,14 +113,14 @@ export default async function sessionRoutes(app: FastifyInstance, opts: SessionR
   const { store, assistant, config, clock } = opts
   const sessions = createSessions({ store, timeoutMinutes: config.sessionTimeoutMinutes, clock })
 
-  app.post('/sessions', { schema: { response: { 201: sessionCreated } } }, async (request, reply) => {
+  app.post('/sessions', { schema: { response: { 201: sessionCreated, ...errorResponses(401) } } }, async (request, reply) => {
     const session = await sessions.create(request.userId)
     request.log.info({ session_id: session.id }, 'session created')
     reply.code(201)
     return { session_id: session.id, created_at: session.created_at, expires_at: sessions.expiresAt(session).toISOString() }
   })
 
-  app.get<{ Params: { id: string } }>('/sessions/:id', { schema: { params, response: { 200: sessionInfo } } }, async (request) => {
+  app.get<{ Params: { id: string } }>('/sessions/:id', { schema: { params, response: { 200: sessionInfo, ...errorResponses(400, 401, 404) } } }, async (request) => {
     const s = await sessions.get(request.userId, request.params.id)
     return {
       session_id: s.id,
@@ -130,14 +131,14 @@ export default async function sessionRoutes(app: FastifyInstance, opts: SessionR
     }
   })
 
-  app.get<{ Params: { id: string } }>('/sessions/:id/messages', { schema: { params, response: { 200: messageList } } }, async (request) => {
+  app.get<{ Params: { id: string } }>('/sessions/:id/messages', { schema: { params, response: { 200: messageList, ...errorResponses(400, 401, 404) } } }, async (request) => {
     const s = await sessions.get(request.userId, request.params.id)
     return { session_id: s.id, messages: s.messages }
   })
 
   app.post<{ Params: { id: string }; Body: { message: string } }>(
     '/sessions/:id/messages',
-    { schema: { params, body: messageBody, response: { 200: chatReply } } },
+    { schema: { params, body: messageBody, response: { 200: chatReply, ...errorResponses(400, 401, 404, 429, 502, 503) } } },
     async (request) => {
       const { userId } = request
       const { id } = request.params
@@ -175,7 +176,7 @@ export default async function sessionRoutes(app: FastifyInstance, opts: SessionR
     },
   )
 
-  app.delete<{ Params: { id: string } }>('/sessions/:id', { schema: { params } }, async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/sessions/:id', { schema: { params, response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404) } } }, async (request, reply) => {
     await sessions.delete(request.userId, request.params.id)
     request.log.info({ session_id: request.params.id }, 'session deleted')
     reply.code(204)
