@@ -81,7 +81,7 @@ function deploymentPatch(env: Environment): Record<string, unknown> {
 }
 
 function servicePatch(env: Environment): Record<string, unknown> {
-  const httpPort: Record<string, unknown> = { name: 'http', port: servicePort }
+  const httpPort: Record<string, unknown> = { name: 'http', port: servicePort, protocol: 'TCP' }
   if (env.exposure.nodePort !== undefined) httpPort.nodePort = env.exposure.nodePort
   return {
     apiVersion: 'v1',

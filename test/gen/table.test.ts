@@ -1,0 +1,54 @@
+// The renderer's small pieces: image references, canonical quantities, and the table check that turns a
+// typo into a message naming the field.
+import t from 'tap'
+import { kustomizeImage, parseImageRef } from '../../gen/image.ts'
+import { canonicalQuantity, requireCanonical } from '../../gen/quantity.ts'
+import { checkEnvironment } from '../../gen/check-table.ts'
+import { environments } from '../../gen/environments.ts'
+import { configDelta } from '../../gen/overlay.ts'
+import { baseConfig } from '../../gen/app.ts'
+
+const digest = `sha256:${'a'.repeat(64)}`
+
+t.test('image references become kustomize images: entries', async (t) => {
+  t.same(kustomizeImage('todo-app', 'todo-app:3.0.0-dev'), { name: 'todo-app', newTag: '3.0.0-dev' }, 'same name: tag only')
+  t.same(kustomizeImage('todo-app', 'ghcr.io/evolution-of-todo/todo-app:3.0.0'),
+    { name: 'todo-app', newName: 'ghcr.io/evolution-of-todo/todo-app', newTag: '3.0.0' }, 'registry: newName and newTag')
+  t.same(kustomizeImage('todo-app', `localhost:5000/todo-app@${digest}`),
+    { name: 'todo-app', newName: 'localhost:5000/todo-app', digest }, 'a registry port is not a tag; a digest pins')
+  t.same(parseImageRef(`ghcr.io/x/todo-app:abc123@${digest}`), { repository: 'ghcr.io/x/todo-app', tag: 'abc123', digest }, 'tag and digest')
+  for (const bad of ['', 'todo-app', 'Todo-App:1', 'todo-app:', 'todo-app@sha256:123', 'todo app:1', 'todo-app:-x']) {
+    t.throws(() => parseImageRef(bad), new RegExp(`image '${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}' is not a valid image reference`), `rejects '${bad}'`)
+  }
+})
+
+t.test('quantities are written the way the API server prints them', async (t) => {
+  t.same(['1000m', '2000m', '250m', '1024Mi', '1536Mi', '1048576Ki', '2', '512Mi'].map(canonicalQuantity),
+    ['1', '2', '250m', '1Gi', '1536Mi', '1Gi', '2', '512Mi'])
+  t.throws(() => requireCanonical('environments.prod.resources.limits.memory', '1024Mi'), /environments\.prod\.resources\.limits\.memory: write '1Gi' instead of '1024Mi'/)
+  t.throws(() => canonicalQuantity('0.5'), /not supported/)
+})
+
+t.test('the table is checked before anything is rendered', async (t) => {
+  for (const env of Object.values(environments)) t.doesNotThrow(() => checkEnvironment(env), `${env.name} is valid`)
+  const broken = (edit: (e: any) => void) => {
+    const e = structuredClone(environments.prod)
+    edit(e)
+    return () => checkEnvironment(e)
+  }
+  t.throws(broken((e) => { e.resources.limits.cpu = '1000m' }), /environments\.prod\.resources\.limits\.cpu: write '1'/)
+  t.throws(broken((e) => { e.image = 'todo-app' }), /environments\.prod\.image: .*needs a tag or a digest/)
+  t.throws(broken((e) => { e.replicas = 0 }), /environments\.prod\.replicas/)
+  t.throws(broken((e) => { e.podDisruptionBudget.minAvailable = 3 }), /podDisruptionBudget\.minAvailable/)
+  t.throws(broken((e) => { e.exposure.nodePort = 30080 }), /exposure\.nodePort: only a NodePort service/)
+  t.throws(broken((e) => { e.namespace = 'Todo_Prod' }), /environments\.prod\.namespace/)
+})
+
+t.test('an overlay merges only the config values that differ from the base', async (t) => {
+  const delta = configDelta(environments.prod)
+  t.ok(delta.includes('LOG_LEVEL=WARNING'), 'a differing value is merged')
+  for (const line of delta) {
+    const [k, v] = line.split('=')
+    t.not(baseConfig[k], v, `${k} differs from the base`)
+  }
+})
