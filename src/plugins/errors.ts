@@ -106,7 +106,13 @@ export function errorType(err: unknown, status: number, code: string): string {
 }
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) {
-  return reply.code(status).type('application/json').send({ error: { code, message }, request_id: request.id })
+  // Plain JSON.stringify, not the route's response serializer: the error body must not depend on which
+  // schemas a route declared for that status (/health's 503 body, for one, has another shape).
+  return reply
+    .code(status)
+    .type('application/json; charset=utf-8')
+    .serializer(JSON.stringify)
+    .send({ error: { code, message }, request_id: request.id })
 }
 
 /** Fastify's `frameworkErrors` option: errors found before routing (a malformed URL) get the contract body too. */
