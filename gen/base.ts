@@ -8,13 +8,14 @@ import {
   selectorLabels, servicePort, shutdown, syncWaveKey, waves, appVersion,
 } from './app.ts'
 import { objectsOf } from './chart.ts'
+import type { KubeObject } from './chart.ts'
 import { claim, containerSecurity, hardenedDeployment, httpProbe, plainService } from './workload.ts'
 import { clusterServices } from './environments.ts'
 import { yamlFile } from './yaml.ts'
 
 const prerequisite = { [syncWaveKey]: waves.prerequisites }
 
-function deployment(): Record<string, any>[] {
+function deployment(): KubeObject[] {
   return objectsOf((chart) => {
     const sa = kplus.ServiceAccount.fromServiceAccountName(chart, 'sa', names.serviceAccount)
     const pvc = kplus.PersistentVolumeClaim.fromClaimName(chart, 'pvc', names.pvc)
@@ -64,7 +65,7 @@ function deployment(): Record<string, any>[] {
   })
 }
 
-function service(): Record<string, any>[] {
+function service(): KubeObject[] {
   return objectsOf((chart) => {
     const svc = plainService(chart, 'service', {
       name: names.service,
@@ -81,7 +82,7 @@ function service(): Record<string, any>[] {
   })
 }
 
-function pvc(): Record<string, any>[] {
+function pvc(): KubeObject[] {
   return objectsOf((chart) => {
     claim(chart, 'pvc', {
       name: names.pvc,
@@ -95,7 +96,7 @@ function pvc(): Record<string, any>[] {
   })
 }
 
-function rbac(): Record<string, any>[] {
+function rbac(): KubeObject[] {
   return objectsOf((chart) => {
     // The service never calls the API server: its token is not even mounted. The Role (FR-47) is limited
     // to reading its own config and secret by name (kustomize rewrites the name to the hashed ConfigMap).
@@ -124,7 +125,7 @@ const dnsEgress = {
 
 const fromNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } })
 
-function networkPolicies(): Record<string, any>[] {
+function networkPolicies(): KubeObject[] {
   return objectsOf((chart) => {
     const meta = (name: string) => ({ name, labels: { 'app.kubernetes.io/part-of': 'todo-gitops' }, annotations: prerequisite })
     new k8s.KubeNetworkPolicy(chart, 'deny', {

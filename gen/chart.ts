@@ -2,8 +2,11 @@
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s'
 import type { Construct } from 'constructs'
 
+/** A Kubernetes object as plain data. */
+export type KubeObject = { apiVersion: string; kind: string; [field: string]: any }
+
 /** Objects of one generated file, in construct order. */
-export function objectsOf(build: (chart: Chart) => void): Record<string, any>[] {
+export function objectsOf(build: (chart: Chart) => void): KubeObject[] {
   const app = new App()
   const chart = new Chart(app, 'todo', { disableResourceNameHashes: true })
   build(chart)

@@ -1,6 +1,7 @@
 // log-shipping/<env>/: the optional Fluent Bit component (FR-43) of environments that enable it, as its own
 // Kustomize directory synced by its own Application into the logging namespace.
 import type { Environment } from './environments.ts'
+import type { KubeObject } from './chart.ts'
 import { clusterServices } from './environments.ts'
 import { logShippingManifests } from './observability/index.ts'
 import { yamlFile } from './yaml.ts'
@@ -8,14 +9,14 @@ import { yamlFile } from './yaml.ts'
 export interface LogShipping {
   env: Environment
   dir: string
-  objects: Record<string, any>[]
+  objects: KubeObject[]
 }
 
 /** The environments whose log shipping is enabled and renders something. */
 export function logShippingOf(envs: readonly Environment[]): LogShipping[] {
   return envs
     .filter((env) => env.logShipping.enabled)
-    .map((env) => ({ env, dir: `log-shipping/${env.name}`, objects: logShippingManifests(env) as Record<string, any>[] }))
+    .map((env) => ({ env, dir: `log-shipping/${env.name}`, objects: logShippingManifests(env) as KubeObject[] }))
     .filter((ls) => ls.objects.length > 0)
 }
 

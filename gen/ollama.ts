@@ -6,6 +6,7 @@ import * as kplus from 'cdk8s-plus-28'
 import type { Environment } from './environments.ts'
 import { names, syncWaveKey, waves } from './app.ts'
 import { objectsOf } from './chart.ts'
+import type { KubeObject } from './chart.ts'
 import { claim, containerSecurity, hardenedDeployment, httpProbe, plainService } from './workload.ts'
 
 export const ollamaPort = 11434
@@ -21,7 +22,7 @@ const pullScript = [
   'exit "$status"',
 ].join('\n')
 
-export function ollamaObjects(env: Environment): Record<string, any>[] {
+export function ollamaObjects(env: Environment): KubeObject[] {
   const o = env.ollama
   if (!o) return []
   return objectsOf((chart) => {

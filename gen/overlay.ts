@@ -7,6 +7,7 @@ import type { Environment } from './environments.ts'
 import { clusterServices } from './environments.ts'
 import { baseConfig, names, port, secretKeys, selectorLabels, servicePort, syncWaveKey, waves } from './app.ts'
 import { objectsOf } from './chart.ts'
+import type { KubeObject } from './chart.ts'
 import { kustomizeImage } from './image.ts'
 import { ollamaObjects, ollamaPort } from './ollama.ts'
 import { monitoringManifests } from './observability/index.ts'
@@ -37,7 +38,7 @@ export function configDelta(env: Environment): string[] {
     .map(([k, v]) => `${k}=${v}`)
 }
 
-function namespace(env: Environment): Record<string, any>[] {
+function namespace(env: Environment): KubeObject[] {
   return objectsOf((chart) => {
     new kplus.Namespace(chart, 'ns', {
       metadata: {
@@ -104,7 +105,7 @@ function pvcPatch(env: Environment): Record<string, unknown> {
   }
 }
 
-function ingress(env: Environment): Record<string, any>[] {
+function ingress(env: Environment): KubeObject[] {
   const tls = env.exposure.tls
   return objectsOf((chart) => {
     new k8s.KubeIngress(chart, 'ingress', {
@@ -138,7 +139,7 @@ const tcp = (p: number) => ({ port: k8s.IntOrString.fromNumber(p), protocol: 'TC
 const privateRanges = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']
 
 /** The environment's own allowances on top of base/'s default deny (FR-46). */
-function networkPolicies(env: Environment): Record<string, any>[] {
+function networkPolicies(env: Environment): KubeObject[] {
   return objectsOf((chart) => {
     const meta = (name: string) => ({ name, labels: { 'app.kubernetes.io/part-of': 'todo-gitops' }, annotations: { [syncWaveKey]: waves.prerequisites } })
     const app = { matchLabels: selectorLabels }
@@ -182,7 +183,7 @@ function networkPolicies(env: Environment): Record<string, any>[] {
   })
 }
 
-function autoscaling(env: Environment): Record<string, any>[] {
+function autoscaling(env: Environment): KubeObject[] {
   return objectsOf((chart) => {
     if (env.autoscaling) {
       new k8s.KubeHorizontalPodAutoscalerV2(chart, 'hpa', {
@@ -221,14 +222,23 @@ function yamlBody(obj: unknown): string {
   return yamlFile([obj]).split('\n').slice(1).join('\n')
 }
 
-/** overlays/<env>/<file> -> content. `root` is the repository (to see whether the SealedSecret exists). */
-export function renderOverlay(root: string, env: Environment): Record<string, string> {
+export interface RenderedOverlay {
+  /** overlays/<env>/<file> -> content */
+  files: Record<string, string>
+  /** The whole objects the overlay adds to the base (not its patches). */
+  objects: KubeObject[]
+}
+
+/** `root` is the repository (to see whether the environment's SealedSecret exists). */
+export function renderOverlay(root: string, env: Environment): RenderedOverlay {
   const dir = `overlays/${env.name}`
   const files: Record<string, string> = {}
+  const objects: KubeObject[] = []
   const resources = ['../../base']
-  const add = (file: string, docs: unknown[]) => {
+  const add = (file: string, docs: KubeObject[]) => {
     if (docs.length === 0) return
     files[`${dir}/${file}`] = yamlFile(docs)
+    objects.push(...docs)
     resources.push(file)
   }
   add('namespace.yaml', namespace(env))
@@ -236,7 +246,7 @@ export function renderOverlay(root: string, env: Environment): Record<string, st
   add('ingress.yaml', ingress(env))
   add('ollama.yaml', ollamaObjects(env))
   add('autoscaling.yaml', autoscaling(env))
-  add('monitoring.yaml', monitoringManifests(env))
+  add('monitoring.yaml', monitoringManifests(env) as KubeObject[])
   const sealed = env.secret === 'sealed' && sealedSecretsPresent(root, env)
   if (sealed) resources.push(`../../${sealedSecretDir(env)}`)
   if (env.secret === 'bootstrap') sealedSecretsPresent(root, env)
@@ -258,5 +268,5 @@ export function renderOverlay(root: string, env: Environment): Record<string, st
     configMapGenerator: [{ name: names.config, behavior: 'merge', literals: configDelta(env) }],
     patches,
   }])
-  return files
+  return { files, objects }
 }
