@@ -316,6 +316,11 @@ function applyBatch(base: Snapshot & { ok: true }, batch: PendingUpdate[]): Stor
       if (item.failed) continue
       try {
         item.value = item.fn(doc)
+        if (item.value instanceof Promise) {
+          item.value.catch(() => {})
+          // Whatever it does after its first await would run outside the lock and never be written.
+          throw new TypeError('a store update fn must be synchronous (it returned a Promise)')
+        }
       } catch (err) {
         item.failed = true
         item.reject(err)

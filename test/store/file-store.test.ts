@@ -174,18 +174,22 @@ t.test('a throwing update fn rejects alone; the others in its batch land', async
       addUser(doc, 'half-done') // breaks the contract: mutates, then fails
       throw new TypeError('bug after a mutation')
     }),
+    store.update(async (doc) => {
+      addUser(doc, 'async') // async fns are refused: their later steps would run outside the lock
+    }),
     store.update((doc) => {
       addUser(doc, 'last')
       return 'last-result'
     }),
   ])
-  t.same(results.map((r) => r.status), ['fulfilled', 'rejected', 'rejected', 'fulfilled'])
+  t.same(results.map((r) => r.status), ['fulfilled', 'rejected', 'rejected', 'rejected', 'fulfilled'])
   t.match(results[1], { reason: { code: 'VALIDATION_ERROR' } })
   t.match(results[2], { reason: { name: 'TypeError' } })
-  t.match(results[3], { value: 'last-result' })
-  t.equal(store.stats.writes - writesBefore, 1, 'all four were one batch')
+  t.match(results[3], { reason: { name: 'TypeError', message: /must be synchronous/ } })
+  t.match(results[4], { value: 'last-result' })
+  t.equal(store.stats.writes - writesBefore, 1, 'all five were one batch')
   const users = Object.keys(onDisk(path).users).sort()
-  t.same(users, ['first', 'last', 'u1'], 'the half-done mutation did not land')
+  t.same(users, ['first', 'last', 'u1'], 'neither the half-done nor the async mutation landed')
   t.same(Object.keys(await store.read((doc) => doc.users)).sort(), users, 'nor is it visible to readers')
 })
 
