@@ -68,12 +68,13 @@ export interface Store {
   /** Open the document: create the directory if missing, read and validate the file. A corrupt or
    * unreadable file throws a StorageError that says what is wrong and the file is never overwritten. */
   open(): Promise<void>
-  /** Run `fn` on the current document (re-read first if another process changed the file). `fn` must
-   * not mutate the document. */
+  /** Run `fn` on the current document (re-read first if another process changed the file). Neither
+   * `fn` nor the caller may mutate the document or the objects `fn` returns from it. */
   read<T>(fn: (doc: Readonly<StoreDocument>) => T): Promise<T>
   /** Run `fn` under the cross-process lock on the freshest document and make the change durable before
    * resolving. `fn` must do all its checks (and throw) BEFORE it mutates anything: a throwing `fn` is
-   * rejected alone and must leave the document untouched. Concurrent updates may share one write+fsync. */
+   * rejected alone and must leave the document untouched. `fn` is synchronous (no awaiting inside the
+   * lock). Concurrent updates may share one write+fsync. */
   update<T>(fn: (doc: StoreDocument) => T): Promise<T>
   /** Whether storage is usable now (readiness). Never throws. */
   check(): Promise<boolean>
