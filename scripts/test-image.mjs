@@ -1,0 +1,333 @@
+#!/usr/bin/env node
+// npm run test:image — builds the Dockerfile and runs the image, so every claim about it is measured
+// (FR-19..21, FR-46, AC-1). No Docker engine and no registry here: buildah builds it (chroot isolation)
+// on a local stand-in for the base image (scripts/image/standin.mjs), podman runs it with a read-only
+// root filesystem, a /data volume, a /tmp tmpfs, no capabilities and no privilege escalation.
+// Prints `ok - …` / `not ok - …` per check, `# figure: …` lines, and last `image: N passed, N failed`;
+// exits 1 when a check failed. Skipped (exit 0) only where buildah, podman, runc or debootstrap are missing.
+// Everything it creates lives under .tmp/image-test/run-<pid>/ and is removed at the end, also on failure.
+// Options (environment): NPM_CA_FILE (extra CA for the build's npm; default $NODE_EXTRA_CA_CERTS),
+// DEBIAN_MIRROR (default: the machine's apt mirror). docs/image.md has the details and measured figures.
+import fs from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { which } from 'zx'
+import { parseDockerfile } from './image/dockerfile.ts'
+import { createEngine, removeTree } from './image/engine.mjs'
+import { parseNodeImage, debianMirror, standinTarball } from './image/standin.mjs'
+
+const ROOT = path.resolve(import.meta.dirname, '..')
+const TMP = path.join(ROOT, '.tmp')
+const RUNS = path.join(TMP, 'image-test')
+const NPM_VERSION = '10.9.9' // the npm line Node 22 ships with
+const IMAGE = 'localhost/todo-app:image-test'
+const PROBE_IMAGE = 'localhost/todo-app:image-test-probe'
+const STOP_GRACE_SECONDS = 10 // docker/podman stop's default
+const TOOLS = ['buildah', 'podman', 'runc', 'debootstrap']
+
+let passed = 0
+let failed = 0
+const check = (ok, name, detail) => {
+  if (ok) passed++
+  else failed++
+  console.log(`${ok ? 'ok' : 'not ok'} - ${name}`)
+  if (!ok && detail) console.log(String(detail).replace(/^/gm, '  # '))
+  return ok
+}
+const figure = (text) => console.log(`# figure: ${text}`)
+const note = (text) => console.log(`# ${text}`)
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`
+const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`
+const since = (start) => performance.now() - start
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** A free TCP port on 127.0.0.1. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address()
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** JSON over HTTP to the container's published port (loopback only). */
+async function api(port, method, url, { body, token } = {}) {
+  const res = await fetch(`http://127.0.0.1:${port}${url}`, {
+    method,
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(5000),
+  })
+  const text = await res.text()
+  let json = null
+  try {
+    json = JSON.parse(text)
+  } catch {}
+  return { status: res.status, json, text }
+}
+
+/** Milliseconds until GET /health answers 200, or null after `limitMs`. */
+async function waitForHealth(port, limitMs) {
+  const start = performance.now()
+  while (since(start) < limitMs) {
+    try {
+      if ((await api(port, 'GET', '/health')).status === 200) return since(start)
+    } catch {}
+    await sleep(50)
+  }
+  return null
+}
+
+/** Docker durations in image configs are nanoseconds. */
+const nsToMs = (ns) => Number(ns) / 1e6
+
+/** Build steps from buildah's output: [{ step: 'RUN npm ci …', cached }]. */
+function buildSteps(output) {
+  const steps = []
+  for (const line of output.split('\n')) {
+    const step = /^(?:\[\d+\/\d+\] )?STEP \d+\/\d+: (.*)$/.exec(line)
+    if (step) steps.push({ step: step[1].replace(/\s+/g, ' '), cached: false })
+    else if (line.startsWith('--> Using cache') && steps.length > 0) steps.at(-1).cached = true
+  }
+  return steps
+}
+
+/** A copy of the build inputs with one source file changed, for the cache probe. */
+function probeContext(dir) {
+  for (const f of ['Dockerfile', '.dockerignore', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']) {
+    fs.cpSync(path.join(ROOT, f), path.join(dir, f), { preserveTimestamps: true })
+  }
+  fs.cpSync(path.join(ROOT, 'src'), path.join(dir, 'src'), { recursive: true, preserveTimestamps: true })
+  fs.appendFileSync(path.join(dir, 'src/server.ts'), `\n// image cache probe ${Date.now()}\n`)
+}
+
+function walk(dir, visit, rel = '') {
+  for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const p = path.join(rel, entry.name)
+    visit(p, entry)
+    if (entry.isDirectory()) walk(dir, visit, p)
+  }
+}
+
+async function main(engine, workDir) {
+  const { podman, buildah } = engine
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
+
+  // 1. The stand-in for the base image, tagged with the name the Dockerfile's FROM uses.
+  const baseName = parseDockerfile(fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8')).args.NODE_IMAGE
+  const base = parseNodeImage(baseName)
+  if (!check(base !== null, `the Dockerfile's base ${baseName} is a pinned node:X.Y.Z-<debian>[-slim] image`)) return
+  const nodeVersion = process.versions.node
+  if (!check(Number(nodeVersion.split('.')[0]) === base.major, `this Node (v${nodeVersion}) has the base's Node major ${base.major}`, 'run it with npm run test:image (Node from node_modules/.bin)')) return
+  const mirror = debianMirror(base.suite)
+  let start = performance.now()
+  const standin = await standinTarball({ cacheDir: path.join(TMP, 'image-base'), suite: base.suite, nodeBinary: process.execPath, nodeVersion, npmVersion: NPM_VERSION, mirror })
+  note(`stand-in root filesystem: ${path.relative(ROOT, standin.file)} (${standin.built ? `built from ${mirror} in ${seconds(since(start))}` : 'cached'})`)
+  // A FROM pinned by digest cannot be matched by a local tag: then the build gets the stand-in by name.
+  const standinName = base.digest ? `localhost/node-standin:${base.version}` : baseName.includes('/') ? baseName : `docker.io/library/${baseName}`
+  await podman(['import', '--change', `ENV NODE_VERSION=${nodeVersion}`, '--change', 'CMD ["node"]', standin.file, standinName])
+  const version = (await podman(['run', '--rm', '--network', 'none', standinName, 'node', '--version'])).stdout.trim()
+  check(version === `v${nodeVersion}`, `stand-in base ${standinName} runs Node ${version}`)
+
+  // 2. The cold build, from the repository itself (its .dockerignore decides the context).
+  const caFile = process.env.NPM_CA_FILE || process.env.NODE_EXTRA_CA_CERTS
+  const buildArgs = [
+    'bud', '--isolation', 'chroot', '--format', 'docker', '--layers', '--pull-never',
+    ...(base.digest ? ['--build-arg', `NODE_IMAGE=${standinName}`] : []),
+    ...(caFile && fs.existsSync(caFile) ? ['--secret', `id=npm_ca,src=${caFile}`] : []),
+  ]
+  note(`build secret npm_ca: ${caFile && fs.existsSync(caFile) ? caFile : 'none'}`)
+  start = performance.now()
+  const cold = await buildah([...buildArgs, '-t', IMAGE, '-f', path.join(ROOT, 'Dockerfile'), ROOT], { check: false })
+  const coldMs = since(start)
+  fs.writeFileSync(path.join(RUNS, 'build-cold.log'), cold.stdout + cold.stderr)
+  if (!check(cold.ok, 'the Dockerfile builds (buildah bud)', `${(cold.stderr || cold.stdout).trim().split('\n').slice(-15).join('\n')}\n(full log: .tmp/image-test/build-cold.log)`)) return
+  figure(`cold build (base present, empty cache): ${seconds(coldMs)}  [AC-1: < 2 min]`)
+
+  // 3. The image's configuration and contents.
+  const [image] = JSON.parse((await podman(['image', 'inspect', IMAGE])).stdout)
+  const [baseImage] = JSON.parse((await podman(['image', 'inspect', standinName])).stdout)
+  const config = image.Config ?? {}
+  const health = image.Healthcheck ?? image.HealthCheck ?? config.Healthcheck
+  check(config.User === '1000:1000', `image USER is 1000:1000 (${config.User})`)
+  check(config.WorkingDir === '/app', `image WORKDIR is /app (${config.WorkingDir})`)
+  check(Object.keys(config.ExposedPorts ?? {}).join() === '8000/tcp', 'image exposes 8000/tcp only')
+  check((config.Env ?? []).includes('STORAGE_PATH=/data/tasks.json'), 'image sets STORAGE_PATH=/data/tasks.json')
+  check(Array.isArray(health?.Test) && health.Test[0] === 'CMD' && health.Test[1] === 'node', `image HEALTHCHECK runs node (${JSON.stringify(health?.Test?.slice(0, 2))})`)
+  const mount = (await podman(['image', 'mount', IMAGE])).stdout.trim()
+  try {
+    const app = path.join(mount, 'app')
+    check(fs.readdirSync(app).sort().join() === 'dist,node_modules,package.json', `/app holds only dist, node_modules, package.json (${fs.readdirSync(app).sort().join(', ')})`)
+    check(fs.existsSync(path.join(app, 'dist/server.js')), '/app/dist/server.js is there (compiled in the builder)')
+    const devInImage = Object.keys(pkg.devDependencies).filter((d) => fs.existsSync(path.join(app, 'node_modules', d)))
+    check(devInImage.length === 0, 'no devDependency in /app/node_modules (pruned)', `found: ${devInImage.join(', ')}`)
+    check(!fs.existsSync(path.join(app, 'node_modules/.bin/node')), 'no node binary from node_modules (the dev-only `node` package)')
+    const prodMissing = Object.keys(pkg.dependencies).filter((d) => !fs.existsSync(path.join(app, 'node_modules', d, 'package.json')))
+    check(prodMissing.length === 0, 'every dependency is in /app/node_modules', `missing: ${prodMissing.join(', ')}`)
+    check(!fs.existsSync(path.join(mount, 'usr/local/bin/npm')) && !fs.existsSync(path.join(mount, 'usr/local/lib/node_modules')), 'no npm/npx/corepack in the runtime image')
+    const writable = []
+    const unwanted = []
+    walk(app, (p, entry) => {
+      const st = fs.lstatSync(path.join(app, p))
+      if (st.uid !== 0 || (!entry.isSymbolicLink() && st.mode & 0o022)) writable.push(p)
+      const ours = !p.startsWith('node_modules/') // packages may ship their own tests; ours must not be here
+      if (/^(\.env.*|\.git|\.secrets|sealed-secrets|\.npmrc)$/.test(entry.name) || (ours && /\.(ts|mts|mjs)$/.test(p))) unwanted.push(p)
+    })
+    check(writable.length === 0, 'everything in /app belongs to root and is read-only for the service user', writable.slice(0, 10).join('\n'))
+    check(unwanted.length === 0, 'no .env, .git, secrets, tests or TypeScript sources in /app', unwanted.slice(0, 10).join('\n'))
+    const data = fs.statSync(path.join(mount, 'data'))
+    check(data.uid === 1000 && data.gid === 1000, `/data belongs to 1000:1000 (${data.uid}:${data.gid})`)
+  } finally {
+    await podman(['image', 'unmount', IMAGE], { check: false })
+  }
+  figure(`stand-in base (Debian ${base.suite} minbase, no docs + Node ${nodeVersion} + npm ${NPM_VERSION}): ${mb(baseImage.Size)}`)
+  figure(`added by the Dockerfile on top of the base: ${mb(image.Size - baseImage.Size)}`)
+  figure(`image total with the real ${baseName}, estimated as stand-in + added: ${mb(image.Size)} uncompressed  [AC-1: < 200 MB]`)
+
+  // 4. Run it as Kubernetes will (FR-46): read-only root, writable /data and /tmp, no capabilities.
+  const name = `todo-image-test-${process.pid}`
+  const volume = `todo-image-test-data-${process.pid}`
+  const port = await freePort()
+  await podman(['volume', 'create', volume])
+  const runArgs = [
+    'run', '--detach', '--name', name,
+    '--read-only', '--read-only-tmpfs=false', '--tmpfs', '/tmp:rw,nosuid,nodev,size=64m',
+    '--volume', `${volume}:/data`,
+    '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
+    '--publish', `127.0.0.1:${port}:8000`,
+    IMAGE,
+  ]
+  const startTarget = nsToMs(health?.StartPeriod ?? 5e9)
+  start = performance.now()
+  await podman(runArgs)
+  let upMs = await waitForHealth(port, 30_000)
+  const logs = async () => (await podman(['logs', '--tail', '20', name], { check: false })).stdout.trim()
+  if (!check(upMs !== null, 'GET /health answers 200 after the container starts', await logs())) return
+  upMs = since(start)
+  check(upMs <= startTarget, `… within the HEALTHCHECK start period (${seconds(upMs)} ≤ ${seconds(startTarget)})`)
+  figure(`podman run → /health 200: ${seconds(upMs)}`)
+
+  const status = (await podman(['exec', name, 'cat', '/proc/1/status'])).stdout
+  const field = (k) => new RegExp(`^${k}:\\s*(.*)$`, 'm').exec(status)?.[1].trim().split(/\s+/)
+  check(field('Uid')?.every((u) => u === '1000') && field('Gid')?.every((g) => g === '1000'), `the process runs as UID/GID 1000 (Uid ${field('Uid')?.join(' ')}, Gid ${field('Gid')?.join(' ')})`)
+  check(field('CapEff')?.[0] === '0000000000000000' && field('NoNewPrivs')?.[0] === '1', 'no capabilities, no privilege escalation')
+
+  const probe = `const fs = require('fs'); const out = {};
+    for (const d of process.argv.slice(1)) { const p = d.replace(/\\/$/, '') + '/.write-probe';
+      try { fs.writeFileSync(p, 'x'); fs.unlinkSync(p); out[d] = 'writable' } catch (e) { out[d] = e.code } }
+    console.log(JSON.stringify(out))`
+  const dirs = ['/', '/app', '/app/dist', '/app/node_modules', '/etc', '/usr/local/bin', '/home/node', '/var/tmp', '/run', '/data', '/tmp']
+  const writes = JSON.parse((await podman(['exec', name, 'node', '-e', probe, ...dirs])).stdout)
+  const wrong = dirs.filter((d) => writes[d] !== (d === '/data' || d === '/tmp' ? 'writable' : 'EROFS'))
+  check(wrong.length === 0, 'the root filesystem is read-only (EROFS); /data and /tmp are writable', JSON.stringify(writes))
+
+  const email = `image-test-${randomBytes(4).toString('hex')}@example.test`
+  const password = randomBytes(12).toString('base64url')
+  const title = `survives a restart ${randomBytes(3).toString('hex')}`
+  const signup = await api(port, 'POST', '/auth/signup', { body: { email, password } })
+  check(signup.status === 201 && typeof signup.json?.token === 'string', `POST /auth/signup → 201 with a token (${signup.status})`, signup.text)
+  const created = await api(port, 'POST', '/tasks', { token: signup.json?.token, body: { title } })
+  check(created.status === 201 && created.json?.title === title, `POST /tasks → 201 (${created.status})`, created.text)
+
+  start = performance.now()
+  const hc = await podman(['healthcheck', 'run', name], { check: false })
+  const hcMs = since(start)
+  check(hc.ok, 'the image HEALTHCHECK command succeeds inside the container', hc.stderr || hc.stdout)
+  figure(`HEALTHCHECK run (podman healthcheck run, node fetch /health): ${seconds(hcMs)}  [AC-1: < 3 s]`)
+
+  const stopCleanly = async (label) => {
+    const t0 = performance.now()
+    await podman(['stop', '--time', String(STOP_GRACE_SECONDS), name])
+    const ms = since(t0)
+    const exitCode = (await podman(['inspect', name, '--format', '{{.State.ExitCode}}'])).stdout.trim()
+    check(exitCode === '0' && ms < STOP_GRACE_SECONDS * 1000, `${label}: SIGTERM stops it with exit 0 within the ${STOP_GRACE_SECONDS} s grace period (exit ${exitCode}, ${seconds(ms)})`, await logs())
+    figure(`${label}: SIGTERM → exited: ${seconds(ms)}`)
+  }
+  await stopCleanly('first stop')
+
+  start = performance.now()
+  await podman(['start', name])
+  const againMs = await waitForHealth(port, 30_000)
+  check(againMs !== null, 'started again on the same /data: /health 200', await logs())
+  figure(`podman start → /health 200: ${againMs === null ? 'never' : seconds(since(start))}`)
+  const login = await api(port, 'POST', '/auth/login', { body: { email, password } })
+  check(login.status === 200, `the user is still there: POST /auth/login → 200 (${login.status})`, login.text)
+  const list = await api(port, 'GET', '/tasks', { token: login.json?.token })
+  check(list.status === 200 && (list.json?.tasks ?? []).some((task) => task.title === title), 'the task created before the restart is still there', list.text)
+  await stopCleanly('second stop')
+
+  // 5. Layer caching (FR-20): rebuild after a source change; the dependency layers must come from the cache.
+  const context = path.join(workDir, 'context')
+  probeContext(context)
+  start = performance.now()
+  const warm = await buildah([...buildArgs, '-t', PROBE_IMAGE, '-f', path.join(context, 'Dockerfile'), context], { check: false })
+  const warmMs = since(start)
+  fs.writeFileSync(path.join(RUNS, 'build-warm.log'), warm.stdout + warm.stderr)
+  if (!check(warm.ok, 'the rebuild after a source change succeeds', warm.stderr.trim().split('\n').slice(-10).join('\n'))) return
+  const steps = buildSteps(warm.stdout)
+  const cached = (re) => steps.filter((s) => re.test(s.step)).every((s) => s.cached) && steps.some((s) => re.test(s.step))
+  const rebuilt = (re) => steps.some((s) => re.test(s.step) && !s.cached)
+  check(cached(/^RUN .*\bnpm ci\b/) && cached(/^RUN .*\bnpm prune\b/), 'after a source change, npm ci and npm prune come from the cache')
+  check(cached(/^COPY --from=\S+ \S*node_modules/), "… and so does the runtime image's node_modules layer")
+  check(rebuilt(/^COPY src\b/) && rebuilt(/^RUN npm run build\b/), '… while the changed source is copied and compiled again')
+  figure(`rebuild after a source change: ${seconds(warmMs)}; ${steps.filter((s) => s.cached).length} of ${steps.length} steps cached; rebuilt: ${steps.filter((s) => !s.cached && !/^FROM\b/.test(s.step)).map((s) => s.step.split(' ').slice(0, 3).join(' ')).join(' | ')}`)
+}
+
+// --- entry
+const missing = []
+for (const tool of TOOLS) if (!(await which(tool, { nothrow: true }))) missing.push(tool)
+if (missing.length > 0) {
+  note(`SKIP image test: ${missing.join(', ')} not installed (apt-get install buildah podman runc debootstrap; .ci/run does)`)
+  console.log('image: 0 passed, 0 failed (skipped)')
+  process.exit(0)
+}
+if (process.getuid?.() !== 0) {
+  check(false, 'the image test needs root (rootful buildah/podman, debootstrap)')
+  console.log(`image: ${passed} passed, ${failed} failed`)
+  process.exit(1)
+}
+
+fs.mkdirSync(RUNS, { recursive: true })
+// Runs that were killed before their cleanup leave their directory behind: remove those of dead processes.
+for (const dir of fs.readdirSync(RUNS).filter((d) => /^run-\d+$/.test(d))) {
+  const pid = Number(dir.slice(4))
+  let alive = true
+  try {
+    process.kill(pid, 0)
+  } catch {
+    alive = false
+  }
+  if (!alive) await createEngine(path.join(RUNS, dir)).cleanup()
+}
+
+const workDir = path.join(RUNS, `run-${process.pid}`)
+const engine = createEngine(workDir)
+let cleaning = null
+const cleanup = () => (cleaning ??= engine.cleanup())
+// Interrupted or crashed outside the main try (a callback, a signal): still clean up, then fail.
+const abort = async (reason) => {
+  check(false, 'the image test ran to its end', reason)
+  await cleanup()
+  console.log(`image: ${passed} passed, ${failed} failed`)
+  process.exit(1)
+}
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => abort(`interrupted by ${signal}`))
+process.on('uncaughtException', (err) => abort(err?.stack ?? err))
+process.on('unhandledRejection', (err) => abort(err?.stack ?? err))
+
+const started = performance.now()
+try {
+  await main(engine, workDir)
+} catch (err) {
+  check(false, 'the image test ran to its end', err?.stack ?? err)
+} finally {
+  const removed = await cleanup()
+  check(removed && !fs.existsSync(workDir), 'cleanup: every container, volume, image and file of this run is removed')
+  await removeTree(path.join(TMP, 'image-base', `rootfs-${process.pid}`))
+}
+figure(`image test total: ${seconds(since(started))}`)
+console.log(`image: ${passed} passed, ${failed} failed`)
+process.exit(failed === 0 ? 0 : 1)
