@@ -24,6 +24,7 @@ t.test('the scanner finds what it must find', async (t) => {
   t.same(scanText('sealed.yaml', YAML.stringify({ kind: 'SealedSecret', spec: { encryptedData: { 'jwt-secret': 'AgBy3i4OJSWK+PiTySYZZA==' } } })), [], 'a SealedSecret is fine')
   t.same(scanText('empty.yaml', YAML.stringify({ kind: 'Secret', metadata: { name: 's' }, type: 'Opaque' })), [], 'a Secret without values is fine')
   t.same(scanText('doc.md', 'Set OPENAI_API_KEY=sk-... and keep keys out of git.'), [], 'placeholders in prose are fine')
+  t.same(scanText('x.test.ts', `const apiKey = '${['sk', 'test', 'key', 'not', 'real', '0123456789'].join('-')}'`), [], 'a fixture value that says it is fake is fine')
 })
 
 t.test('no tracked file holds a secret', async (t) => {
