@@ -54,7 +54,8 @@ export const probes = {
 
 /** Graceful shutdown: the preStop pause lets endpoints drop the pod before SIGTERM starts the drain. */
 export const shutdown = {
-  // Kubernetes 1.28 has no `sleep` lifecycle handler (added in 1.29), and the image has no shell: node pauses.
+  // Kubernetes 1.28 has no `sleep` lifecycle handler (added in 1.29), and a distroless image has no shell
+  // or sleep binary: node pauses, since every image of the service has it.
   preStop: ['node', '-e', 'setTimeout(() => {}, 5000)'],
   terminationGracePeriodSeconds: 30,
 }

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { clusterServices, environments, promotionOrder } from '../../gen/environments.ts'
 import { probes } from '../../gen/app.ts'
+import { canonicalQuantity } from '../../gen/quantity.ts'
 import { ownedDirs, renderAll } from '../../gen/render.ts'
 import { writeTree } from '../../gen/write.ts'
 import type { K8sObject } from './helpers.ts'
@@ -68,6 +69,26 @@ t.test('every pod template meets the restricted Pod Security Standard, and ours 
   t.ok(checked >= 3, `checked ${checked} pod templates`)
   t.same(restrictedViolations({ hostNetwork: true, containers: [{ name: 'x', securityContext: {} }], volumes: [{ name: 'h', hostPath: {} }] }).length, 6,
     'the check itself catches violations')
+})
+
+t.test('no cdk8s-plus-28 default leaks into what is rendered', async (t) => {
+  for (const [path, text] of Object.entries(rendered)) t.notMatch(text, /cdk8s\.io\//, `${path}: no construct-path label`)
+  for (const [dir, objects] of all) {
+    const quantities: [string, string][] = []
+    for (const { owner, template } of podTemplates(objects)) {
+      for (const c of [...(template.spec.initContainers ?? []), ...template.spec.containers]) {
+        for (const kind of ['requests', 'limits']) {
+          for (const [res, q] of Object.entries(c.resources?.[kind] ?? {})) quantities.push([`${owner.metadata.name} ${c.name} ${kind}.${res}`, String(q)])
+        }
+      }
+    }
+    for (const pvc of find(objects, 'PersistentVolumeClaim')) quantities.push([`${pvc.metadata.name} storage`, pvc.spec.resources.requests.storage])
+    for (const [where, q] of quantities) t.equal(q, canonicalQuantity(q), `${dir}: ${where} is canonical (${q})`)
+    for (const { owner, template } of podTemplates(objects)) {
+      if (pssExempt.has(owner.metadata.namespace)) continue
+      t.equal(template.spec.securityContext.runAsUser, 1000, `${dir}: ${owner.metadata.name} has a numeric UID`)
+    }
+  }
 })
 
 t.test('the namespaces enforce the restricted standard', async (t) => {
