@@ -67,7 +67,7 @@ const kubectl = (...rest) => ['--context', PROFILE, ...rest]
 let changes = 0
 const changed = (message) => {
   changes++
-  console.log(`  ✓ ${message}`)
+  if (!sh.dryRun) console.log(`  ✓ ${message}`)
 }
 const same = (message) => console.log(`  = ${message}`)
 const note = (message) => console.log(`  ! ${message}`)
