@@ -2,12 +2,12 @@
 // Route plugins are registered here; the task and session routes share one authenticated scope.
 
 import { readFileSync } from 'node:fs'
-import Fastify, { LogController, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
 import { createAssistant } from './assistant/index.ts'
 import type { Assistant } from './assistant/types.ts'
 import { createTokens } from './auth/tokens.ts'
 import type { Config } from './config.ts'
-import { loggerOptions, requestId, type LogDestination } from './logging.ts'
+import { AccessLog, loggerOptions, requestId, type LogDestination } from './logging.ts'
 import { createMetrics } from './metrics.ts'
 import { authenticate } from './plugins/auth.ts'
 import { frameworkErrorHandler, setupErrorHandling } from './plugins/errors.ts'
@@ -51,8 +51,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const app = Fastify({
     logger: loggerOptions(config.logLevel, deps.logStream),
     genReqId: requestId,
-    // One access line per request instead of Fastify's two (plugins/observability.ts).
-    logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
+    logController: new AccessLog(),
     bodyLimit: config.bodyLimitBytes,
     // While draining, in-flight and newly arriving requests are answered normally with Connection: close
     // (plugins/protection.ts) instead of Fastify's non-contract 503 body.

@@ -4,7 +4,8 @@
 
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import type { FastifyServerOptions } from 'fastify'
+import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
+import { endpointLabel } from './metrics.ts'
 import type { LogLevel } from './config.ts'
 
 type LoggerOptions = Exclude<FastifyServerOptions['logger'], boolean | undefined>
@@ -53,7 +54,7 @@ export function loggerOptions(level: LogLevel, stream?: LogDestination): LoggerO
     timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
     formatters: { level: (label: string) => ({ level: LEVEL_NAME[label] ?? label.toUpperCase() }) },
     redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
-    // Requests are logged by our own access-log hook (src/plugins/observability.ts), never with bodies or headers.
+    // Requests are logged by AccessLog below, never with bodies or headers.
     serializers: {
       req: (req: { method?: string; url?: string }) => ({ method: req.method, url: req.url }),
     },
@@ -67,4 +68,45 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/
 export function requestId(req: IncomingMessage): string {
   const incoming = req.headers['x-request-id']
   return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID()
+}
+
+/** The session a request is about (routes under /sessions/:id), for the FR-43 session_id log field. */
+export function sessionIdOf(request: FastifyRequest): string | undefined {
+  if (!request.routeOptions.url?.startsWith('/sessions/:id')) return undefined
+  return (request.params as { id?: string } | undefined)?.id
+}
+
+/** Probe and scrape traffic is logged at DEBUG so it does not drown the INFO log. */
+const QUIET_ROUTES = new Set(['/livez', '/readyz', '/health', '/metrics'])
+
+/**
+ * Fastify's per-request log lines, reshaped: "incoming request" at DEBUG, then one access line per request
+ * ("request completed") at INFO with the route pattern, status, duration and user.
+ */
+export class AccessLog extends LogController {
+  constructor() {
+    super({ requestIdLogLabel: 'request_id' })
+  }
+
+  override incomingRequest(request: FastifyRequest) {
+    const line = { method: request.method, url: request.url.slice(0, 300), session_id: sessionIdOf(request) }
+    request.log.debug(line, 'incoming request')
+  }
+
+  override requestCompleted(_error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply) {
+    const route = request.routeOptions.url
+    const line = {
+      method: request.method,
+      url: request.url.slice(0, 300),
+      endpoint: endpointLabel(route),
+      status: reply.statusCode,
+      duration_ms: Math.round(reply.elapsedTime * 100) / 100,
+      user_id: request.userId || undefined,
+    }
+    if (route && QUIET_ROUTES.has(route)) reply.log.debug(line, 'request completed')
+    else reply.log.info(line, 'request completed')
+  }
+
+  /** The access line already says it was a 404. */
+  override routeNotFound() {}
 }
