@@ -1,15 +1,24 @@
 // Optional Fluent Bit log shipping for one environment (FR-43): a DaemonSet in namespace `logging` that
 // tails the todo-app containers' JSON log lines on every node, adds pod metadata and ships them to Loki
 // or Elasticsearch (environments.ts: logShipping). Names carry the environment, so staging and prod can
-// share a cluster without clashing. Retention is the sink's job (see retentionConfigMap).
+// share a cluster without clashing. Retention is the sink's job (see retentionConfigMap). A NetworkPolicy
+// isolates the pods both ways (FR-46), like every other workload.
 import { createHash } from 'node:crypto'
-import type { Environment } from '../environments.ts'
+import { clusterServices, type Environment } from '../environments.ts'
 
 export const fluentBitImage = 'cr.fluentbit.io/fluent/fluent-bit:4.2.0'
 export const loggingNamespace = 'logging'
 
 /** Where the DaemonSet keeps its tail positions on the node, so a restart neither re-ships nor skips lines. */
 const stateDir = '/var/lib/fluent-bit'
+
+/** Fluent Bit's HTTP server: health (the probes) and Prometheus metrics (scraped from the monitoring namespace). */
+export const httpPort = 2020
+const healthPath = '/api/v1/health'
+
+/** The API server as the kubernetes filter reaches it: 443 on the kubernetes.default Service, which a
+ *  NetworkPolicy sees translated to the API server's own address and port (6443 on kubeadm clusters). */
+export const apiServerPorts = [443, 6443]
 
 function names(env: Environment) {
   const base = `fluent-bit-${env.name}`
@@ -23,6 +32,11 @@ function labels(env: Environment): Record<string, string> {
     'app.kubernetes.io/component': 'log-shipping',
     'app.kubernetes.io/part-of': 'todo-app',
   }
+}
+
+/** What the DaemonSet selects its pods by, and the NetworkPolicy too. */
+function selector(env: Environment): Record<string, string> {
+  return { 'app.kubernetes.io/instance': names(env).base }
 }
 
 function meta(env: Environment, name: string, namespaced = true) {
@@ -42,6 +56,12 @@ export function sinkAddress(env: Environment): { host: string; port: number; tls
   }
   const tls = url.protocol === 'https:'
   return { host: url.hostname, port: url.port ? Number(url.port) : tls ? 443 : 80, tls }
+}
+
+/** The namespace of an in-cluster sink (<service>.<namespace>.svc[.cluster.local]); undefined for any other host. */
+export function sinkNamespace(host: string): string | undefined {
+  const match = /^[a-z0-9-]+\.([a-z0-9-]+)\.svc(\.cluster\.local)?\.?$/.exec(host)
+  return match?.[1]
 }
 
 /** Days as a Loki duration in hours, which every Loki version parses. */
@@ -109,7 +129,7 @@ export function fluentBitConf(env: Environment): string {
       ['Parsers_File', '/fluent-bit/etc/parsers.conf'],
       ['HTTP_Server', 'On'],
       ['HTTP_Listen', '0.0.0.0'],
-      ['HTTP_Port', 2020],
+      ['HTTP_Port', httpPort],
       ['Health_Check', 'On'],
     ]),
     section('INPUT', [
@@ -219,12 +239,13 @@ function daemonSet(env: Environment): object {
   const es = env.logShipping.sink === 'elasticsearch'
   const esSecret = 'fluent-bit-es-credentials'
   const secretEnv = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: esSecret, key } } })
+  const health = { path: healthPath, port: 'http' }
   return {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
     metadata: meta(env, n.base),
     spec: {
-      selector: { matchLabels: { 'app.kubernetes.io/instance': n.base } },
+      selector: { matchLabels: selector(env) },
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
       template: {
         metadata: {
@@ -232,7 +253,7 @@ function daemonSet(env: Environment): object {
           annotations: {
             'checksum/config': configHash,
             'prometheus.io/scrape': 'true',
-            'prometheus.io/port': '2020',
+            'prometheus.io/port': String(httpPort),
             'prometheus.io/path': '/api/v2/metrics/prometheus',
           },
         },
@@ -248,7 +269,7 @@ function daemonSet(env: Environment): object {
               name: 'fluent-bit',
               image: fluentBitImage,
               imagePullPolicy: 'IfNotPresent',
-              ports: [{ name: 'http', containerPort: 2020, protocol: 'TCP' }],
+              ports: [{ name: 'http', containerPort: httpPort, protocol: 'TCP' }],
               ...(es ? { env: [secretEnv('ES_USERNAME', 'username'), secretEnv('ES_PASSWORD', 'password')] } : {}),
               resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
               securityContext: {
@@ -257,8 +278,11 @@ function daemonSet(env: Environment): object {
                 readOnlyRootFilesystem: true,
                 capabilities: { drop: ['ALL'] },
               },
-              livenessProbe: { httpGet: { path: '/api/v1/health', port: 'http' }, initialDelaySeconds: 10, periodSeconds: 30 },
-              readinessProbe: { httpGet: { path: '/api/v1/health', port: 'http' }, periodSeconds: 10 },
+              // Health_Check On: /api/v1/health fails once outputs keep erroring or exhausting retries, so a stuck
+              // pipeline is restarted. Up to a minute to start (reading the tail DB), then liveness takes over.
+              startupProbe: { httpGet: health, periodSeconds: 5, failureThreshold: 12 },
+              livenessProbe: { httpGet: health, periodSeconds: 30 },
+              readinessProbe: { httpGet: health, periodSeconds: 10 },
               volumeMounts: [
                 { name: 'config', mountPath: '/fluent-bit/etc/', readOnly: true },
                 { name: 'varlog', mountPath: '/var/log', readOnly: true },
@@ -276,6 +300,36 @@ function daemonSet(env: Environment): object {
           ],
         },
       },
+    },
+  }
+}
+
+const tcp = (port: number) => ({ port, protocol: 'TCP' })
+const inNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } })
+
+/** Default deny both ways for the Fluent Bit pods, then: Prometheus may scrape the HTTP port; the pods may
+ *  resolve names, reach the sink (in its namespace when it is a cluster Service) and the API server. */
+function networkPolicy(env: Environment): object {
+  const sink = sinkAddress(env)
+  const sinkNs = sinkNamespace(sink.host)
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: meta(env, names(env).base),
+    spec: {
+      podSelector: { matchLabels: selector(env) },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [inNamespace(clusterServices.monitoringNamespace)], ports: [tcp(httpPort)] }],
+      egress: [
+        {
+          to: [{ ...inNamespace('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+          ports: [{ port: 53, protocol: 'UDP' }, tcp(53)],
+        },
+        // An external sink's address is not known to the cluster: there the port is the whole rule.
+        { ...(sinkNs ? { to: [inNamespace(sinkNs)] } : {}), ports: [tcp(sink.port)] },
+        // The API server is no pod: its address depends on the cluster, so the rule is by port.
+        { ports: apiServerPorts.map(tcp) },
+      ],
     },
   }
 }
@@ -302,6 +356,7 @@ export function fluentBitManifests(env: Environment): object[] {
     },
     configMap(env),
     retentionConfigMap(env),
+    networkPolicy(env),
     daemonSet(env),
   ]
 }

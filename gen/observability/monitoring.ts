@@ -13,11 +13,15 @@ export function monitoringLabels(): Record<string, string> {
   }
 }
 
+/** On ServiceMonitor and PrometheusRule: Argo CD's dry run fails on a kind whose CRD is not installed yet
+ *  (the Prometheus Operator may come later); skip it for these, so the rest of the overlay still syncs. */
+export const monitoringAnnotations = { 'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true' }
+
 export function serviceMonitor(_env: Environment): object {
   return {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'ServiceMonitor',
-    metadata: { name: 'todo-app', labels: monitoringLabels() },
+    metadata: { name: 'todo-app', labels: monitoringLabels(), annotations: monitoringAnnotations },
     spec: {
       // The label todo-app-service carries (base/service.yaml; test/observability checks they agree).
       selector: { matchLabels: { app: 'todo-app' } },
@@ -143,7 +147,7 @@ export function prometheusRule(env: Environment): object {
   return {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PrometheusRule',
-    metadata: { name: 'todo-app', labels: monitoringLabels() },
+    metadata: { name: 'todo-app', labels: monitoringLabels(), annotations: monitoringAnnotations },
     spec: { groups: [{ name: `todo-app.${env.name}.alerts`, rules: alerts(env) }] },
   }
 }

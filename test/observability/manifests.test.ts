@@ -7,16 +7,17 @@ import { parse } from 'yaml'
 import { ConfigMap, ServiceAccount } from 'kubernetes-models/v1'
 import { DaemonSet } from 'kubernetes-models/apps/v1'
 import { ClusterRole, ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1'
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1'
 import { PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1'
-import { environments, type Environment } from '../../gen/environments.ts'
+import { clusterServices, environments, type Environment } from '../../gen/environments.ts'
 import { logShippingManifests, monitoringManifests } from '../../gen/observability/index.ts'
-import { fluentBitImage, ilmPolicyName } from '../../gen/observability/log-shipping.ts'
+import { apiServerPorts, fluentBitImage, ilmPolicyName, sinkNamespace } from '../../gen/observability/log-shipping.ts'
 
 // Loose typing on purpose: these are plain objects headed for YAML.
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [k: string]: any }
 
 const models: Record<string, new (o: any) => { validate(): void }> = {
-  ConfigMap, ServiceAccount, DaemonSet, ClusterRole, ClusterRoleBinding, PrometheusRule, ServiceMonitor,
+  ConfigMap, ServiceAccount, DaemonSet, ClusterRole, ClusterRoleBinding, NetworkPolicy, PrometheusRule, ServiceMonitor,
 }
 const all = Object.values(environments)
 const objects = (fn: (e: Environment) => object[], env: Environment) => fn(env) as Obj[]
@@ -51,7 +52,7 @@ t.test('which environments get what: from the table', async (t) => {
     t.same(monitoring.map((o) => o.kind), env.monitoring === 'prometheus-operator' ? ['ServiceMonitor', 'PrometheusRule', 'ConfigMap'] : [], `${env.name} monitoring`)
     t.same(
       logging.map((o) => o.kind),
-      env.logShipping.enabled ? ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'ConfigMap', 'DaemonSet'] : [],
+      env.logShipping.enabled ? ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'ConfigMap', 'NetworkPolicy', 'DaemonSet'] : [],
       `${env.name} log shipping`,
     )
   }
@@ -98,6 +99,16 @@ t.test('ServiceMonitor scrapes todo-app-service on its http port', async (t) => 
   t.match(sm.spec.endpoints, [{ port: 'http', path: '/metrics' }])
   // the route label survives the operator's own `endpoint` target label
   t.match(sm.spec.endpoints[0].metricRelabelings, [{ sourceLabels: ['exported_endpoint'], targetLabel: 'endpoint' }, { action: 'labeldrop' }])
+})
+
+t.test('ServiceMonitor and PrometheusRule sync before the Prometheus Operator CRDs exist', async (t) => {
+  for (const env of all.filter((e) => e.monitoring === 'prometheus-operator')) {
+    const list = objects(monitoringManifests, env)
+    for (const kind of ['ServiceMonitor', 'PrometheusRule']) {
+      const options = find(list, kind).metadata.annotations?.['argocd.argoproj.io/sync-options'] ?? ''
+      t.ok(options.split(',').includes('SkipDryRunOnMissingResource=true'), `${env.name} ${kind}: Argo CD skips its dry run while the CRD is missing`)
+    }
+  }
 })
 
 t.test('Grafana dashboard ConfigMap: sidecar label, one dashboard per environment', async (t) => {
@@ -202,6 +213,65 @@ for (const env of all.filter((e) => e.logShipping.enabled)) {
     t.not(hash(other), hash(env))
   })
 }
+
+for (const env of all.filter((e) => e.logShipping.enabled)) {
+  t.test(`${env.name}: Fluent Bit's HTTP server answers the three probes and the scrape`, async (t) => {
+    const list = objects(logShippingManifests, env)
+    const service = sections(find(list, 'ConfigMap', `fluent-bit-${env.name}-config`).data['fluent-bit.conf']).find((s) => s.name === 'SERVICE')!.entries
+    t.match(service, { HTTP_Server: 'On', Health_Check: 'On' }, 'the HTTP server and its health check are on')
+    const ds = find(list, 'DaemonSet')
+    const [container] = ds.spec.template.spec.containers
+    const port = container.ports.find((p: { containerPort: number }) => String(p.containerPort) === service.HTTP_Port)
+    t.ok(port, `the container exposes HTTP_Port ${service.HTTP_Port}`)
+    for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+      t.match(container[probe]?.httpGet, { path: '/api/v1/health' }, `${probe} asks the health endpoint`)
+      t.ok([port.name, port.containerPort].includes(container[probe].httpGet.port), `${probe} on the HTTP port`)
+    }
+    t.equal(ds.spec.template.metadata.annotations['prometheus.io/port'], service.HTTP_Port, 'scraped on the same port')
+  })
+
+  t.test(`${env.name}: a NetworkPolicy isolates Fluent Bit both ways and allows only what it needs`, async (t) => {
+    const list = objects(logShippingManifests, env)
+    const ds = find(list, 'DaemonSet')
+    const np = find(list, 'NetworkPolicy')
+    t.equal(np.metadata.name, `fluent-bit-${env.name}`, 'named for its environment (staging and prod share logging)')
+    t.equal(np.metadata.namespace, clusterServices.loggingNamespace)
+    const podLabels = ds.spec.template.metadata.labels
+    t.ok(Object.keys(np.spec.podSelector.matchLabels).length > 0, 'selects by label')
+    t.has(podLabels, np.spec.podSelector.matchLabels, 'selects the DaemonSet\'s pods')
+    t.same(np.spec.podSelector.matchLabels, ds.spec.selector.matchLabels, 'and only them (the DaemonSet\'s own selector)')
+    t.same(np.spec.policyTypes.sort(), ['Egress', 'Ingress'], 'default deny in both directions')
+
+    const ns = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } })
+    const metricsPort = Number(ds.spec.template.metadata.annotations['prometheus.io/port'])
+    t.same(np.spec.ingress, [{ from: [ns(clusterServices.monitoringNamespace)], ports: [{ port: metricsPort, protocol: 'TCP' }] }],
+      'ingress: the monitoring namespace, on the scraped port only')
+
+    const egress = np.spec.egress as Array<{ to?: any[]; ports: Array<{ port: number; protocol: string }> }>
+    const portsOf = (rule: { ports: Array<{ port: number; protocol: string }> }) => rule.ports.map((p) => `${p.port}/${p.protocol}`).sort()
+    const dns = egress.find((r) => portsOf(r).includes('53/UDP'))!
+    t.same(portsOf(dns), ['53/TCP', '53/UDP'], 'DNS over UDP and TCP')
+    t.match(dns.to, [{ ...ns('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], 'to the cluster DNS only')
+    const url = new URL(env.logShipping.url)
+    const sink = egress.find((r) => portsOf(r).includes(`${url.port}/TCP`))!
+    t.ok(sink, `the sink's port ${url.port} from the table's URL`)
+    t.same(sink.to, [ns(url.hostname.split('.')[1]!)], 'to the sink\'s namespace')
+    const api = egress.find((r) => portsOf(r).includes('443/TCP'))!
+    t.same(portsOf(api), apiServerPorts.map((p) => `${p}/TCP`).sort(), 'the API server for the kubernetes filter')
+    t.same(apiServerPorts, [443, 6443])
+    t.equal(egress.length, 3, 'nothing else')
+  })
+}
+
+t.test('the sink rule follows the URL: a cluster Service by namespace, any other host by port', async (t) => {
+  t.equal(sinkNamespace('loki.logging.svc'), 'logging')
+  t.equal(sinkNamespace('elasticsearch.search.svc.cluster.local'), 'search')
+  t.equal(sinkNamespace('logs.example.com'), undefined)
+  t.equal(sinkNamespace('10.0.0.7'), undefined)
+  const external = { ...environments.prod, logShipping: { ...environments.prod.logShipping, url: 'https://logs.example.com' } }
+  const np = find(logShippingManifests(external) as Obj[], 'NetworkPolicy')
+  t.same(np.spec.egress[1], { ports: [{ port: 443, protocol: 'TCP' }] }, 'an external sink: its port (443 by default for https), any address')
+})
 
 t.test('bad log shipping settings are clear errors', async (t) => {
   const prod = environments.prod
