@@ -76,7 +76,7 @@ export const argocd = {
   sealedSecrets: {
     chartRepo: 'https://bitnami-labs.github.io/sealed-secrets',
     chart: 'sealed-secrets',
-    version: '2.17.3',
+    version: '2.18.5', // ships controller v0.36.6 (helm/sealed-secrets/Chart.yaml appVersion)
     namespace: 'kube-system',
     releaseName: 'sealed-secrets-controller',
   },
