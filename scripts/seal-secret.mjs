@@ -2,6 +2,8 @@
 // The kubeseal workflow per environment (FR-42, AC-7): seal todo-app-secrets for staging or prod into
 // sealed-secrets/<env>/, re-seal one key, fetch the controller's certificate, verify what is committed.
 // Plaintext is read from the environment, a file or stdin, and is never written to disk or printed.
+// After sealing it re-renders (npm run synth): overlays/<env> lists ../../sealed-secrets/<env> only once
+// that directory exists, so the two are committed together.
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgv, which } from 'zx'
@@ -11,6 +13,8 @@ import { exec } from './lib/run.mjs'
 import { SECRET_KEYS, SECRET_NAME, CERT_ANNOTATION, loadCertificate, sealValue, sealedSecretDocument, verifySealedSecret } from './lib/sealing.mjs'
 
 const ROOT = path.resolve(import.meta.dirname, '..')
+// Overridable so the script's own tests do not run the real renderer (like promote's PROMOTE_SYNTH_CMD).
+const SYNTH = process.env.SEAL_SYNTH_CMD ?? 'npm run synth'
 const USAGE = `Usage (npm run seal -- ...):
   --env ENV --from-env OPENAI_API_KEY --from-env JWT_SECRET     seal both keys (variable NAME -> key name-in-kebab-case)
   --env ENV --from-file openai-api-key=FILE --from-file jwt-secret=-   values from files; "-" is stdin
@@ -24,7 +28,8 @@ Options:
   --in-process       seal with Node's crypto even when kubeseal is installed
   --from-env KEY=VAR also works, to name the key explicitly
 
-Keys: ${SECRET_KEYS.join(', ')}. Environments with sealed secrets: ${sealedEnvironments().join(', ')}.`
+Keys: ${SECRET_KEYS.join(', ')}. Environments with sealed secrets: ${sealedEnvironments().join(', ')}.
+Sealing then runs npm run synth, so overlays/ENV lists sealed-secrets/ENV: commit the two together.`
 
 const OPTIONS = { boolean: ['merge', 'verify', 'fetch-cert', 'in-process', 'help'], string: ['env', 'from-env', 'from-file', 'cert', 'context'] }
 
@@ -154,7 +159,22 @@ async function seal(args) {
     header(env.name) + YAML.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [`${SECRET_NAME}.yaml`] }),
   )
   console.log(`sealed ${[...values.keys()].join(', ')} for ${env.namespace}/${SECRET_NAME} (strict scope, ${kubeseal ? 'kubeseal' : 'in-process'}) into ${rel(target)}`)
-  console.log(`next: git add ${rel(envDir(env.name))} && git commit, then push; Argo CD syncs it`)
+  await render(env, target)
+  const dirs = [rel(envDir(env.name)), overlayDir(env)]
+  console.log(`next: commit ${dirs.map((d) => `${d}/`).join(' and ')} together (the overlay lists the SealedSecret's directory;`)
+  console.log(`      one without the other breaks the sync): git add ${dirs.join(' ')} && git commit, then push; Argo CD syncs it`)
+}
+
+const overlayDir = (env) => `overlays/${env.name}`
+
+/** Re-renders the tree, so the overlay includes sealed-secrets/<env>/ (the renderer adds it once it exists). */
+async function render(env, target) {
+  console.log(`rendering ${overlayDir(env)}: ${SYNTH}`)
+  const result = await exec('bash', ['-c', SYNTH], { cwd: ROOT })
+  if (!result.ok) {
+    const output = (result.stdout + result.stderr).trim().split('\n').slice(-10).join('\n    ')
+    throw new Error(`${rel(target)} is written, but \`${SYNTH}\` failed, so ${overlayDir(env)} may not list it yet:\n    ${output}\n  Fix that, run npm run synth, then commit both directories.`)
+  }
 }
 
 /** Every committed SealedSecret against its environment; exits 1 on any problem. */

@@ -1,6 +1,6 @@
 // scripts/seal-secret.mjs: values sealed in process are opened by an independent decryptor written from
 // the Sealed Secrets format (WebCrypto, not the sealing code); the scope binds them to namespace/name;
-// --merge, --verify, the kubeseal path (stub) and the refusals.
+// --merge, --verify, the kubeseal path (stub), the re-render after sealing and the refusals.
 import fs from 'node:fs'
 import path from 'node:path'
 import { execFileSync } from 'node:child_process'
@@ -38,11 +38,15 @@ function setup(t: { teardown(fn: () => void): void }, tools: string[] = ['kubect
   const repo = makeFixture(t)
   const keys = makeKeyPair(repo, 'staging-test')
   const stubs = makeStubs(t, tools)
+  // Stands in for npm run synth: records where it ran, and only when the sealed files were already written.
+  const synthLog = path.join(repo, 'synth-runs.log')
+  const SEAL_SYNTH_CMD = 'test -f sealed-secrets/staging/todo-app-secrets.yaml && test -f sealed-secrets/staging/kustomization.yaml && echo "$PWD" >> synth-runs.log'
   const seal = (args: string[], env: Record<string, string | undefined> = {}) =>
-    runScript(path.join(repo, 'scripts', 'seal-secret.mjs'), args, { ...VALUES, ...env, PATH: stubs.path })
+    runScript(path.join(repo, 'scripts', 'seal-secret.mjs'), args, { ...VALUES, SEAL_SYNTH_CMD, ...env, PATH: stubs.path })
   const sealedFile = path.join(repo, 'sealed-secrets', 'staging', 'todo-app-secrets.yaml')
   const sealed = () => YAML.parse(fs.readFileSync(sealedFile, 'utf8'))
-  return { repo, keys, stubs, seal, sealedFile, sealed }
+  const synthRuns = () => (fs.existsSync(synthLog) ? fs.readFileSync(synthLog, 'utf8').trim().split('\n') : [])
+  return { repo, keys, stubs, seal, sealedFile, sealed, synthRuns }
 }
 
 t.test('sealed in process: every value opens with the right scope, and only with it', async (t) => {
@@ -136,8 +140,41 @@ t.test('with kubeseal installed: the certificate is fetched from the controller 
   t.same(sealed().spec.encryptedData, { 'jwt-secret': 'AgBfakeSealedValueFromStub==', 'openai-api-key': 'AgBfakeSealedValueFromStub==' })
 })
 
+t.test('after sealing the overlay is re-rendered, and the output says to commit both directories together', async (t) => {
+  const { repo, keys, seal, synthRuns } = setup(t)
+  const result = await seal(['--env', 'staging', '--from-env', 'OPENAI_API_KEY', '--from-env', 'JWT_SECRET', '--cert', keys.cert])
+  t.equal(result.code, 0, result.stderr)
+  t.same(synthRuns(), [fs.realpathSync(repo)], 'the renderer ran once, at the repository root, after the files were written')
+  t.match(result.stdout, /rendering overlays\/staging/)
+  t.match(result.stdout, /commit sealed-secrets\/staging\/ and overlays\/staging\/ together/)
+  t.match(result.stdout, /git add sealed-secrets\/staging overlays\/staging && git commit/)
+
+  // --merge rewrites the file too: rendered again.
+  t.equal((await seal(['--env', 'staging', '--merge', '--from-env', 'JWT_SECRET', '--cert', keys.cert])).code, 0)
+  t.equal(synthRuns().length, 2)
+  // Nothing written, nothing rendered.
+  t.equal((await seal(['--verify', '--cert', keys.cert])).code, 0)
+  t.equal(synthRuns().length, 2, '--verify does not render')
+})
+
+t.test('by default the renderer is npm run synth; when it fails the sealed file stays and the error says what to do', async (t) => {
+  const { keys, stubs, seal, sealedFile } = setup(t, ['kubectl', 'npm'])
+  const result = await seal(['--env', 'staging', '--from-env', 'OPENAI_API_KEY', '--from-env', 'JWT_SECRET', '--cert', keys.cert], { SEAL_SYNTH_CMD: undefined })
+  t.equal(result.code, 0, result.stderr)
+  t.same(stubs.calls().map(line), ['npm run synth'])
+
+  stubs.setRules([{ match: '^npm run synth', code: 1, stderr: 'synth: environments.staging.image: not a reference\n' }])
+  const failed = await seal(['--env', 'staging', '--from-env', 'OPENAI_API_KEY', '--from-env', 'JWT_SECRET', '--cert', keys.cert], { SEAL_SYNTH_CMD: undefined })
+  t.equal(failed.code, 1)
+  t.match(failed.stderr, /sealed-secrets\/staging\/todo-app-secrets\.yaml is written, but `npm run synth` failed, so overlays\/staging may not list it yet/)
+  t.match(failed.stderr, /environments\.staging\.image: not a reference/, 'with the renderer\'s own message')
+  t.match(failed.stderr, /run npm run synth, then commit both directories/)
+  t.ok(fs.existsSync(sealedFile), 'the sealed file is kept')
+  t.notOk(Object.values(VALUES).some((v) => failed.stdout.includes(v) || failed.stderr.includes(v)), 'no plaintext in the output')
+})
+
 t.test('refusals name the problem', async (t) => {
-  const { keys, seal } = setup(t)
+  const { keys, seal, synthRuns } = setup(t)
   const cases: [string[], Record<string, string | undefined>, RegExp][] = [
     [['--env', 'dev', '--from-env', 'JWT_SECRET'], {}, /dev does not use a SealedSecret: its Secret is created by scripts\/bootstrap-minikube\.mjs/],
     [['--env', 'qa', '--from-env', 'JWT_SECRET'], {}, /unknown environment "qa" \(known: dev, staging, prod\)/],
@@ -151,4 +188,5 @@ t.test('refusals name the problem', async (t) => {
     t.equal(result.code, 2, args.join(' '))
     t.match(result.stderr, message)
   }
+  t.same(synthRuns(), [], 'a refusal renders nothing')
 })
