@@ -73,7 +73,7 @@ const same = (message) => console.log(`  = ${message}`)
 const note = (message) => console.log(`  ! ${message}`)
 
 // Filled in by the steps, used by later ones.
-const state = { argo: undefined, repoUrl: undefined, minikubeIp: undefined }
+const state = { argo: undefined, devNamespace: undefined, repoUrl: undefined, minikubeIp: undefined }
 
 // ---- 1. prerequisites ----------------------------------------------------------------------------------
 
@@ -112,6 +112,11 @@ async function checkPrerequisites() {
   try {
     state.argo = readArgoTree(ROOT)
     same('rendered argocd/ tree found')
+  } catch (error) {
+    problems.push(error.message)
+  }
+  try {
+    state.devNamespace = renderedDevNamespace()
   } catch (error) {
     problems.push(error.message)
   }
@@ -309,8 +314,41 @@ async function backUpSealingKeys() {
 
 // ---- 7. dev Secret -------------------------------------------------------------------------------------
 
+const DEV_NAMESPACE_FILE = `overlays/${dev.name}/namespace.yaml`
+
+/** The dev Namespace as the overlay renders it, cut to its name and labels (the restricted Pod Security
+ *  level): the bootstrap creates it before Argo CD syncs, and it must enforce the same from the start. */
+function renderedDevNamespace() {
+  const file = path.join(ROOT, DEV_NAMESPACE_FILE)
+  const docs = fs.existsSync(file) ? YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS()) : []
+  const ns = docs.find((o) => o?.kind === 'Namespace' && o.metadata?.name === dev.namespace)
+  if (!ns) throw new Error(`${DEV_NAMESPACE_FILE} has no Namespace ${dev.namespace}: render the tree with \`npm run synth\``)
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: dev.namespace, labels: ns.metadata.labels ?? {} } }
+}
+
+/** Creates the dev namespace with the rendered labels, or adds them to one that lacks them; idempotent. */
+async function ensureDevNamespace() {
+  const wanted = state.devNamespace
+  const found = await sh.probe('kubectl', kubectl('get', 'namespace', dev.namespace, '-o', 'json'))
+  let labels = {}
+  try {
+    labels = JSON.parse(found.stdout).metadata?.labels ?? {}
+  } catch {
+    // not there (or no JSON): apply it
+  }
+  if (found.ok && Object.entries(wanted.metadata.labels).every(([k, v]) => labels[k] === v)) {
+    same(`namespace ${dev.namespace} has the labels of ${DEV_NAMESPACE_FILE}`)
+    return
+  }
+  await sh.run('kubectl', kubectl('apply', '-f', '-'), {
+    input: YAML.stringify(wanted),
+    inputNote: `(Namespace ${dev.namespace} with the labels of ${DEV_NAMESPACE_FILE})`,
+  })
+  changed(`namespace ${dev.namespace} ${found.ok ? 'labelled' : 'created'} (Pod Security: ${wanted.metadata.labels['pod-security.kubernetes.io/enforce'] ?? 'as rendered'})`)
+}
+
 async function createDevSecret() {
-  await ensureNamespace(dev.namespace)
+  await ensureDevNamespace()
   const existing = await sh.probe('kubectl', kubectl('-n', dev.namespace, 'get', 'secret', SECRET_NAME, '-o', 'json'))
   const current = existing.ok ? JSON.parse(existing.stdout).data ?? {} : {}
   const decode = (b64) => (b64 === undefined ? undefined : Buffer.from(b64, 'base64').toString('utf8'))

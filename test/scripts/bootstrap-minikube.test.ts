@@ -1,14 +1,18 @@
 // scripts/bootstrap-minikube.mjs against stub minikube/kubectl/docker/git: the order of the commands, their
-// flags, the idempotent second run, --dry-run, local-clone mode, sealing-key restore and the failure messages.
+// flags, the idempotent second run, --dry-run, local-clone mode, sealing-key restore, the dev namespace's labels
+// and the failure messages.
 import fs from 'node:fs'
 import path from 'node:path'
 import t from 'tap'
 import YAML from 'yaml'
 import { argocd, environments, repository } from '../../gen/environments.ts'
 import { makeStubs, line, type Rule, type Call } from './helpers/stubs.ts'
-import { makeFixture, runScript } from './helpers/fixture.ts'
+import { REPO, makeFixture, runScript } from './helpers/fixture.ts'
 
 const ss = argocd.sealedSecrets
+// The rendered dev Namespace, as committed: the bootstrap takes its labels from this file.
+const DEV_NAMESPACE = fs.readFileSync(path.join(REPO, 'overlays', 'dev', 'namespace.yaml'), 'utf8')
+const devLabels: Record<string, string> = YAML.parse(DEV_NAMESPACE).metadata.labels
 const ARGO_TREE = {
   'argocd/kustomization.yaml': YAML.stringify({ resources: ['project.yaml', 'applications.yaml'] }),
   'argocd/project.yaml': YAML.stringify({
@@ -38,6 +42,7 @@ const ARGO_TREE = {
     spec: { project: argocd.project, source: { repoURL: repository.url, targetRevision: repository.targetRevision, path: 'argocd' } },
   }),
   'argocd/argocd-cm-patch.yaml': YAML.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm' }, data: { x: 'y' } }),
+  'overlays/dev/namespace.yaml': DEV_NAMESPACE,
   '.gitignore': '.secrets/\n',
   // An allowlist, like the real one: everything out, then the build inputs back in.
   '.dockerignore': '*\n!package.json\n!src/\n',
@@ -85,6 +90,7 @@ const readyCluster = (secretData: Record<string, string>): Rule[] => [
   { match: '^minikube addons list', stdout: JSON.stringify({ ingress: { Status: 'enabled' }, 'storage-provisioner': { Status: 'enabled' }, 'metrics-server': { Status: 'enabled' } }) },
   { match: '^docker image inspect', stdout: 'sha256:1111111111111111111111\n' },
   { match: 'get deployment argocd-server', stdout: 'quay.io/argoproj/argocd:v3.5.1' },
+  { match: 'get namespace todo-app -o json', stdout: JSON.stringify({ metadata: { name: 'todo-app', labels: { ...devLabels, 'kubernetes.io/metadata.name': 'todo-app' } } }) },
   { match: 'get namespace', stdout: 'namespace/x\n' },
   { match: 'get secret todo-app-secrets', stdout: JSON.stringify({ data: secretData }) },
   { match: 'get secret -l sealedsecrets', stdout: JSON.stringify({ items: [FAKE_KEY] }) },
@@ -95,8 +101,8 @@ const readyCluster = (secretData: Record<string, string>): Rule[] => [
 
 const cleanEnv = { JWT_SECRET: undefined, OPENAI_API_KEY: undefined, BOOTSTRAP_POLL_SECONDS: '0.01' }
 
-function setup(t: { teardown(fn: () => void): void }, tools = ['minikube', 'kubectl', 'docker', 'git']) {
-  const repo = makeFixture(t, ARGO_TREE)
+function setup(t: { teardown(fn: () => void): void }, tools = ['minikube', 'kubectl', 'docker', 'git'], files: Record<string, string> = ARGO_TREE) {
+  const repo = makeFixture(t, files)
   const stubs = makeStubs(t, tools)
   const run = (args: string[] = [], env: Record<string, string | undefined> = {}) =>
     runScript(path.join(repo, 'scripts', 'bootstrap-minikube.mjs'), args, { ...cleanEnv, ...env, PATH: stubs.path })
@@ -120,7 +126,8 @@ t.test('a fresh machine: every step in order, then a second run changes nothing'
     /^kubectl --context todo-app-dev apply --server-side --force-conflicts -n argocd -f https:\/\/raw\.githubusercontent\.com\/argoproj\/argo-cd\/v3\.5\.1\/manifests\/install\.yaml$/,
     /rollout status statefulset\/argocd-application-controller/,
     /^kubectl --context todo-app-dev -n argocd patch configmap argocd-cm --type merge --patch-file argocd\/argocd-cm-patch\.yaml$/,
-    /^kubectl --context todo-app-dev create namespace todo-app$/,
+    /^kubectl --context todo-app-dev get namespace todo-app -o json$/,
+    /^kubectl --context todo-app-dev apply -f -$/, // the dev Namespace
     /^kubectl --context todo-app-dev apply -f -$/, // the dev Secret
     /^git ls-remote --exit-code https:\/\/github\.com\/evolution-of-todo\/todo-gitops\.git main$/,
     /apply -f -$/, // the root Application
@@ -139,9 +146,18 @@ t.test('a fresh machine: every step in order, then a second run changes nothing'
   t.ok(calls.filter((c) => c.cmd === 'kubectl' && c.args[0] !== 'version').every((c) => c.args[0] === '--context' && c.args[1] === 'todo-app-dev'), 'kubectl never touches another context')
   t.ok(calls.filter((c) => / apply /.test(line(c)) && c.args.includes('https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.1/manifests/install.yaml')).every((c) => c.args.includes('--server-side')), 'Argo CD only by server-side apply')
 
-  // The dev Secret goes through stdin; nothing of it on argv or in the output.
+  // The dev namespace exists, with the rendered overlay's Pod Security labels, before the Secret goes in.
   const applies = calls.filter((c) => /apply -f -$/.test(line(c)))
-  const secret = YAML.parse(applies[0].stdin!)
+  const kinds = applies.map((c) => YAML.parse(c.stdin!).kind)
+  t.same(kinds, ['Namespace', 'Secret', 'Application'], 'namespace, then Secret, then the root app')
+  const namespace = YAML.parse(applies[0].stdin!)
+  t.same(namespace.metadata, { name: 'todo-app', labels: devLabels }, 'the labels of overlays/dev/namespace.yaml')
+  t.equal(namespace.metadata.labels['pod-security.kubernetes.io/enforce'], 'restricted')
+  t.notOk(calls.some((c) => /create namespace todo-app/.test(line(c))), 'not created without its labels')
+  t.match(first.stdout, /namespace todo-app created \(Pod Security: restricted\)/)
+
+  // The dev Secret goes through stdin; nothing of it on argv or in the output.
+  const secret = YAML.parse(applies[1].stdin!)
   t.equal(secret.kind, 'Secret')
   t.same([secret.metadata.name, secret.metadata.namespace], ['todo-app-secrets', 'todo-app'])
   const jwt = Buffer.from(secret.data['jwt-secret'], 'base64').toString()
@@ -149,7 +165,7 @@ t.test('a fresh machine: every step in order, then a second run changes nothing'
   t.equal(secret.data['openai-api-key'], '', 'no OpenAI key given: empty')
   t.notOk(calls.some((c) => c.args.some((a) => a.includes(jwt))), 'the JWT secret is on no command line')
   t.notOk(first.stdout.includes(jwt) || first.stderr.includes(jwt), 'nor in the output')
-  const root = YAML.parse(applies[1].stdin!)
+  const root = YAML.parse(applies[2].stdin!)
   t.same([root.kind, root.metadata.name, root.spec.source.repoURL], ['Application', 'todo-app-root', repository.url], 'the committed root app as is')
 
   // The sealing key is backed up, private, where git does not look.
@@ -175,6 +191,33 @@ t.test('a fresh machine: every step in order, then a second run changes nothing'
   }
   t.equal(again.filter((l) => /apply -f -$/.test(l)).length, 1, 'only the root app is re-applied (kubectl reports it unchanged)')
   t.match(second.stdout, /Secret todo-app\/todo-app-secrets is up to date/, 'the JWT secret is kept')
+  t.match(second.stdout, /namespace todo-app has the labels of overlays\/dev\/namespace\.yaml/)
+})
+
+t.test('a dev namespace without the Pod Security labels (an older bootstrap) gets them', async (t) => {
+  const { stubs, run } = setup(t)
+  const data = { 'jwt-secret': Buffer.from('test-jwt-secret-not-real-0123456789').toString('base64'), 'openai-api-key': '' }
+  stubs.setRules([
+    { match: 'get namespace todo-app -o json', stdout: JSON.stringify({ metadata: { name: 'todo-app', labels: { 'kubernetes.io/metadata.name': 'todo-app' } } }) },
+    ...readyCluster(data),
+  ])
+  const result = await run()
+  t.equal(result.code, 0, result.stderr)
+  const namespaces = stubs.calls().filter((c) => /apply -f -$/.test(line(c)) && YAML.parse(c.stdin!).kind === 'Namespace')
+  t.equal(namespaces.length, 1, 'applied once')
+  t.same(YAML.parse(namespaces[0].stdin!).metadata.labels, devLabels)
+  t.match(result.stdout, /namespace todo-app labelled \(Pod Security: restricted\)/)
+})
+
+t.test('without a rendered dev Namespace the bootstrap stops at the prerequisites and says to render', async (t) => {
+  const { 'overlays/dev/namespace.yaml': _, ...tree } = ARGO_TREE
+  const { stubs, run } = setup(t, undefined, tree)
+  stubs.setRules(freshCluster)
+  const result = await run()
+  t.equal(result.code, 1)
+  t.match(result.stderr, /Step 1\/12 "Check prerequisites" failed/)
+  t.match(result.stderr, /overlays\/dev\/namespace\.yaml has no Namespace todo-app: render the tree with `npm run synth`/)
+  t.notOk(stubs.calls().some((c) => c.args.includes('start')), 'no cluster is started')
 })
 
 t.test('--dry-run prints every command in order and runs none', async (t) => {
@@ -190,12 +233,13 @@ t.test('--dry-run prints every command in order and runs none', async (t) => {
     'minikube addons enable metrics-server -p todo-app-dev',
     'docker build -t todo-app:3.0.0-dev .',
     'apply --server-side --force-conflicts -n argocd -f https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.1/manifests/install.yaml',
-    'kubectl --context todo-app-dev create namespace todo-app',
+    'apply -f - < (Namespace todo-app with the labels of overlays/dev/namespace.yaml)',
     'apply -f - < (Secret todo-app/todo-app-secrets: jwt-secret, openai-api-key; values not shown)',
     'apply -f - < argocd/root-app.yaml',
     'get application sealed-secrets',
     'get application todo-app-dev',
   ]
+  t.match(out, `Wait for the Sealed Secrets controller (chart ${ss.chart} ${ss.version})`, 'the pinned chart from the table')
   let at = -1
   for (const text of expected) {
     const next = out.indexOf(text, at + 1)
