@@ -12,7 +12,6 @@ import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { which } from 'zx'
 import { parseDockerfile } from './image/dockerfile.ts'
 import { createEngine, removeTree } from './image/engine.mjs'
 import { parseNodeImage, debianMirror, standinTarball } from './image/standin.mjs'
@@ -41,6 +40,18 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`
 const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`
 const since = (start) => performance.now() - start
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Whether an executable of that name is on PATH. */
+function onPath(tool) {
+  return (process.env.PATH ?? '').split(':').some((dir) => {
+    try {
+      fs.accessSync(path.join(dir || '.', tool), fs.constants.X_OK)
+      return true
+    } catch {
+      return false
+    }
+  })
+}
 
 /** A free TCP port on 127.0.0.1. */
 function freePort() {
@@ -84,15 +95,52 @@ async function waitForHealth(port, limitMs) {
 /** Docker durations in image configs are nanoseconds. */
 const nsToMs = (ns) => Number(ns) / 1e6
 
-/** Build steps from buildah's output: [{ step: 'RUN npm ci …', cached }]. */
+/**
+ * Build steps from buildah's output: [{ step: 'RUN npm ci …', cached }]. A step that waits for another
+ * stage (COPY --from) has that stage's steps printed inside it, so open steps are kept on a stack.
+ * A step ends with `--> <id>`; a FROM prints none and ends with the next step of its stage.
+ */
 function buildSteps(output) {
   const steps = []
+  const open = []
   for (const line of output.split('\n')) {
-    const step = /^(?:\[\d+\/\d+\] )?STEP \d+\/\d+: (.*)$/.exec(line)
-    if (step) steps.push({ step: step[1].replace(/\s+/g, ' '), cached: false })
-    else if (line.startsWith('--> Using cache') && steps.length > 0) steps.at(-1).cached = true
+    const header = /^(?:\[(\d+)\/\d+\] )?STEP \d+\/\d+: (.*)$/.exec(line)
+    if (header) {
+      const step = { stage: header[1] ?? '1', step: header[2].replace(/\s+/g, ' '), cached: false }
+      while (open.length > 0 && (open.at(-1).stage === step.stage || /^FROM /.test(open.at(-1).step))) open.pop()
+      steps.push(step)
+      open.push(step)
+    } else if (line.startsWith('--> Using cache ')) {
+      if (open.length > 0) open.at(-1).cached = true
+    } else if (line.startsWith('--> ')) {
+      open.pop()
+    }
   }
   return steps
+}
+
+/** The layers of an image, oldest first, each with the instruction that made it. */
+async function imageLayers(podman, ref) {
+  const [image] = JSON.parse((await podman(['image', 'inspect', ref])).stdout)
+  const made = (image.History ?? []).filter((h) => !h.empty_layer).map((h) => h.created_by ?? '')
+  return image.RootFS.Layers.map((digest, i) => ({ digest, createdBy: made[i] ?? '?' }))
+}
+
+/** Gzip sizes of an image's layers, oldest first, as a registry would store them (pushed to an OCI dir). */
+async function compressedLayerSizes(buildah, ref, dir) {
+  await buildah(['push', '--quiet', ref, `oci:${dir}:image`])
+  const blob = (digest) => path.join(dir, 'blobs', ...digest.split(':'))
+  const index = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8'))
+  const manifest = JSON.parse(fs.readFileSync(blob(index.manifests[0].digest), 'utf8'))
+  fs.rmSync(dir, { recursive: true, force: true })
+  return manifest.layers.map((l) => l.size)
+}
+
+/** Apparent size of a directory tree in bytes. */
+function treeSize(dir) {
+  let total = 0
+  walk(dir, (p) => (total += fs.lstatSync(path.join(dir, p)).size))
+  return total
 }
 
 /** A copy of the build inputs with one source file changed, for the cache probe. */
@@ -157,6 +205,13 @@ async function main(engine, workDir) {
   check(Object.keys(config.ExposedPorts ?? {}).join() === '8000/tcp', 'image exposes 8000/tcp only')
   check((config.Env ?? []).includes('STORAGE_PATH=/data/tasks.json'), 'image sets STORAGE_PATH=/data/tasks.json')
   check(Array.isArray(health?.Test) && health.Test[0] === 'CMD' && health.Test[1] === 'node', `image HEALTHCHECK runs node (${JSON.stringify(health?.Test?.slice(0, 2))})`)
+  const gzip = await compressedLayerSizes(buildah, IMAGE, path.join(workDir, 'oci'))
+  const baseLayers = baseImage.RootFS.Layers.length
+  const gzBase = gzip.slice(0, baseLayers).reduce((a, b) => a + b, 0)
+  const gzAdded = gzip.slice(baseLayers).reduce((a, b) => a + b, 0)
+  figure(`stand-in base (Debian ${base.suite} minbase, no docs + Node ${nodeVersion} + npm ${NPM_VERSION}): ${mb(baseImage.Size)} (${mb(gzBase)} gzip)`)
+  figure(`added by the Dockerfile on top of the base: ${mb(image.Size - baseImage.Size)} (${mb(gzAdded)} gzip)`)
+  figure(`image total with the real ${baseName}, estimated as stand-in + added: ${mb(image.Size)} on disk, ${mb(gzBase + gzAdded)} gzip as pushed and pulled  [AC-1: < 200 MB]`)
   const mount = (await podman(['image', 'mount', IMAGE])).stdout.trim()
   try {
     const app = path.join(mount, 'app')
@@ -178,14 +233,12 @@ async function main(engine, workDir) {
     })
     check(writable.length === 0, 'everything in /app belongs to root and is read-only for the service user', writable.slice(0, 10).join('\n'))
     check(unwanted.length === 0, 'no .env, .git, secrets, tests or TypeScript sources in /app', unwanted.slice(0, 10).join('\n'))
+    figure(`of which /app/node_modules ${mb(treeSize(path.join(app, 'node_modules')))}, /app/dist ${mb(treeSize(path.join(app, 'dist')))}`)
     const data = fs.statSync(path.join(mount, 'data'))
     check(data.uid === 1000 && data.gid === 1000, `/data belongs to 1000:1000 (${data.uid}:${data.gid})`)
   } finally {
     await podman(['image', 'unmount', IMAGE], { check: false })
   }
-  figure(`stand-in base (Debian ${base.suite} minbase, no docs + Node ${nodeVersion} + npm ${NPM_VERSION}): ${mb(baseImage.Size)}`)
-  figure(`added by the Dockerfile on top of the base: ${mb(image.Size - baseImage.Size)}`)
-  figure(`image total with the real ${baseName}, estimated as stand-in + added: ${mb(image.Size)} uncompressed  [AC-1: < 200 MB]`)
 
   // 4. Run it as Kubernetes will (FR-46): read-only root, writable /data and /tmp, no capabilities.
   const name = `todo-image-test-${process.pid}`
@@ -201,14 +254,21 @@ async function main(engine, workDir) {
     IMAGE,
   ]
   const startTarget = nsToMs(health?.StartPeriod ?? 5e9)
-  start = performance.now()
-  await podman(runArgs)
-  let upMs = await waitForHealth(port, 30_000)
   const logs = async () => (await podman(['logs', '--tail', '20', name], { check: false })).stdout.trim()
-  if (!check(upMs !== null, 'GET /health answers 200 after the container starts', await logs())) return
-  upMs = since(start)
-  check(upMs <= startTarget, `… within the HEALTHCHECK start period (${seconds(upMs)} ≤ ${seconds(startTarget)})`)
-  figure(`podman run → /health 200: ${seconds(upMs)}`)
+  /** Starts the container and waits for /health: ms from the command, and from the container's process start. */
+  const startAndWait = async (args) => {
+    const t0 = performance.now()
+    await podman(args)
+    if ((await waitForHealth(port, 30_000)) === null) return null
+    const healthyAt = Date.now()
+    const [info] = JSON.parse((await podman(['container', 'inspect', name])).stdout)
+    const startedAt = Date.parse(info.State.StartedAt.replace(/(\.\d{3})\d*/, '$1'))
+    return { command: since(t0), process: healthyAt - startedAt }
+  }
+  const up = await startAndWait(runArgs)
+  if (!check(up !== null, 'GET /health answers 200 after the container starts', await logs())) return
+  check(up.process <= startTarget, `… within the HEALTHCHECK start period: ${seconds(up.process)} from the container's start (≤ ${seconds(startTarget)})`)
+  figure(`container start → /health 200: ${seconds(up.process)}; podman run command → /health 200: ${seconds(up.command)}`)
 
   const status = (await podman(['exec', name, 'cat', '/proc/1/status'])).stdout
   const field = (k) => new RegExp(`^${k}:\\s*(.*)$`, 'm').exec(status)?.[1].trim().split(/\s+/)
@@ -248,11 +308,9 @@ async function main(engine, workDir) {
   }
   await stopCleanly('first stop')
 
-  start = performance.now()
-  await podman(['start', name])
-  const againMs = await waitForHealth(port, 30_000)
-  check(againMs !== null, 'started again on the same /data: /health 200', await logs())
-  figure(`podman start → /health 200: ${againMs === null ? 'never' : seconds(since(start))}`)
+  const again = await startAndWait(['start', name])
+  if (!check(again !== null, 'started again on the same /data: /health 200', await logs())) return
+  figure(`restart: container start → /health 200: ${seconds(again.process)}; podman start command → /health 200: ${seconds(again.command)}`)
   const login = await api(port, 'POST', '/auth/login', { body: { email, password } })
   check(login.status === 200, `the user is still there: POST /auth/login → 200 (${login.status})`, login.text)
   const list = await api(port, 'GET', '/tasks', { token: login.json?.token })
@@ -268,17 +326,27 @@ async function main(engine, workDir) {
   fs.writeFileSync(path.join(RUNS, 'build-warm.log'), warm.stdout + warm.stderr)
   if (!check(warm.ok, 'the rebuild after a source change succeeds', warm.stderr.trim().split('\n').slice(-10).join('\n'))) return
   const steps = buildSteps(warm.stdout)
-  const cached = (re) => steps.filter((s) => re.test(s.step)).every((s) => s.cached) && steps.some((s) => re.test(s.step))
-  const rebuilt = (re) => steps.some((s) => re.test(s.step) && !s.cached)
-  check(cached(/^RUN .*\bnpm ci\b/) && cached(/^RUN .*\bnpm prune\b/), 'after a source change, npm ci and npm prune come from the cache')
-  check(cached(/^COPY --from=\S+ \S*node_modules/), "… and so does the runtime image's node_modules layer")
-  check(rebuilt(/^COPY src\b/) && rebuilt(/^RUN npm run build\b/), '… while the changed source is copied and compiled again')
-  figure(`rebuild after a source change: ${seconds(warmMs)}; ${steps.filter((s) => s.cached).length} of ${steps.length} steps cached; rebuilt: ${steps.filter((s) => !s.cached && !/^FROM\b/.test(s.step)).map((s) => s.step.split(' ').slice(0, 3).join(' ')).join(' | ')}`)
+  const matching = (re) => steps.filter((s) => re.test(s.step))
+  const allCached = (re) => matching(re).length > 0 && matching(re).every((s) => s.cached)
+  const noneCached = (re) => matching(re).length > 0 && matching(re).every((s) => !s.cached)
+  check(allCached(/^RUN .*\bnpm ci\b/) && allCached(/^RUN .*\bnpm prune\b/), 'after a source change, npm ci and npm prune come from the cache')
+  check(noneCached(/^COPY src\b/) && noneCached(/^RUN npm run build\b/), '… while the changed source is copied and compiled again')
+  const before = await imageLayers(podman, IMAGE)
+  const after = await imageLayers(podman, PROBE_IMAGE)
+  const same = after.filter((l, i) => before[i]?.digest === l.digest)
+  const modulesLayer = (layers) => layers.find((l) => /COPY dir:\S+ in \S*node_modules/.test(l.createdBy))?.digest
+  check(modulesLayer(after) !== undefined && modulesLayer(after) === modulesLayer(before), "… and the runtime image's node_modules layer is the same layer as before (only the dist layer is new)")
+  const short = (step) => {
+    const npm = /^RUN .*?\b(npm (?:run )?\w+)/.exec(step)
+    return npm ? `RUN ${npm[1]}` : step.split(' ').slice(0, 3).join(' ')
+  }
+  figure(`rebuild after a source change: ${seconds(warmMs)}; steps cached: ${steps.filter((s) => s.cached).map((s) => short(s.step)).join(' | ')}`)
+  figure(`rebuild: steps run again: ${steps.filter((s) => !s.cached && !/^FROM /.test(s.step)).map((s) => short(s.step)).join(' | ')}`)
+  figure(`rebuild: runtime image layers reused ${same.length} of ${after.length} (new: ${after.filter((l) => !same.includes(l)).map((l) => l.createdBy.replace(/^\/bin\/sh -c #\(nop\) /, '').replace(/:[0-9a-f]{64}/, '').trim()).join(', ')})`)
 }
 
 // --- entry
-const missing = []
-for (const tool of TOOLS) if (!(await which(tool, { nothrow: true }))) missing.push(tool)
+const missing = TOOLS.filter((tool) => !onPath(tool))
 if (missing.length > 0) {
   note(`SKIP image test: ${missing.join(', ')} not installed (apt-get install buildah podman runc debootstrap; .ci/run does)`)
   console.log('image: 0 passed, 0 failed (skipped)')
