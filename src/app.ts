@@ -71,8 +71,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     app.log.warn('JWT_SECRET is not set: using a random secret for this process; tokens die with it and other replicas reject them')
   }
 
+  const { openaiApiKey, jwtSecret, ...settings } = config // secrets: only whether they are set
   app.log.info(
-    { config: { ...config, openaiApiKey: config.openaiApiKey && '[set]', jwtSecret: config.jwtSecret && '[set]' }, version: VERSION },
+    { config: { ...settings, openai_api_key_set: Boolean(openaiApiKey), jwt_secret_set: Boolean(jwtSecret) }, version: VERSION },
     'configuration loaded',
   )
 
