@@ -346,6 +346,8 @@ async function main(engine, workDir) {
 }
 
 // --- entry
+// debootstrap (and ip) live in /usr/sbin, which a non-login PATH may lack.
+for (const dir of ['/usr/sbin', '/sbin']) if (!(process.env.PATH ?? '').split(':').includes(dir)) process.env.PATH = `${process.env.PATH}:${dir}`
 const missing = TOOLS.filter((tool) => !onPath(tool))
 if (missing.length > 0) {
   note(`SKIP image test: ${missing.join(', ')} not installed (apt-get install buildah podman runc debootstrap; .ci/run does)`)
