@@ -151,10 +151,10 @@ export default async function sessionRoutes(app: FastifyInstance, opts: SessionR
         result = await assistant.reply({ userId, message: request.body.message, history: session.messages, sessionId: id })
       } catch (err) {
         if (err instanceof AssistantTurnError) {
-          request.log.warn({ session_id: id, code: err.code, tool_calls: err.toolCalls.length }, 'chat turn failed')
+          request.log.warn({ code: err.code, tool_calls: err.toolCalls.length }, 'chat turn failed')
           const note: ChatMessage = { role: 'assistant', content: failureNote(err), timestamp: clock().toISOString(), tool_calls: err.toolCalls }
           // Best effort: the error response matters more than the history entry.
-          await sessions.append(userId, id, [userMessage, note], receivedAt).catch((e: unknown) => request.log.error({ session_id: id, err: e }, 'could not record the failed turn'))
+          await sessions.append(userId, id, [userMessage, note], receivedAt).catch((e: unknown) => request.log.error({ err: e }, 'could not record the failed turn'))
         }
         throw err
       }
@@ -162,7 +162,7 @@ export default async function sessionRoutes(app: FastifyInstance, opts: SessionR
       const answer: ChatMessage = { role: 'assistant', content: result.reply, timestamp: clock().toISOString(), tool_calls: result.tool_calls }
       await sessions.append(userId, id, [userMessage, answer], receivedAt)
       request.log.info(
-        { session_id: id, intent: result.intent, confidence: result.confidence, task_id: firstTaskId(result.tool_calls) },
+        { intent: result.intent, confidence: result.confidence, task_id: firstTaskId(result.tool_calls) },
         'chat turn',
       )
       return {
@@ -178,7 +178,7 @@ export default async function sessionRoutes(app: FastifyInstance, opts: SessionR
 
   app.delete<{ Params: { id: string } }>('/sessions/:id', { schema: { params, response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404) } } }, async (request, reply) => {
     await sessions.delete(request.userId, request.params.id)
-    request.log.info({ session_id: request.params.id }, 'session deleted')
+    request.log.info('session deleted')
     reply.code(204)
   })
 }
