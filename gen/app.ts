@@ -24,12 +24,19 @@ export const names = {
 
 export const secretKeys = { openaiApiKey: 'openai-api-key', jwtSecret: 'jwt-secret' } as const
 
+/** On every object this repository renders (kustomize adds it to base/ and log-shipping/ too). */
+export const partOf = { 'app.kubernetes.io/part-of': 'todo-gitops' }
+
 /** The pod's selector labels: fixed, never derived from construct paths (a selector is immutable). */
 export const selectorLabels = { app: names.app }
 export const podLabels = { app: names.app, tier: 'backend' }
 
 export const port = 8000
+/** The name of the HTTP port on the container and the Service; the ServiceMonitor scrapes by this name. */
+export const portName = 'http'
 export const servicePort = 80
+/** Where the service serves its Prometheus metrics (DESIGN.md §2). */
+export const metricsPath = '/metrics'
 export const dataPath = '/data'
 
 /** The base ConfigMap: the service's defaults (DESIGN.md §2); overlays merge their table values over it. */
@@ -71,5 +78,5 @@ export const syncWaveKey = 'argocd.argoproj.io/sync-wave'
 export const scrapeAnnotations = {
   'prometheus.io/scrape': 'true',
   'prometheus.io/port': String(port),
-  'prometheus.io/path': '/metrics',
+  'prometheus.io/path': metricsPath,
 }

@@ -4,7 +4,7 @@
 import type { IAppProject, IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1'
 import type { Environment } from './environments.ts'
 import { argocd, clusterServices, repository } from './environments.ts'
-import { names, syncWaveKey } from './app.ts'
+import { names, partOf, syncWaveKey } from './app.ts'
 import type { LogShipping } from './log-shipping.ts'
 import { clusterScopedKinds } from './scope.ts'
 import { yamlFile } from './yaml.ts'
@@ -13,7 +13,6 @@ type Application = Omit<IApplication, 'spec'> & { spec: Record<string, any> }
 type AppProject = Omit<IAppProject, 'spec'> & { spec: Record<string, any> }
 
 const inCluster = 'https://kubernetes.default.svc'
-const partOf = { 'app.kubernetes.io/part-of': 'todo-gitops' }
 /** Marks objects whose repoURL is this repository, so the bootstrap can point them at a local clone. */
 export const sourceLabel = { 'todo-gitops/repository': 'this' }
 
@@ -58,6 +57,14 @@ export function environmentApp(env: Environment): Application {
   }
 }
 
+/** The privileged Pod Security level for the logging namespace: Fluent Bit mounts the node's /var/log
+ *  (hostPath) and reads it as root, which the baseline and restricted levels reject. */
+export const loggingNamespaceLabels = {
+  'pod-security.kubernetes.io/enforce': 'privileged',
+  'pod-security.kubernetes.io/audit': 'privileged',
+  'pod-security.kubernetes.io/warn': 'privileged',
+}
+
 export function logShippingApp(ls: LogShipping): Application {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
@@ -74,8 +81,11 @@ export function logShippingApp(ls: LogShipping): Application {
       source: { repoURL: repository.url, targetRevision: repository.targetRevision, path: ls.dir },
       destination: { server: ls.env.cluster, namespace: clusterServices.loggingNamespace },
       // The logging namespace may be shared by several environments' shippers, so none of them owns it
-      // (Argo CD creates it, nobody prunes it). No restricted PSS label: Fluent Bit reads the node's logs.
-      syncPolicy: syncPolicy(ls.env.sync, ['CreateNamespace=true', 'PruneLast=true']),
+      // (Argo CD creates it, nobody prunes it). Every shipper labels it the same way.
+      syncPolicy: {
+        ...syncPolicy(ls.env.sync, ['CreateNamespace=true', 'PruneLast=true']),
+        managedNamespaceMetadata: { labels: loggingNamespaceLabels },
+      },
       revisionHistoryLimit: 10,
     },
   }

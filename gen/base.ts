@@ -1,10 +1,10 @@
 // base/: the objects every environment shares, and its kustomization.yaml. No namespace (overlays set it),
 // no Secret or SealedSecret (the environment provides todo-app-secrets), no per-environment values.
-import { ApiObject, JsonPatch, Size } from 'cdk8s'
+import { Size } from 'cdk8s'
 import * as kplus from 'cdk8s-plus-28'
 import { k8s } from 'cdk8s-plus-28'
 import {
-  baseConfig, baseResources, dataPath, names, podLabels, port, probes, scrapeAnnotations, secretKeys,
+  baseConfig, baseResources, dataPath, names, partOf, podLabels, port, portName, probes, scrapeAnnotations, secretKeys,
   selectorLabels, servicePort, shutdown, syncWaveKey, waves, appVersion,
 } from './app.ts'
 import { objectsOf } from './chart.ts'
@@ -44,7 +44,7 @@ function deployment(): KubeObject[] {
           name: names.container,
           image: names.image,
           imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-          ports: [{ number: port, name: 'http', protocol: kplus.Protocol.TCP }],
+          ports: [{ number: port, name: portName, protocol: kplus.Protocol.TCP }],
           envFrom: [kplus.Env.fromConfigMap(config)],
           envVariables: {
             OPENAI_API_KEY: kplus.EnvValue.fromSecretValue({ secret, key: secretKeys.openaiApiKey }, { optional: false }),
@@ -67,18 +67,15 @@ function deployment(): KubeObject[] {
 
 function service(): KubeObject[] {
   return objectsOf((chart) => {
-    const svc = plainService(chart, 'service', {
+    // No session affinity: sessions live in the shared store, so any pod serves any session (and
+    // ingress-nginx picks the pod itself, bypassing a Service's affinity anyway).
+    plainService(chart, 'service', {
       name: names.service,
       labels: podLabels,
       selector: selectorLabels,
       port: servicePort,
       targetPort: port,
     })
-    // FR-23: a chat session sticks to one pod for 30 minutes (any pod can serve it; this only saves re-reads).
-    ApiObject.of(svc).addJsonPatch(
-      JsonPatch.add('/spec/sessionAffinity', 'ClientIP'),
-      JsonPatch.add('/spec/sessionAffinityConfig', { clientIp: { timeoutSeconds: 1800 } }),
-    )
   })
 }
 
@@ -127,7 +124,7 @@ const fromNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { '
 
 function networkPolicies(): KubeObject[] {
   return objectsOf((chart) => {
-    const meta = (name: string) => ({ name, labels: { 'app.kubernetes.io/part-of': 'todo-gitops' }, annotations: prerequisite })
+    const meta = (name: string) => ({ name, labels: partOf, annotations: prerequisite })
     new k8s.KubeNetworkPolicy(chart, 'deny', {
       metadata: meta('default-deny-all'),
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
@@ -154,7 +151,7 @@ function kustomization(): Record<string, unknown> {
   return {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
-    labels: [{ pairs: { 'app.kubernetes.io/part-of': 'todo-gitops' }, includeSelectors: false }],
+    labels: [{ pairs: partOf, includeSelectors: false }],
     resources: ['deployment.yaml', 'service.yaml', 'pvc.yaml', 'rbac.yaml', 'network-policies.yaml'],
     // A generated ConfigMap's name carries a hash of its data, so a config change rolls the pods (AC-7).
     configMapGenerator: [{

@@ -34,9 +34,11 @@ export function checkEnvironment(env: Environment): void {
     const p = env.exposure.nodePort
     if (p !== undefined && (p < 30000 || p > 32767)) fail('exposure.nodePort', `${p} is outside 30000-32767`)
   } else if (env.exposure.nodePort !== undefined) fail('exposure.nodePort', 'only a NodePort service has one')
-  if (env.config.AI_BACKEND === 'ollama' && !env.ollama && !env.config.OLLAMA_ENDPOINT) {
-    fail('config.OLLAMA_ENDPOINT', 'AI_BACKEND is ollama but there is neither an in-cluster Ollama nor an endpoint')
+  if (env.config.AI_BACKEND === 'ollama' && !env.ollama) {
+    fail('ollama', 'config.AI_BACKEND is ollama, so the environment needs its in-cluster Ollama')
   }
+  const hops = env.config.TRUST_PROXY
+  if (hops !== undefined && (!Number.isInteger(hops) || hops < 0)) fail('config.TRUST_PROXY', `must be a whole number of proxy hops ≥ 0, got ${hops}`)
   if (env.ollama) {
     checkResources(`${at}.ollama.resources`, env.ollama.resources)
     requireCanonical(`${at}.ollama.storageSize`, env.ollama.storageSize)

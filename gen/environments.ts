@@ -24,16 +24,17 @@ export interface Environment {
   autoscaling?: { minReplicas: number; maxReplicas: number; cpuUtilizationPercent: number }
   podDisruptionBudget?: { minAvailable: number }
   resources: Resources
-  /** The service's environment (DESIGN.md §2), merged over the base ConfigMap. */
+  /** The service's environment (DESIGN.md §2), merged over the base ConfigMap. OLLAMA_ENDPOINT and
+   *  OLLAMA_MODEL are not here: the overlay derives them from `ollama` below. */
   config: {
     LOG_LEVEL: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR'
     AI_BACKEND: 'rules' | 'ollama' | 'openai'
-    OLLAMA_ENDPOINT?: string
-    OLLAMA_MODEL?: string
     OPENAI_MODEL?: string
     SESSION_TIMEOUT_MINUTES: number
     RATE_LIMIT_PER_MINUTE: number
     AI_TIMEOUT_SECONDS: number
+    /** Proxy hops whose X-Forwarded-For the service trusts (the per-IP rate limit); unset = 0, none. */
+    TRUST_PROXY?: number
   }
   storage: { storageClassName: string; accessMode: 'ReadWriteOnce' | 'ReadWriteMany'; size: string }
   exposure: {
@@ -107,8 +108,6 @@ export const environments: Record<EnvName, Environment> = {
     config: {
       LOG_LEVEL: 'DEBUG',
       AI_BACKEND: 'ollama',
-      OLLAMA_ENDPOINT: 'http://ollama-service:11434',
-      OLLAMA_MODEL: 'llama3.2',
       SESSION_TIMEOUT_MINUTES: 30,
       RATE_LIMIT_PER_MINUTE: 100,
       AI_TIMEOUT_SECONDS: 60,
@@ -143,6 +142,7 @@ export const environments: Record<EnvName, Environment> = {
       SESSION_TIMEOUT_MINUTES: 30,
       RATE_LIMIT_PER_MINUTE: 100,
       AI_TIMEOUT_SECONDS: 30,
+      TRUST_PROXY: 1, // reached only through ingress-nginx
     },
     storage: { storageClassName: 'nfs', accessMode: 'ReadWriteMany', size: '5Gi' },
     exposure: {
@@ -173,6 +173,7 @@ export const environments: Record<EnvName, Environment> = {
       SESSION_TIMEOUT_MINUTES: 30,
       RATE_LIMIT_PER_MINUTE: 100,
       AI_TIMEOUT_SECONDS: 30,
+      TRUST_PROXY: 1, // reached only through ingress-nginx
     },
     storage: { storageClassName: 'nfs', accessMode: 'ReadWriteMany', size: '20Gi' },
     exposure: {

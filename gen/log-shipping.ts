@@ -3,6 +3,7 @@
 import type { Environment } from './environments.ts'
 import type { KubeObject } from './chart.ts'
 import { clusterServices } from './environments.ts'
+import { partOf } from './app.ts'
 import { logShippingManifests } from './observability/index.ts'
 import { yamlFile } from './yaml.ts'
 
@@ -28,7 +29,7 @@ export function renderLogShipping(ls: LogShipping): Record<string, string> {
       kind: 'Kustomization',
       namespace: clusterServices.loggingNamespace,
       resources: ['log-shipping.yaml'],
-      labels: [{ pairs: { 'app.kubernetes.io/part-of': 'todo-gitops', environment: ls.env.name }, includeSelectors: false }],
+      labels: [{ pairs: { ...partOf, environment: ls.env.name }, includeSelectors: false }],
     }]),
   }
 }

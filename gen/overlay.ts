@@ -5,7 +5,7 @@ import * as kplus from 'cdk8s-plus-28'
 import { k8s } from 'cdk8s-plus-28'
 import type { Environment } from './environments.ts'
 import { clusterServices } from './environments.ts'
-import { baseConfig, names, port, secretKeys, selectorLabels, servicePort, syncWaveKey, waves } from './app.ts'
+import { baseConfig, names, partOf, port, portName, secretKeys, selectorLabels, servicePort, syncWaveKey, waves } from './app.ts'
 import { objectsOf } from './chart.ts'
 import type { KubeObject } from './chart.ts'
 import { kustomizeImage } from './image.ts'
@@ -31,9 +31,15 @@ function sealedSecretsPresent(root: string, env: Environment): boolean {
   return kustomization
 }
 
+/** The service's settings for the in-cluster Ollama, derived from the table's `ollama` and its Service. */
+export function ollamaConfig(env: Environment): Record<string, string> {
+  if (!env.ollama) return {}
+  return { OLLAMA_ENDPOINT: `http://${names.ollama.service}:${ollamaPort}`, OLLAMA_MODEL: env.ollama.model }
+}
+
 /** Config values that differ from the base ConfigMap, as configMapGenerator literals. */
 export function configDelta(env: Environment): string[] {
-  return Object.entries(env.config)
+  return Object.entries({ ...env.config, ...ollamaConfig(env) })
     .filter(([k, v]) => v !== undefined && baseConfig[k] !== String(v))
     .map(([k, v]) => `${k}=${v}`)
 }
@@ -82,7 +88,7 @@ function deploymentPatch(env: Environment): Record<string, unknown> {
 }
 
 function servicePatch(env: Environment): Record<string, unknown> {
-  const httpPort: Record<string, unknown> = { name: 'http', port: servicePort, protocol: 'TCP' }
+  const httpPort: Record<string, unknown> = { name: portName, port: servicePort, protocol: 'TCP' }
   if (env.exposure.nodePort !== undefined) httpPort.nodePort = env.exposure.nodePort
   return {
     apiVersion: 'v1',
@@ -141,7 +147,7 @@ const privateRanges = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']
 /** The environment's own allowances on top of base/'s default deny (FR-46). */
 function networkPolicies(env: Environment): KubeObject[] {
   return objectsOf((chart) => {
-    const meta = (name: string) => ({ name, labels: { 'app.kubernetes.io/part-of': 'todo-gitops' }, annotations: { [syncWaveKey]: waves.prerequisites } })
+    const meta = (name: string) => ({ name, labels: partOf, annotations: { [syncWaveKey]: waves.prerequisites } })
     const app = { matchLabels: selectorLabels }
     if (env.exposure.serviceType === 'NodePort') {
       // A NodePort is reached from the node's address, not from a namespace: allow the port from anywhere.

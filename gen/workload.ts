@@ -7,7 +7,7 @@ import { k8s } from 'cdk8s-plus-28'
 import type { Construct } from 'constructs'
 import type { Resources } from './environments.ts'
 import { dropConstructPathLabel } from './chart.ts'
-import { uid } from './app.ts'
+import { portName, uid } from './app.ts'
 
 export interface ProbeSpec {
   path: string
@@ -115,7 +115,7 @@ export function plainService(scope: Construct, id: string, p: ServiceProps): kpl
   const svc = new kplus.Service(scope, id, {
     metadata: { name: p.name, labels: p.labels },
     type: kplus.ServiceType.CLUSTER_IP,
-    ports: [{ name: 'http', port: p.port, targetPort: p.targetPort, protocol: kplus.Protocol.TCP }],
+    ports: [{ name: portName, port: p.port, targetPort: p.targetPort, protocol: kplus.Protocol.TCP }],
   })
   for (const [k, v] of Object.entries(p.selector)) svc.selectLabel(k, v)
   // kplus writes externalIPs: [], which the API server does not store: a diff Argo CD would never settle.

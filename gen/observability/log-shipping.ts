@@ -1,13 +1,13 @@
-// Optional Fluent Bit log shipping for one environment (FR-43): a DaemonSet in namespace `logging` that
+// Optional Fluent Bit log shipping for one environment (FR-43): a DaemonSet in the logging namespace that
 // tails the todo-app containers' JSON log lines on every node, adds pod metadata and ships them to Loki
 // or Elasticsearch (environments.ts: logShipping). Names carry the environment, so staging and prod can
 // share a cluster without clashing. Retention is the sink's job (see retentionConfigMap). A NetworkPolicy
 // isolates the pods both ways (FR-46), like every other workload.
 import { createHash } from 'node:crypto'
 import { clusterServices, type Environment } from '../environments.ts'
+import { partOf } from '../app.ts'
 
 export const fluentBitImage = 'cr.fluentbit.io/fluent/fluent-bit:4.2.0'
-export const loggingNamespace = 'logging'
 
 /** Where the DaemonSet keeps its tail positions on the node, so a restart neither re-ships nor skips lines. */
 const stateDir = '/var/lib/fluent-bit'
@@ -30,7 +30,7 @@ function labels(env: Environment): Record<string, string> {
     'app.kubernetes.io/name': 'fluent-bit',
     'app.kubernetes.io/instance': names(env).base,
     'app.kubernetes.io/component': 'log-shipping',
-    'app.kubernetes.io/part-of': 'todo-app',
+    ...partOf,
   }
 }
 
@@ -40,7 +40,7 @@ function selector(env: Environment): Record<string, string> {
 }
 
 function meta(env: Environment, name: string, namespaced = true) {
-  return { name, ...(namespaced ? { namespace: loggingNamespace } : {}), labels: labels(env) }
+  return { name, ...(namespaced ? { namespace: clusterServices.loggingNamespace } : {}), labels: labels(env) }
 }
 
 /** The sink's address from the table's URL; a bad URL is a clear error, not a broken config. */
@@ -352,7 +352,7 @@ export function fluentBitManifests(env: Environment): object[] {
       kind: 'ClusterRoleBinding',
       metadata: meta(env, n.base, false),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: n.base },
-      subjects: [{ kind: 'ServiceAccount', name: n.base, namespace: loggingNamespace }],
+      subjects: [{ kind: 'ServiceAccount', name: n.base, namespace: clusterServices.loggingNamespace }],
     },
     configMap(env),
     retentionConfigMap(env),

@@ -1,14 +1,15 @@
 // Prometheus Operator objects for one environment (FR-44, AC-8): the ServiceMonitor that scrapes
 // todo-app-service, and the PrometheusRule with the alerts. No namespace: kustomize sets it per overlay.
 import { repository, type Environment } from '../environments.ts'
+import { metricsPath, names, partOf, portName, selectorLabels } from '../app.ts'
 import { labelValues } from './metric-names.ts'
 
 /** Labels on every monitoring object. `release` is what kube-prometheus-stack's Prometheus selects by default. */
 export function monitoringLabels(): Record<string, string> {
   return {
-    'app.kubernetes.io/name': 'todo-app',
+    'app.kubernetes.io/name': names.app,
     'app.kubernetes.io/component': 'monitoring',
-    'app.kubernetes.io/part-of': 'todo-app',
+    ...partOf,
     release: 'kube-prometheus-stack',
   }
 }
@@ -21,14 +22,14 @@ export function serviceMonitor(_env: Environment): object {
   return {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'ServiceMonitor',
-    metadata: { name: 'todo-app', labels: monitoringLabels(), annotations: monitoringAnnotations },
+    metadata: { name: names.app, labels: monitoringLabels(), annotations: monitoringAnnotations },
     spec: {
       // The label todo-app-service carries (base/service.yaml; test/observability checks they agree).
-      selector: { matchLabels: { app: 'todo-app' } },
+      selector: { matchLabels: selectorLabels },
       endpoints: [
         {
-          port: 'http',
-          path: '/metrics',
+          port: portName,
+          path: metricsPath,
           interval: '30s',
           scrapeTimeout: '10s',
           // The operator adds a target label `endpoint` (the port name), which would rename the service's
@@ -147,7 +148,7 @@ export function prometheusRule(env: Environment): object {
   return {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PrometheusRule',
-    metadata: { name: 'todo-app', labels: monitoringLabels(), annotations: monitoringAnnotations },
+    metadata: { name: names.app, labels: monitoringLabels(), annotations: monitoringAnnotations },
     spec: { groups: [{ name: `todo-app.${env.name}.alerts`, rules: alerts(env) }] },
   }
 }

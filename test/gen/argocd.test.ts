@@ -122,6 +122,19 @@ t.test('sync waves: projects, then the Sealed Secrets controller, then log shipp
   }
 })
 
+t.test('namespaces Argo CD creates get their labels from git', async (t) => {
+  const creators = apps.filter((a) => a.spec.syncPolicy.syncOptions?.includes('CreateNamespace=true'))
+  t.ok(creators.length > 0, `${creators.length} Applications create their namespace`)
+  for (const app of creators) {
+    const labels = app.spec.syncPolicy.managedNamespaceMetadata?.labels
+    t.equal(labels?.['pod-security.kubernetes.io/enforce'], 'privileged', `${app.metadata.name}: its namespace's Pod Security level is set in git`)
+    // Applications sharing a namespace must not fight over its labels.
+    for (const other of creators.filter((o) => o.spec.destination.namespace === app.spec.destination.namespace)) {
+      t.same(other.spec.syncPolicy.managedNamespaceMetadata, app.spec.syncPolicy.managedNamespaceMetadata, `${app.metadata.name} and ${other.metadata.name} agree`)
+    }
+  }
+})
+
 t.test('the Sealed Secrets controller: pinned chart, found by kubeseal', async (t) => {
   const s = argocd.sealedSecrets
   const app = one(apps, 'Application', s.releaseName)

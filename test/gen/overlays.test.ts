@@ -34,11 +34,23 @@ for (const name of promotionOrder) {
     const config = configs[0]
     t.match(config.metadata.name, /^todo-app-config-[a-z0-9]{10}$/, 'config comes from the generator, with its hash suffix')
     for (const [k, v] of Object.entries(env.config)) if (v !== undefined) t.equal(config.data[k], String(v), `config ${k}`)
+    t.equal(config.data.TRUST_PROXY, env.config.TRUST_PROXY === undefined ? undefined : String(env.config.TRUST_PROXY), 'TRUST_PROXY only where the table sets it')
+    if (env.ollama) {
+      // The endpoint is derived, not typed twice: it must name the Ollama Service this overlay renders.
+      const ollamaService = one(objects, 'Service', 'ollama-service')
+      t.equal(config.data.OLLAMA_ENDPOINT, `http://${ollamaService.metadata.name}:${ollamaService.spec.ports[0].port}`, 'OLLAMA_ENDPOINT is the rendered Ollama Service')
+      t.equal(config.data.OLLAMA_MODEL, env.ollama.model, 'OLLAMA_MODEL is the model the init container pulls')
+    } else {
+      t.notOk(config.data.OLLAMA_ENDPOINT, 'no Ollama, no OLLAMA_ENDPOINT')
+      t.notOk(config.data.OLLAMA_MODEL, 'no Ollama, no OLLAMA_MODEL')
+    }
     t.same(container.envFrom, [{ configMapRef: { name: config.metadata.name } }], 'the pods read the hashed ConfigMap')
 
     const service = one(objects, 'Service', 'todo-app-service')
     t.equal(service.spec.type, env.exposure.serviceType, 'service type')
     t.equal(service.spec.ports[0].nodePort, env.exposure.nodePort, 'node port')
+    // Sessions live in the shared store, so any pod serves any request: no stickiness to keep in sync.
+    t.equal(service.spec.sessionAffinity ?? 'None', 'None', 'no session affinity')
 
     const ingress = one(objects, 'Ingress', 'todo-app-ingress')
     t.equal(ingress.spec.rules[0].host, env.exposure.host, 'ingress host')

@@ -5,8 +5,8 @@ import t from 'tap'
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { clusterServices, environments, promotionOrder } from '../../gen/environments.ts'
-import { probes } from '../../gen/app.ts'
+import { environments, promotionOrder } from '../../gen/environments.ts'
+import { partOf, probes } from '../../gen/app.ts'
 import { canonicalQuantity } from '../../gen/quantity.ts'
 import { ownedDirs, renderAll } from '../../gen/render.ts'
 import { writeTree } from '../../gen/write.ts'
@@ -20,8 +20,11 @@ const builds = Object.keys(rendered)
 const all = await kustomizeAll(builds)
 
 // Fluent Bit reads the node's log files through hostPath volumes, which the restricted standard forbids by
-// design; it runs in its own namespace, which is exempt from this check (and not labelled restricted).
-const pssExempt = new Set([clusterServices.loggingNamespace])
+// design; it runs in its own namespace, which is exempt from this check only because git labels it
+// privileged (the Application that creates it sets the label).
+const pssExempt = new Set(find(await kustomize('argocd'), 'Application')
+  .filter((a) => a.spec.syncPolicy?.managedNamespaceMetadata?.labels?.['pod-security.kubernetes.io/enforce'] === 'privileged')
+  .map((a) => a.spec.destination.namespace as string))
 const allowedVolumes = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']
 
 function restrictedViolations(pod: Record<string, any>): string[] {
@@ -69,6 +72,13 @@ t.test('every pod template meets the restricted Pod Security Standard, and ours 
   t.ok(checked >= 3, `checked ${checked} pod templates`)
   t.same(restrictedViolations({ hostNetwork: true, containers: [{ name: 'x', securityContext: {} }], volumes: [{ name: 'h', hostPath: {} }] }).length, 6,
     'the check itself catches violations')
+})
+
+t.test('every object that says what it is part of says todo-gitops', async (t) => {
+  const objects = [...[...all.values()].flat(), ...await kustomize('argocd')]
+  const labelled = objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/part-of'] !== undefined)
+  t.ok(labelled.length > 0, `${labelled.length} labelled objects`)
+  for (const o of labelled) t.equal(o.metadata.labels['app.kubernetes.io/part-of'], partOf['app.kubernetes.io/part-of'], `${o.kind}/${o.metadata.name}`)
 })
 
 t.test('no cdk8s-plus-28 default leaks into what is rendered', async (t) => {

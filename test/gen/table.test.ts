@@ -6,7 +6,8 @@ import { canonicalQuantity, requireCanonical } from '../../gen/quantity.ts'
 import { checkEnvironment } from '../../gen/check-table.ts'
 import { environments } from '../../gen/environments.ts'
 import { configDelta } from '../../gen/overlay.ts'
-import { baseConfig } from '../../gen/app.ts'
+import { baseConfig, names } from '../../gen/app.ts'
+import { ollamaPort } from '../../gen/ollama.ts'
 
 const digest = `sha256:${'a'.repeat(64)}`
 
@@ -42,13 +43,28 @@ t.test('the table is checked before anything is rendered', async (t) => {
   t.throws(broken((e) => { e.podDisruptionBudget.minAvailable = 3 }), /podDisruptionBudget\.minAvailable/)
   t.throws(broken((e) => { e.exposure.nodePort = 30080 }), /exposure\.nodePort: only a NodePort service/)
   t.throws(broken((e) => { e.namespace = 'Todo_Prod' }), /environments\.prod\.namespace/)
+  t.throws(broken((e) => { e.config.TRUST_PROXY = -1 }), /environments\.prod\.config\.TRUST_PROXY: must be a whole number of proxy hops ≥ 0, got -1/)
+  t.throws(broken((e) => { e.config.TRUST_PROXY = 1.5 }), /environments\.prod\.config\.TRUST_PROXY/)
+  t.throws(broken((e) => { e.config.AI_BACKEND = 'ollama' }), /environments\.prod\.ollama: config\.AI_BACKEND is ollama/)
 })
 
 t.test('an overlay merges only the config values that differ from the base', async (t) => {
   const delta = configDelta(environments.prod)
   t.ok(delta.includes('LOG_LEVEL=WARNING'), 'a differing value is merged')
+  const behindTwoProxies = structuredClone(environments.prod)
+  behindTwoProxies.config.TRUST_PROXY = 2
+  t.ok(configDelta(behindTwoProxies).includes('TRUST_PROXY=2'), 'a number is written as its digits')
   for (const line of delta) {
     const [k, v] = line.split('=')
     t.not(baseConfig[k], v, `${k} differs from the base`)
   }
+})
+
+t.test('the Ollama settings come from the table\'s ollama entry, not from config', async (t) => {
+  const dev = structuredClone(environments.dev)
+  dev.ollama!.model = 'qwen2.5:0.5b'
+  const delta = configDelta(dev)
+  t.ok(delta.includes('OLLAMA_MODEL=qwen2.5:0.5b'), 'the model follows ollama.model')
+  t.ok(delta.includes(`OLLAMA_ENDPOINT=http://${names.ollama.service}:${ollamaPort}`), 'the endpoint is the Ollama Service')
+  t.notOk(configDelta(environments.prod).some((l) => l.startsWith('OLLAMA_')), 'no Ollama, no OLLAMA_ settings')
 })

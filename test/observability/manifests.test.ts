@@ -96,7 +96,9 @@ t.test('ServiceMonitor scrapes todo-app-service on its http port', async (t) => 
   t.equal(service.metadata.name, 'todo-app-service')
   t.has(service.metadata.labels, sm.spec.selector.matchLabels, 'the selector matches the Service\'s labels')
   t.ok(service.spec.ports.some((p: { name: string }) => p.name === sm.spec.endpoints[0].port), 'the Service has the scraped port')
-  t.match(sm.spec.endpoints, [{ port: 'http', path: '/metrics' }])
+  const deployment = parse(readFileSync(new URL('../../base/deployment.yaml', import.meta.url), 'utf8'))
+  t.equal(sm.spec.endpoints[0].path, deployment.spec.template.metadata.annotations['prometheus.io/path'], 'the path the pods announce for scraping')
+  t.equal(sm.spec.endpoints[0].path, '/metrics', 'the service\'s metrics route')
   // the route label survives the operator's own `endpoint` target label
   t.match(sm.spec.endpoints[0].metricRelabelings, [{ sourceLabels: ['exported_endpoint'], targetLabel: 'endpoint' }, { action: 'labeldrop' }])
 })
