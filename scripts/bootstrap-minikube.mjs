@@ -12,6 +12,7 @@ import YAML from 'yaml'
 import { argocd, environments, repository } from '../gen/environments.ts'
 import { createRunner, commandLine } from './lib/run.mjs'
 import { parseVersion, isOlder } from './lib/versions.mjs'
+import { jwtSecretProblem } from './lib/jwt-secret.mjs'
 import { readArgoTree, environmentApplication, chartApplication, retargetRootApplication } from './lib/argocd-tree.mjs'
 
 const ROOT = path.resolve(import.meta.dirname, '..')
@@ -39,7 +40,7 @@ Options:
   --git-port N               git daemon port for --local (default 9418)
   --timeout SECONDS          how long to wait for each rollout/sync (default 600)
 
-Environment: JWT_SECRET (default: generated once, then kept), OPENAI_API_KEY (optional).`
+Environment: JWT_SECRET (at least 32 bytes; default: generated once, then kept), OPENAI_API_KEY (optional).`
 
 const OPTIONS = { boolean: ['dry-run', 'local', 'help'], string: ['cni', 'kubernetes-version', 'driver', 'repo-url', 'git-port', 'timeout'] }
 const args = parseArgv(process.argv.slice(2), OPTIONS)
@@ -57,6 +58,12 @@ const timeoutSeconds = Number(args.timeout ?? 600)
 const gitPort = Number(args['git-port'] ?? 9418)
 if (!(timeoutSeconds > 0) || !Number.isInteger(gitPort) || gitPort < 1 || gitPort > 65535) {
   console.error('--timeout must be a positive number of seconds and --git-port a port number (1-65535)')
+  process.exit(2)
+}
+// Before anything runs: a short JWT_SECRET would only show up later as a pod that never starts.
+const jwtProblem = process.env.JWT_SECRET ? jwtSecretProblem(process.env.JWT_SECRET, 'environment variable JWT_SECRET') : undefined
+if (jwtProblem) {
+  console.error(jwtProblem)
   process.exit(2)
 }
 /** Seconds between two looks at an Argo CD Application while waiting (tests shorten it). */

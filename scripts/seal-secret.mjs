@@ -10,6 +10,7 @@ import { parseArgv, which } from 'zx'
 import YAML from 'yaml'
 import { argocd, environments } from '../gen/environments.ts'
 import { exec } from './lib/run.mjs'
+import { JWT_SECRET_MIN_BYTES, jwtSecretProblem } from './lib/jwt-secret.mjs'
 import { SECRET_KEYS, SECRET_NAME, CERT_ANNOTATION, loadCertificate, sealValue, sealedSecretDocument, verifySealedSecret } from './lib/sealing.mjs'
 
 const ROOT = path.resolve(import.meta.dirname, '..')
@@ -28,7 +29,7 @@ Options:
   --in-process       seal with Node's crypto even when kubeseal is installed
   --from-env KEY=VAR also works, to name the key explicitly
 
-Keys: ${SECRET_KEYS.join(', ')}. Environments with sealed secrets: ${sealedEnvironments().join(', ')}.
+Keys: ${SECRET_KEYS.join(', ')} (jwt-secret: at least ${JWT_SECRET_MIN_BYTES} bytes). Environments with sealed secrets: ${sealedEnvironments().join(', ')}.
 Sealing then runs npm run synth, so overlays/ENV lists sealed-secrets/ENV: commit the two together.`
 
 const OPTIONS = { boolean: ['merge', 'verify', 'fetch-cert', 'in-process', 'help'], string: ['env', 'from-env', 'from-file', 'cert', 'context'] }
@@ -59,6 +60,8 @@ function readValues(args) {
   const put = (key, value, origin) => {
     if (!SECRET_KEYS.includes(key)) throw new UsageError(`${origin}: unknown key "${key}" (allowed: ${SECRET_KEYS.join(', ')})`)
     if (values.has(key)) throw new UsageError(`${origin}: key "${key}" is given twice`)
+    const problem = key === 'jwt-secret' ? jwtSecretProblem(value, origin) : undefined
+    if (problem) throw new UsageError(problem)
     values.set(key, value)
   }
   for (const spec of list(args['from-env'])) {

@@ -262,6 +262,27 @@ t.test('prerequisites: one clear message per missing or old tool, and nothing el
   t.notOk(stubs.calls().some((c) => c.args.includes('start')), 'no cluster is started')
 })
 
+t.test('a JWT_SECRET shorter than the service accepts stops the run before anything runs', async (t) => {
+  const { stubs, run } = setup(t)
+  stubs.setRules(freshCluster)
+  const result = await run([], { JWT_SECRET: 'short-test-secret' })
+  t.equal(result.code, 2)
+  t.match(result.stderr, /environment variable JWT_SECRET: the JWT secret \(JWT_SECRET, key jwt-secret\) is 17 bytes; it must be at least 32 bytes/)
+  t.notMatch(result.stderr + result.stdout, /short-test-secret/, 'the value is not shown')
+  t.same(stubs.calls(), [], 'no command ran')
+})
+
+t.test('a long enough JWT_SECRET is what the dev Secret gets', async (t) => {
+  const { stubs, run } = setup(t)
+  stubs.setRules(freshCluster)
+  const secret = 'test-jwt-secret-not-real-'.padEnd(32, 'x')
+  const result = await run([], { JWT_SECRET: secret })
+  t.equal(result.code, 0, result.stderr)
+  const applied = stubs.calls().filter((c) => /apply -f -/.test(line(c))).map((c) => c.stdin ?? '').find((text) => /kind: Secret\b/.test(text))
+  t.ok(applied, 'the Secret was applied')
+  t.equal(Buffer.from(YAML.parse(applied!).data['jwt-secret'], 'base64').toString('utf8'), secret, 'with the given JWT_SECRET')
+})
+
 t.test('a failing step is named with what to do next, and the run stops there', async (t) => {
   const { stubs, run } = setup(t)
   stubs.setRules([{ match: '--server-side', code: 1, stderr: 'error: unable to recognize "install.yaml": no matches\n' }, ...freshCluster])

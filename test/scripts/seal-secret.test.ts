@@ -182,11 +182,16 @@ t.test('refusals name the problem', async (t) => {
     [['--env', 'staging', '--from-env', 'OPENAI_API_KEY', '--from-env', 'JWT_SECRET', '--cert', keys.cert], { JWT_SECRET: undefined }, /the environment variable JWT_SECRET is not set or empty/],
     [['--env', 'staging', '--from-env', 'API_TOKEN', '--cert', keys.cert], { API_TOKEN: 'x' }, /unknown key "api-token" \(allowed: openai-api-key, jwt-secret\)/],
     [['--env', 'staging', '--merge', '--from-env', 'JWT_SECRET', '--cert', keys.cert], {}, /--merge: sealed-secrets\/staging\/todo-app-secrets\.yaml does not exist yet/],
+    // The service refuses a JWT secret under 32 bytes: refuse to seal one rather than ship a pod that never starts.
+    [['--env', 'staging', '--from-env', 'OPENAI_API_KEY', '--from-env', 'JWT_SECRET', '--cert', keys.cert], { JWT_SECRET: 'short-test-secret' },
+      /--from-env JWT_SECRET: the JWT secret \(JWT_SECRET, key jwt-secret\) is 17 bytes; it must be at least 32 bytes/],
+    [['--env', 'staging', '--merge', '--from-env', 'jwt-secret=SHORT', '--cert', keys.cert], { SHORT: 'x'.repeat(31) }, /is 31 bytes; it must be at least 32 bytes/],
   ]
   for (const [args, env, message] of cases) {
     const result = await seal(args, env)
     t.equal(result.code, 2, args.join(' '))
     t.match(result.stderr, message)
+    t.notMatch(result.stderr, /short-test-secret/, 'the refused value is not shown')
   }
   t.same(synthRuns(), [], 'a refusal renders nothing')
 })

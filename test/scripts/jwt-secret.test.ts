@@ -1,0 +1,13 @@
+// scripts/lib/jwt-secret.mjs: the scripts' copy of the service's JWT_SECRET rule (src/config.ts), counted in
+// UTF-8 bytes like the service counts it, with a message that names the variable, the key and the minimum.
+import t from 'tap'
+import { JWT_SECRET_MIN_BYTES, jwtSecretProblem } from '../../scripts/lib/jwt-secret.mjs'
+
+t.test('at least 32 bytes', async (t) => {
+  t.equal(JWT_SECRET_MIN_BYTES, 32, 'the service\'s minimum')
+  t.equal(jwtSecretProblem('x'.repeat(32), 'test'), undefined, '32 bytes pass')
+  t.match(jwtSecretProblem('x'.repeat(31), 'test'), /^test: the JWT secret \(JWT_SECRET, key jwt-secret\) is 31 bytes; it must be at least 32 bytes/, '31 bytes fail')
+  t.equal(jwtSecretProblem('é'.repeat(16), 'test'), undefined, '16 two-byte characters are 32 bytes')
+  t.ok(jwtSecretProblem('é'.repeat(15), 'test'), '15 of them are 30 bytes')
+  t.notMatch(jwtSecretProblem('secret-test-value', 'test')!, /secret-test-value/, 'the value is never shown')
+})
