@@ -65,7 +65,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   store = deps.store ?? createFileStore({ path: config.storagePath, clock, logger: app.log })
   if (ownStore) await store.open()
 
-  const assistant = deps.assistant ?? createAssistant({ config, store, metrics, clock, logger: app.log })
+  const assistant = deps.assistant ?? (await createAssistant({ config, store, metrics, clock, logger: app.log }))
   const tokens = createTokens(config.jwtSecret)
   if (tokens.ephemeral) {
     app.log.warn('JWT_SECRET is not set: using a random secret for this process; tokens die with it and other replicas reject them')

@@ -2,8 +2,6 @@
 // through the tool layer (tools.ts).
 
 import { createHealthMonitor } from './health.ts'
-import { createOllamaAdapter } from './ollama.ts'
-import { createOpenAiAdapter } from './openai.ts'
 import { createRulesBackend } from './rules.ts'
 import { createToolExecutor } from './tools.ts'
 import { runModelTurn, type ModelAdapter } from './turn.ts'
@@ -75,15 +73,22 @@ function createModelAssistant<M>(
   }
 }
 
-/** Throws a ConfigError for AI_BACKEND=openai without OPENAI_API_KEY. */
-export function createAssistant(deps: AssistantDeps, options: AssistantOptions = {}): Assistant {
+/**
+ * Rejects with a ConfigError for AI_BACKEND=openai without OPENAI_API_KEY. The model backends (and their
+ * SDKs, slow to load) are imported only when AI_BACKEND selects them: the rules default starts faster.
+ */
+export async function createAssistant(deps: AssistantDeps, options: AssistantOptions = {}): Promise<Assistant> {
   const { config } = deps
   switch (config.aiBackend) {
     case 'rules':
       return createRulesAssistant(deps)
-    case 'ollama':
+    case 'ollama': {
+      const { createOllamaAdapter } = await import('./ollama.ts')
       return createModelAssistant(createOllamaAdapter({ config, stream: options.ollamaStream }), deps, options)
-    case 'openai':
+    }
+    case 'openai': {
+      const { createOpenAiAdapter } = await import('./openai.ts')
       return createModelAssistant(createOpenAiAdapter({ config }), deps, options)
+    }
   }
 }

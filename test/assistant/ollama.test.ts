@@ -18,7 +18,7 @@ async function setup(t: { teardown(fn: () => unknown): void }, opts: { stream?: 
   const store = storeWithUser('u1')
   const metrics = createMetrics()
   const config = testConfig({ aiBackend: 'ollama', ollamaEndpoint: opts.endpoint ?? fake.url, ollamaModel: opts.model ?? 'llama3.2', aiTimeoutSeconds: opts.timeout ?? 5 })
-  const assistant = createAssistant({ config, store, metrics, clock: manualClock(), logger: silentLogger }, { ollamaStream: opts.stream })
+  const assistant = await createAssistant({ config, store, metrics, clock: manualClock(), logger: silentLogger }, { ollamaStream: opts.stream })
   t.teardown(() => assistant.stop())
   const say = (message: string) => assistant.reply({ userId: 'u1', message, history: [] })
   return { fake, store, metrics, assistant, say }

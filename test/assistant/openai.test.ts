@@ -21,7 +21,7 @@ async function setup(t: { teardown(fn: () => unknown): void }, opts: { timeout?:
   const store = storeWithUser('u1')
   const metrics = createMetrics()
   const config = testConfig({ aiBackend: 'openai', openaiApiKey: opts.key ?? KEY, openaiBaseUrl: opts.baseUrl ?? `${fake.url}/v1`, openaiModel: 'gpt-4o-mini', aiTimeoutSeconds: opts.timeout ?? 5 })
-  const assistant = createAssistant({ config, store, metrics, clock: manualClock(), logger: silentLogger })
+  const assistant = await createAssistant({ config, store, metrics, clock: manualClock(), logger: silentLogger })
   t.teardown(() => assistant.stop())
   const say = (message: string) => assistant.reply({ userId: 'u1', message, history: [] })
   return { fake, store, metrics, assistant, say }
@@ -42,7 +42,7 @@ async function failure(p: Promise<unknown>): Promise<AssistantTurnError> {
 
 t.test('AI_BACKEND=openai without a key is a configuration error', async (t) => {
   const config = testConfig({ aiBackend: 'openai', openaiApiKey: undefined })
-  t.throws(() => createAssistant({ config, store: storeWithUser(), metrics: createMetrics(), clock: () => new Date(), logger: silentLogger }), ConfigError)
+  await t.rejects(createAssistant({ config, store: storeWithUser(), metrics: createMetrics(), clock: () => new Date(), logger: silentLogger }), ConfigError)
 })
 
 t.test('"add buy milk tomorrow" -> add_task -> the task exists -> the model\'s reply', async (t) => {

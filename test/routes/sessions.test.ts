@@ -18,7 +18,7 @@ async function setup(t: { teardown(fn: () => unknown): void }, assistantOverride
   const clock = manualClock()
   const config = testConfig({ sessionTimeoutMinutes: 30 })
   const metrics = createMetrics()
-  let assistant = createAssistant({ config, store, metrics, clock, logger: silentLogger })
+  let assistant = await createAssistant({ config, store, metrics, clock, logger: silentLogger })
   if (assistantOverride) assistant = assistantOverride(assistant)
   const app = Fastify({ ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } } })
   app.decorateRequest('userId', '')
