@@ -1,10 +1,11 @@
 // npm run bench: the service under load, next to the two bare-Fastify baselines of DESIGN.md §4, on this
 // machine, in one run. Prints figures only (no pass/fail). Each server and the load generator (autocannon)
-// run in their own processes.
+// run in their own processes. The service measured is the production artifact: bench builds it first
+// (`npm run build`) and starts `dist/server.js`, as the image does.
 //
 //   BENCH_SECONDS=10 BENCH_CONNECTIONS=100 BENCH_LOG_LEVEL=WARNING npm run bench
 
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, request } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -17,7 +18,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100)
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'WARNING' // the prod setting (DESIGN.md §3)
 const here = new URL('.', import.meta.url).pathname
-const serverPath = join(here, '../src/server.ts')
+const serverPath = join(here, '../dist/server.js')
 
 // ---------------------------------------------------------------- processes
 
@@ -144,10 +145,14 @@ async function loadRun(name: string, pid: number, spec: Omit<LoadSpec, 'connecti
 
 // ---------------------------------------------------------------- main
 
+// The tsc that npm puts on PATH (node_modules/.bin), as `npm run build` would.
+execFileSync('npm', ['run', '--silent', 'build'], { cwd: join(here, '..'), stdio: 'inherit' })
+
 const dir = mkdtempSync(join(tmpdir(), 'todo-bench-'))
 const rows: Row[] = []
 try {
   console.log(`todo-gitops benchmark: ${CONNECTIONS} connections, ${SECONDS} s per run, service LOG_LEVEL=${LOG_LEVEL}, node ${process.version}`)
+  console.log(`service: dist/server.js (the production build, just rebuilt by npm run build)`)
 
   // Process start -> first /readyz 200, three cold starts on fresh stores.
   const readyTimes: number[] = []
