@@ -17,6 +17,7 @@ import authRoutes from './routes/auth.ts'
 import healthRoutes from './routes/health.ts'
 import metricsRoutes from './routes/metrics.ts'
 import sessionRoutes from './routes/sessions.ts'
+import { countActiveSessions } from './sessions/sessions.ts'
 import taskRoutes from './routes/tasks.ts'
 import { createFileStore } from './store/file-store.ts'
 import type { Store } from './store/types.ts'
@@ -38,18 +39,16 @@ export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json'
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const clock = deps.clock ?? (() => new Date())
   let store: Store // assigned once the logger exists; the gauges only read it at scrape time
-  const sessionTimeoutMs = config.sessionTimeoutMinutes * 60_000
   const metrics = createMetrics({
     tasksTotal: () => store.read((doc) => Object.values(doc.tasks).reduce((n, tasks) => n + tasks.length, 0)),
-    sessionsActive: () =>
-      store.read((doc) => {
-        const now = clock().getTime()
-        return Object.values(doc.sessions).filter((s) => Date.parse(s.last_activity) + sessionTimeoutMs > now).length
-      }),
+    sessionsActive: () => store.read((doc) => countActiveSessions(doc, clock(), config.sessionTimeoutMinutes)),
   })
 
   const app = Fastify({
     logger: loggerOptions(config.logLevel, deps.logStream),
+    // Behind ingress-nginx the peer is the ingress pod: trust its X-Forwarded-For so the per-IP rate limit
+    // (signup/login) sees clients. Off by default: a direct client could forge the header.
+    trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
     genReqId: requestId,
     logController: new AccessLog(),
     bodyLimit: config.bodyLimitBytes,

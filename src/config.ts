@@ -24,8 +24,11 @@ export interface Config {
   jwtSecret?: string
   /** 413 above it. */
   bodyLimitBytes: number
-  /** Time a SIGTERM'd process has to finish in-flight requests and flush the store (pod grace is 30 s). */
+  /** Time a SIGTERM'd process has to finish in-flight requests and flush the store. The pod's grace
+   * period (30 s) also covers the 5 s preStop pause, so the default leaves 5 s to spare. */
   shutdownGraceSeconds: number
+  /** Proxy hops whose X-Forwarded-For is trusted (1 behind ingress-nginx); 0 = use the peer address. */
+  trustProxyHops: number
   /** Load shedding (@fastify/under-pressure): 503 above this mean event-loop delay; 0 turns the check off. */
   maxEventLoopDelayMs: number
   /** Load shedding: 503 above this much V8 heap in use; 0 turns the check off. */
@@ -112,7 +115,7 @@ function defaultMaxHeapUsedBytes(): number {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const heapMb = integer(env, 'MAX_HEAP_USED_MB', -1, 0, 1_048_576)
-  return {
+  const config: Config = {
     port: integer(env, 'PORT', 8000, 0, 65535),
     host: raw(env, 'HOST') ?? '0.0.0.0',
     storagePath: raw(env, 'STORAGE_PATH') ?? './data/tasks.json',
@@ -128,8 +131,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     aiTimeoutSeconds: decimal(env, 'AI_TIMEOUT_SECONDS', 30, 0, 3600),
     jwtSecret: jwtSecret(env),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 100 * 1024 * 1024),
-    shutdownGraceSeconds: decimal(env, 'SHUTDOWN_GRACE_SECONDS', 25, 0, 3600),
+    shutdownGraceSeconds: decimal(env, 'SHUTDOWN_GRACE_SECONDS', 20, 0, 3600),
+    trustProxyHops: integer(env, 'TRUST_PROXY', 0, 0, 10),
     maxEventLoopDelayMs: integer(env, 'MAX_EVENT_LOOP_DELAY_MS', 1000, 0, 3_600_000),
     maxHeapUsedBytes: heapMb === -1 ? defaultMaxHeapUsedBytes() : heapMb * 1024 * 1024,
   }
+  if (config.aiBackend === 'openai' && !config.openaiApiKey) {
+    throw new ConfigError('Invalid OPENAI_API_KEY (unset): required when AI_BACKEND=openai')
+  }
+  return config
 }

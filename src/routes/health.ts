@@ -8,7 +8,9 @@ import type { Config } from '../config.ts'
 import type { Store } from '../store/types.ts'
 import { notShed } from '../plugins/protection.ts'
 
-const probeConfig = { rateLimit: false } as const
+// Probes are never rate limited nor shed: a readiness probe failing on every hot replica at once would take
+// the whole service out of its endpoints, turning load into an outage.
+const probeConfig = { rateLimit: false, ...notShed } as const
 
 const healthBody = {
   type: 'object',
@@ -51,7 +53,7 @@ export default async function healthRoutes(
     })
   })
 
-  app.get('/livez', { config: { ...probeConfig, ...notShed }, schema: { response: { 200: statusBody } } }, async () => ({ status: 'alive' }))
+  app.get('/livez', { config: probeConfig, schema: { response: { 200: statusBody } } }, async () => ({ status: 'alive' }))
 
   app.get('/readyz', { config: probeConfig, schema: { response: { 200: statusBody, 503: statusBody } } }, async (_request, reply) => {
     const ready = await store.check()

@@ -28,24 +28,44 @@ t.test('rate limit: per client IP before login', async (t) => {
   t.equal((await attempt('10.0.0.2')).statusCode, 401, 'another address is not affected')
 })
 
+t.test('rate limit behind a proxy: TRUST_PROXY=1 limits each forwarded client, not the ingress pod', async (t) => {
+  const viaIngress = (app: Awaited<ReturnType<typeof testApp>>['app'], client: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/auth/login',
+      remoteAddress: '10.244.0.7', // the ingress controller pod
+      headers: { 'x-forwarded-for': client },
+      payload: { email: 'x@example.test', password: 'wrong password' },
+    })
+  const trusted = (await testApp(t, { RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: '1' })).app
+  for (let i = 0; i < 2; i++) t.equal((await viaIngress(trusted, '203.0.113.1')).statusCode, 401)
+  t.equal((await viaIngress(trusted, '203.0.113.1')).statusCode, 429, 'the forwarded client is limited')
+  t.equal((await viaIngress(trusted, '203.0.113.2')).statusCode, 401, 'another client behind the same ingress is not')
+
+  const direct = (await testApp(t, { RATE_LIMIT_PER_MINUTE: '2' })).app
+  for (let i = 0; i < 2; i++) t.equal((await viaIngress(direct, `203.0.113.${i + 10}`)).statusCode, 401)
+  t.equal((await viaIngress(direct, '203.0.113.99')).statusCode, 429, 'without TRUST_PROXY a forged header changes nothing')
+})
+
 /** Waits until under-pressure has taken its first sample (its readings start at 0). */
 async function sampled(app: { memoryUsage(): { heapUsed: number } }) {
   while (app.memoryUsage().heapUsed === 0) await new Promise((r) => setTimeout(r, 5))
 }
 
-t.test('under pressure (heap): 503 + Retry-After + contract body; /livez and /metrics still answer', async (t) => {
+t.test('under pressure (heap): 503 + Retry-After + contract body; probes and /metrics still answer', async (t) => {
   const { app } = await testApp(t, {}, { pressure: { maxHeapUsedBytes: 1, sampleIntervalMs: 10, retryAfterSeconds: 7 } })
   await sampled(app as never)
-  for (const [url, headers] of [['/tasks', {}], ['/health', {}], ['/readyz', {}], ['/auth/login', {}]] as const) {
-    const res = await app.inject({ url, headers })
+  for (const url of ['/tasks', '/auth/login', '/sessions']) {
+    const res = await app.inject({ url })
     t.equal(res.statusCode, 503, url)
     t.equal(errorCode(res), 'OVERLOADED')
     t.equal(res.headers['retry-after'], '7')
   }
-  t.equal((await app.inject('/livez')).statusCode, 200, '/livez answers')
+  // Probes are never shed: overload on every replica must not empty the Service's endpoints.
+  for (const url of ['/livez', '/readyz', '/health']) t.equal((await app.inject(url)).statusCode, 200, `${url} answers`)
   const metrics = await app.inject('/metrics')
   t.equal(metrics.statusCode, 200, '/metrics answers')
-  t.match(metrics.body, /todo_app_errors_total\{type="overloaded"\} 4/)
+  t.match(metrics.body, /todo_app_errors_total\{type="overloaded"\} 3/)
 })
 
 t.test('under pressure (event loop): a blocked loop sheds load, /livez still answers', async (t) => {
@@ -53,16 +73,17 @@ t.test('under pressure (event loop): a blocked loop sheds load, /livez still ans
   const usage = () => (app as unknown as { memoryUsage(): { eventLoopDelay: number; heapUsed: number } }).memoryUsage()
   // Building the app itself may have blocked the loop: wait for a calm sample first.
   while (usage().heapUsed === 0 || usage().eventLoopDelay > 100) await new Promise((r) => setTimeout(r, 20))
-  t.equal((await app.inject('/readyz')).statusCode, 200, 'ready while the loop is free')
+  t.equal((await app.inject('/tasks')).statusCode, 401, 'served (401: no token) while the loop is free')
   // Block the loop for 1 s; the sampler fires right after, before the next requests are served.
   let shed: { statusCode: number; headers: Record<string, unknown> } | undefined
   for (let attempt = 0; attempt < 5 && shed?.statusCode !== 503; attempt++) {
     const until = Date.now() + 1000
     while (Date.now() < until);
     await new Promise((r) => setTimeout(r, 0))
-    const [readyz, livez] = await Promise.all([app.inject('/readyz'), app.inject('/livez')])
-    shed = readyz
+    const [tasks, readyz, livez] = await Promise.all([app.inject('/tasks'), app.inject('/readyz'), app.inject('/livez')])
+    shed = tasks
     t.equal(livez.statusCode, 200, '/livez answers')
+    t.equal(readyz.statusCode, 200, '/readyz answers')
   }
   t.equal(shed?.statusCode, 503, 'shed with 503')
   t.ok(shed?.headers['retry-after'], 'Retry-After')

@@ -18,7 +18,8 @@ t.test('every variable has its DESIGN.md default', async (t) => {
   t.equal(c.aiTimeoutSeconds, 30)
   t.equal(c.jwtSecret, undefined)
   t.equal(c.bodyLimitBytes, 65536)
-  t.equal(c.shutdownGraceSeconds, 25)
+  t.equal(c.shutdownGraceSeconds, 20, 'leaves the 5 s preStop pause inside the 30 s pod grace period')
+  t.equal(c.trustProxyHops, 0, 'X-Forwarded-For is not trusted by default')
   t.equal(c.maxEventLoopDelayMs, 1000)
   t.ok(c.maxHeapUsedBytes > 0, 'heap threshold defaults to a share of the V8 heap limit')
 })
@@ -92,6 +93,7 @@ const invalid: [string, string, RegExp][] = [
   ['SHUTDOWN_GRACE_SECONDS', 'soon', /number/],
   ['MAX_EVENT_LOOP_DELAY_MS', '-1', /whole number/],
   ['MAX_HEAP_USED_MB', '1.5', /whole number/],
+  ['TRUST_PROXY', 'yes', /whole number from 0 to 10/],
 ]
 
 for (const [name, value, allowed] of invalid) {
@@ -110,6 +112,15 @@ for (const [name, value, allowed] of invalid) {
     t.notMatch(err!.message, /\n/, 'one line')
   })
 }
+
+t.test('TRUST_PROXY sets the trusted proxy hops', async (t) => {
+  t.equal(loadConfig({ TRUST_PROXY: '1' }).trustProxyHops, 1)
+})
+
+t.test('AI_BACKEND=openai without OPENAI_API_KEY is a configuration error', async (t) => {
+  t.throws(() => loadConfig({ AI_BACKEND: 'openai' }), { name: 'ConfigError', message: /^Invalid OPENAI_API_KEY \(unset\): required when AI_BACKEND=openai$/ })
+  t.equal(loadConfig({ AI_BACKEND: 'openai', OPENAI_API_KEY: 'test-key-not-real' }).aiBackend, 'openai')
+})
 
 t.test('a short JWT_SECRET is refused without printing it', async (t) => {
   const secret = 'too-short-not-real'
