@@ -59,7 +59,7 @@ export function createSessions(opts: SessionsOptions) {
         const at = now.toISOString()
         const session: SessionRecord = { id: randomUUID(), user_id: userId, created_at: at, last_activity: at, messages: [], message_count: 0 }
         doc.sessions[session.id] = session
-        return copy(session)
+        return session // the store hands back a detached copy
       })
     },
 
@@ -78,7 +78,7 @@ export function createSessions(opts: SessionsOptions) {
         session.messages = [...session.messages, ...messages].slice(-MAX_HISTORY)
         session.message_count += messages.length
         if (Date.parse(session.last_activity) < receivedAt.getTime()) session.last_activity = receivedAt.toISOString()
-        return copy(session)
+        return session // the store hands back a detached copy
       })
     },
 

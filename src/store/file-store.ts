@@ -4,13 +4,14 @@
 //  - Every change: take the lock (lock.ts), re-read the file if it changed, apply, write atomically
 //    (atomic-write.ts), release. Concurrent update() calls share one lock + write + fsync (group commit).
 //  - read() checks the file's identity (stat + the revision in its first bytes) and re-parses only if it
-//    changed. Readers only ever see committed documents: a flush works on its own parsed copy.
+//    changed. Readers only ever see committed documents: a flush applies its changes to copy-on-write drafts.
 //  - A corrupt or unreadable file is reported and never overwritten.
 
 import fs, { constants, type Stats } from 'node:fs'
 import { access, mkdir, open, type FileHandle } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
-import { AppError, StorageError } from '../errors.ts'
+import { current, Immer, isDraft } from 'immer'
+import { StorageError } from '../errors.ts'
 import { removeStaleTemps, writeFileAtomic } from './atomic-write.ts'
 import { DocumentError, HEAD_BYTES, parseDocument, serializeDocument } from './document.ts'
 import { acquireLock } from './lock.ts'
@@ -37,9 +38,9 @@ interface FileIdentity {
   head: Buffer
 }
 
-/** The document as last seen on disk: usable (with its text, for copies) or not (with the reason). */
+/** The document as last seen on disk: usable, or not (with the reason). */
 type Snapshot =
-  | { ok: true; identity: FileIdentity | null; doc: StoreDocument; text: string | null }
+  | { ok: true; identity: FileIdentity | null; doc: StoreDocument }
   | { ok: false; identity: FileIdentity; error: StorageError }
 
 interface PendingUpdate {
@@ -113,7 +114,7 @@ export class FileStore implements Store {
 
   private readonly clock: () => Date
   private readonly log: StoreLogger
-  private snapshot: Snapshot = { ok: true, identity: null, doc: emptyDocument(), text: null }
+  private snapshot: Snapshot = { ok: true, identity: null, doc: emptyDocument() }
   /** Bumped whenever `snapshot` is replaced; a refresh that raced with a newer install discards its result. */
   private generation = 0
   private refreshing: Promise<boolean> | null = null
@@ -247,7 +248,7 @@ export class FileStore implements Store {
       opened = await openWithHead(this.path)
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        return prev.ok && prev.identity === null ? prev : { ok: true, identity: null, doc: emptyDocument(), text: null }
+        return prev.ok && prev.identity === null ? prev : { ok: true, identity: null, doc: emptyDocument() }
       }
       throw new StorageError(`cannot read the storage file ${this.path}: ${osError(err)}`)
     }
@@ -259,7 +260,7 @@ export class FileStore implements Store {
       this.stats.reloads += 1
       const text = await readFdText(fd)
       try {
-        return { ok: true, identity, doc: parseDocument(text), text }
+        return { ok: true, identity, doc: parseDocument(text) }
       } catch (err) {
         if (!(err instanceof DocumentError)) throw err
         const error = new StorageError(
@@ -307,7 +308,7 @@ export class FileStore implements Store {
       const base = this.snapshot
       if (!base.ok) throw base.error
       batch = this.queue.splice(0) // everything queued until now joins this write
-      const doc = applyBatch(base, batch)
+      const doc = applyBatch(base.doc, batch)
       if (batch.some((item) => !item.failed)) {
         const text = serializeDocument(doc)
         const bytes = Buffer.from(text, 'utf8')
@@ -315,7 +316,7 @@ export class FileStore implements Store {
           if (lock.compromised) throw new StorageError(`lost the storage lock ${this.lockPath}: ${lock.compromised.message}`)
         })
         this.stats.writes += 1
-        this.install({ ok: true, identity: identityOf(stat, bytes.subarray(0, HEAD_BYTES)), doc, text })
+        this.install({ ok: true, identity: identityOf(stat, bytes.subarray(0, HEAD_BYTES)), doc })
       }
     } catch (err) {
       failure = err instanceof StorageError ? err : new StorageError(`cannot write the storage file ${this.path}: ${osError(err)}`)
@@ -334,35 +335,43 @@ export class FileStore implements Store {
   }
 }
 
+// Copy-on-write drafts (immer): a batch copies only the objects its fns touch, not the whole document, and
+// readers keep the committed document, which is never mutated. No freezing: callers do not mutate results.
+const immer = new Immer({ autoFreeze: false })
+
+/** A value a fn returned, made safe to use after its draft is gone (drafts die with their produce()). */
+function detach(value: unknown): unknown {
+  if (isDraft(value)) return current(value)
+  if (Array.isArray(value)) return value.map(detach)
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, detach(v)]))
+  }
+  return value
+}
+
 /**
- * Apply each fn, in order, to a private copy of the committed document (readers never see a half-applied
- * batch). A fn that throws is rejected alone. By the Store contract an AppError is thrown before any
- * mutation; any other error may come from half-way through, so the copy is rebuilt without that fn.
+ * Apply each fn, in order, each to a draft of the previous result. A fn that throws (or returns a Promise:
+ * whatever it did after its first await would run outside the lock) is rejected alone, and its draft, with
+ * any half-made change, is dropped.
  */
-function applyBatch(base: Snapshot & { ok: true }, batch: PendingUpdate[]): StoreDocument {
-  for (;;) {
-    const doc = base.text === null ? emptyDocument() : parseDocument(base.text)
-    let rebuild = false
-    for (const item of batch) {
-      if (item.failed) continue
-      try {
-        item.value = item.fn(doc)
-        if (item.value instanceof Promise) {
-          item.value.catch(() => {})
-          // Whatever it does after its first await would run outside the lock and never be written.
+function applyBatch(base: StoreDocument, batch: PendingUpdate[]): StoreDocument {
+  let doc = base
+  for (const item of batch) {
+    try {
+      doc = immer.produce(doc, (draft: StoreDocument) => {
+        const value = item.fn(draft)
+        if (value instanceof Promise) {
+          value.catch(() => {})
           throw new TypeError('a store update fn must be synchronous (it returned a Promise)')
         }
-      } catch (err) {
-        item.failed = true
-        item.reject(err)
-        if (!(err instanceof AppError)) {
-          rebuild = true
-          break
-        }
-      }
+        item.value = detach(value)
+      })
+    } catch (err) {
+      item.failed = true
+      item.reject(err)
     }
-    if (!rebuild) return doc
   }
+  return doc
 }
 
 export function createFileStore(opts: FileStoreOptions): FileStore {

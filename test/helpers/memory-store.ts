@@ -11,7 +11,8 @@ export class MemoryStore implements Store {
     return fn(this.doc)
   }
   async update<T>(fn: (doc: StoreDocument) => T): Promise<T> {
-    return fn(this.doc)
+    const value = fn(this.doc)
+    return value === undefined ? value : structuredClone(value) // detached, as the file store's results are
   }
   async check(): Promise<boolean> {
     return this.healthy
