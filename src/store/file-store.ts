@@ -3,8 +3,8 @@
 //
 //  - Every change: take the lock (lock.ts), re-read the file if it changed, apply, write atomically
 //    (atomic-write.ts), release. Concurrent update() calls share one lock + write + fsync (group commit).
-//  - read() checks the file's identity (stat + the revision in its first bytes) and re-parses only if it
-//    changed. Readers only ever see committed documents: a flush applies its changes to copy-on-write drafts.
+//  - read() checks the file's identity (stat + the revision in its first bytes) once per event-loop turn,
+//    synchronously, and re-parses only if it changed. Readers only ever see committed documents: a flush applies its changes to copy-on-write drafts.
 //  - A corrupt or unreadable file is reported and never overwritten.
 
 import fs, { constants, type Stats } from 'node:fs'
@@ -66,30 +66,19 @@ interface OpenedFile {
   head: Buffer
 }
 
-/**
- * open + fstat + read of the first HEAD_BYTES, as one chain of plain fs callbacks: this runs for nearly
- * every read request, and callbacks cost far less than FileHandle promises. The caller closes `fd`.
- */
-function openWithHead(path: string): Promise<OpenedFile> {
-  return new Promise((resolve, reject) => {
-    fs.open(path, 'r', (err, fd) => {
-      if (err) return reject(err)
-      const fail = (error: Error) => fs.close(fd, () => reject(error))
-      fs.fstat(fd, (err, stat) => {
-        if (err) return fail(err)
-        if (!stat.isFile()) return resolve({ fd, stat, head: Buffer.alloc(0) })
-        const head = Buffer.allocUnsafe(HEAD_BYTES)
-        fs.read(fd, head, 0, HEAD_BYTES, 0, (err, bytesRead) => {
-          if (err) return fail(err)
-          resolve({ fd, stat, head: head.subarray(0, bytesRead) })
-        })
-      })
-    })
-  })
-}
-
-function readFdText(fd: number): Promise<string> {
-  return new Promise((resolve, reject) => fs.readFile(fd, 'utf8', (err, text) => (err ? reject(err) : resolve(text))))
+/** open + fstat + read of the first HEAD_BYTES (synchronous: see FileStore.read). The caller closes `fd`. */
+function openWithHead(path: string): OpenedFile {
+  const fd = fs.openSync(path, 'r')
+  try {
+    const stat = fs.fstatSync(fd)
+    if (!stat.isFile()) return { fd, stat, head: Buffer.alloc(0) }
+    const head = Buffer.allocUnsafe(HEAD_BYTES)
+    const bytesRead = fs.readSync(fd, head, 0, HEAD_BYTES, 0)
+    return { fd, stat, head: head.subarray(0, bytesRead) }
+  } catch (err) {
+    fs.closeSync(fd)
+    throw err
+  }
 }
 
 function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
@@ -115,9 +104,8 @@ export class FileStore implements Store {
   private readonly clock: () => Date
   private readonly log: StoreLogger
   private snapshot: Snapshot = { ok: true, identity: null, doc: emptyDocument() }
-  /** Bumped whenever `snapshot` is replaced; a refresh that raced with a newer install discards its result. */
-  private generation = 0
-  private refreshing: Promise<boolean> | null = null
+  /** Set once the file was checked in this event-loop turn; cleared by setImmediate (see read()). */
+  private checkedThisTurn = false
   private dirHandle: FileHandle | null = null
   private queue: PendingUpdate[] = []
   private flushing: Promise<void> | null = null
@@ -148,7 +136,7 @@ export class FileStore implements Store {
       throw new StorageError(`the storage directory ${this.dir} is not usable: ${osError(err)}`)
     }
     try {
-      await this.refresh()
+      this.refresh()
       if (!this.snapshot.ok) throw this.snapshot.error
     } catch (err) {
       await this.dirHandle.close()
@@ -160,11 +148,17 @@ export class FileStore implements Store {
 
   async read<T>(fn: (doc: Readonly<StoreDocument>) => T): Promise<T> {
     this.assertOpen()
-    // Concurrent reads share one check of the file.
-    this.refreshing ??= this.refresh().finally(() => {
-      this.refreshing = null
-    })
-    await this.refreshing
+    // One synchronous check of the file per event-loop turn, shared by every read in that turn. Each read
+    // still sees what was on disk after its request arrived (requests handled in a turn arrived before it
+    // began), and no read waits for another's I/O: with asynchronous checks the server sat idle while whole
+    // waves of requests waited for one check to come back (GET /tasks: ~3.4k req/s, ~5.9k without a check).
+    if (!this.checkedThisTurn) {
+      this.refresh()
+      this.checkedThisTurn = true
+      setImmediate(() => {
+        this.checkedThisTurn = false
+      })
+    }
     const snap = this.snapshot
     if (!snap.ok) throw snap.error
     return fn(snap.doc)
@@ -191,7 +185,6 @@ export class FileStore implements Store {
     if (this.state === 'closed') return
     this.state = 'closed'
     await this.flushing // pending updates still land
-    await this.refreshing?.catch(() => {})
     await this.dirHandle?.close()
     this.dirHandle = null
   }
@@ -208,44 +201,35 @@ export class FileStore implements Store {
     if (this.state !== 'open') return false
     try {
       await access(this.dir, constants.W_OK)
-      await this.refresh()
+      this.refresh()
       return this.snapshot.ok
     } catch {
       return false
     }
   }
 
-  /**
-   * Bring `snapshot` up to date with the file. Returns false if another install (a flush or a concurrent
-   * refresh) happened meanwhile: then `snapshot` is at least as new, but the caller that needs "fresh
-   * after time T" (a flush under the lock) should refresh again.
-   */
-  private async refresh(): Promise<boolean> {
-    const generation = this.generation
-    const next = await this.probe(this.snapshot)
-    if (this.generation !== generation) return false
-    if (next !== this.snapshot) {
-      if (!next.ok) this.log.error({ path: this.path, err: next.error.message }, 'storage file is not usable')
-      else if (!this.snapshot.ok) this.log.info({ path: this.path }, 'storage file is usable again')
-      else if (next.identity === null && this.snapshot.identity !== null) {
-        this.log.warn({ path: this.path }, 'storage file disappeared; starting from an empty document')
-      }
-      this.install(next)
+  /** Bring `snapshot` up to date with the file (throws a StorageError when the file cannot be read). */
+  private refresh(): void {
+    const next = this.probe(this.snapshot)
+    if (next === this.snapshot) return
+    if (!next.ok) this.log.error({ path: this.path, err: next.error.message }, 'storage file is not usable')
+    else if (!this.snapshot.ok) this.log.info({ path: this.path }, 'storage file is usable again')
+    else if (next.identity === null && this.snapshot.identity !== null) {
+      this.log.warn({ path: this.path }, 'storage file disappeared; starting from an empty document')
     }
-    return true
+    this.install(next)
   }
 
   private install(snap: Snapshot): void {
     this.snapshot = snap
-    this.generation += 1
   }
 
   /** Return `prev` if the file is unchanged, otherwise a new snapshot read from it. */
-  private async probe(prev: Snapshot): Promise<Snapshot> {
+  private probe(prev: Snapshot): Snapshot {
     let opened: OpenedFile
     try {
       // open + fstat rather than stat: on NFS, open revalidates cached attributes (close-to-open).
-      opened = await openWithHead(this.path)
+      opened = openWithHead(this.path)
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
         return prev.ok && prev.identity === null ? prev : { ok: true, identity: null, doc: emptyDocument() }
@@ -258,7 +242,7 @@ export class FileStore implements Store {
       const identity = identityOf(stat, head)
       if (prev.identity && sameIdentity(prev.identity, identity)) return prev
       this.stats.reloads += 1
-      const text = await readFdText(fd)
+      const text = fs.readFileSync(fd, 'utf8')
       try {
         return { ok: true, identity, doc: parseDocument(text) }
       } catch (err) {
@@ -272,9 +256,7 @@ export class FileStore implements Store {
       if (err instanceof StorageError) throw err
       throw new StorageError(`cannot read the storage file ${this.path}: ${osError(err)}`)
     } finally {
-      // Nothing waits for the close: the answer is already known, and a failed close of a read-only fd
-      // loses nothing.
-      fs.close(fd, () => {})
+      fs.closeSync(fd)
     }
   }
 
@@ -304,7 +286,7 @@ export class FileStore implements Store {
         if (removed > 0) this.log.warn({ path: this.path, removed }, 'removed temp files left by a crashed writer')
         this.sweptTemps = true
       }
-      while (!(await this.refresh())) {} // fresh as of now: nobody else can write while we hold the lock
+      this.refresh() // fresh as of now: nobody else can write while we hold the lock
       const base = this.snapshot
       if (!base.ok) throw base.error
       batch = this.queue.splice(0) // everything queued until now joins this write
