@@ -11,7 +11,7 @@ import fs, { constants, type Stats } from 'node:fs'
 import { access, mkdir, open, type FileHandle } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { current, Immer, isDraft } from 'immer'
-import { StorageError } from '../errors.ts'
+import { AppError, StorageError } from '../errors.ts'
 import { removeStaleTemps, writeFileAtomic } from './atomic-write.ts'
 import { DocumentError, HEAD_BYTES, parseDocument, serializeDocument } from './document.ts'
 import { acquireLock } from './lock.ts'
@@ -332,28 +332,37 @@ function detach(value: unknown): unknown {
 }
 
 /**
- * Apply each fn, in order, each to a draft of the previous result. A fn that throws (or returns a Promise:
- * whatever it did after its first await would run outside the lock) is rejected alone, and its draft, with
- * any half-made change, is dropped.
+ * Apply every fn of the batch, in order, to one copy-on-write draft of the committed document. A fn that
+ * throws is rejected alone. An AppError is a refusal, thrown before the fn changed anything (the Store
+ * contract), so the batch goes on; any other error (or a returned Promise: whatever that fn did after its
+ * first await would run outside the lock) may come half-way through a change, so the draft is dropped and
+ * the batch is applied again without that fn.
  */
 function applyBatch(base: StoreDocument, batch: PendingUpdate[]): StoreDocument {
-  let doc = base
-  for (const item of batch) {
-    try {
-      doc = immer.produce(doc, (draft: StoreDocument) => {
-        const value = item.fn(draft)
-        if (value instanceof Promise) {
-          value.catch(() => {})
-          throw new TypeError('a store update fn must be synchronous (it returned a Promise)')
+  for (;;) {
+    let rebuild = false
+    const doc = immer.produce(base, (draft: StoreDocument) => {
+      for (const item of batch) {
+        if (item.failed) continue
+        try {
+          const value = item.fn(draft)
+          if (value instanceof Promise) {
+            value.catch(() => {})
+            throw new TypeError('a store update fn must be synchronous (it returned a Promise)')
+          }
+          item.value = detach(value) // drafts die with this produce()
+        } catch (err) {
+          item.failed = true
+          item.reject(err)
+          if (!(err instanceof AppError)) {
+            rebuild = true
+            return
+          }
         }
-        item.value = detach(value)
-      })
-    } catch (err) {
-      item.failed = true
-      item.reject(err)
-    }
+      }
+    })
+    if (!rebuild) return doc
   }
-  return doc
 }
 
 export function createFileStore(opts: FileStoreOptions): FileStore {

@@ -72,10 +72,11 @@ export interface Store {
    * `fn` nor the caller may mutate the document or the objects `fn` returns from it. */
   read<T>(fn: (doc: Readonly<StoreDocument>) => T): Promise<T>
   /** Run `fn` under the cross-process lock on the freshest document and make the change durable before
-   * resolving with what `fn` returned, detached from the document (safe to keep). A throwing `fn` is
-   * rejected alone and leaves the document untouched (still, do checks before mutating: simpler to read).
-   * `fn` is synchronous (no awaiting inside the lock) and may be handed a copy-on-write draft: plain
-   * property and array mutations only. Concurrent updates may share one write+fsync. */
+   * resolving with what `fn` returned, detached from the document (safe to keep). `fn` must do all its
+   * checks (and throw an AppError) BEFORE it mutates anything: a throwing `fn` is rejected alone and must
+   * leave the document untouched (any other error drops that fn's changes). `fn` is synchronous (no
+   * awaiting inside the lock) and may be handed a copy-on-write draft: plain property and array mutations
+   * only. Concurrent updates may share one write+fsync. */
   update<T>(fn: (doc: StoreDocument) => T): Promise<T>
   /** Whether storage is usable now (readiness). Never throws. */
   check(): Promise<boolean>
