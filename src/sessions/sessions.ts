@@ -42,10 +42,11 @@ export function createSessions(opts: SessionsOptions) {
     return session
   }
 
-  /** Drop expired sessions (all users). Call only after all checks passed. */
-  function prune(doc: StoreDocument, now: Date, keep?: string): void {
+  /** Drop expired sessions (all users), when sessions are created or deleted: the set can only grow
+   * through create, and a chat turn should not walk every session. Call only after all checks passed. */
+  function prune(doc: StoreDocument, now: Date): void {
     for (const [id, s] of Object.entries(doc.sessions)) {
-      if (id !== keep && isExpired(s, now, timeoutMinutes)) delete doc.sessions[id]
+      if (isExpired(s, now, timeoutMinutes)) delete doc.sessions[id]
     }
   }
 
@@ -74,7 +75,6 @@ export function createSessions(opts: SessionsOptions) {
     append(userId: string, id: string, messages: ChatMessage[], receivedAt: Date): Promise<SessionRecord> {
       return store.update((doc) => {
         const session = live(doc, userId, id, receivedAt)
-        prune(doc, clock(), id)
         session.messages = [...session.messages, ...messages].slice(-MAX_HISTORY)
         session.message_count += messages.length
         if (Date.parse(session.last_activity) < receivedAt.getTime()) session.last_activity = receivedAt.toISOString()

@@ -5,6 +5,7 @@
 // a 64-byte read, without parsing (see file-store.ts).
 
 import { randomBytes } from 'node:crypto'
+import { freeze } from 'immer'
 import { emptyDocument, type StoreDocument } from './types.ts'
 
 /** How many leading bytes identify a written version of the file (the revision lives in them). */
@@ -40,11 +41,37 @@ export function parseDocument(text: string): StoreDocument {
   }
   // The revision is file metadata, not part of the document the service sees.
   delete value.revision
-  return value as unknown as StoreDocument
+  // Committed documents are never changed in place (updates copy on write), and serializeDocument relies
+  // on it: freezing makes a stray mutation throw instead of silently skipping the next write.
+  return freeze(value as unknown as StoreDocument, true)
+}
+
+// The JSON of each user, task list and session, by object identity. Committed documents are frozen and
+// copy-on-write keeps every untouched object identical from one version to the next, so a write serializes
+// only what its batch changed (the rest comes from here), and an entry dies with its object.
+const jsonOf = new WeakMap<object, string>()
+
+function cachedJson(value: object): string {
+  let json = jsonOf.get(value)
+  if (json === undefined) {
+    json = JSON.stringify(value)
+    jsonOf.set(value, json)
+  }
+  return json
+}
+
+function recordJson(record: Record<string, object>): string {
+  const parts: string[] = []
+  for (const key in record) parts.push(`${JSON.stringify(key)}:${cachedJson(record[key])}`)
+  return `{${parts.join(',')}}`
 }
 
 /** Serialize a document with a new random revision first (the file's text; parseDocument reads it back). */
 export function serializeDocument(doc: StoreDocument): string {
   const revision = randomBytes(8).toString('hex')
-  return `{"revision":"${revision}",${JSON.stringify(doc).slice(1)}\n`
+  return (
+    `{"revision":"${revision}","version":${doc.version},"users":${recordJson(doc.users)},` +
+    `"user_ids_by_email":${JSON.stringify(doc.user_ids_by_email)},"tasks":${recordJson(doc.tasks)},` +
+    `"sessions":${recordJson(doc.sessions)}}\n`
+  )
 }

@@ -318,8 +318,9 @@ export class FileStore implements Store {
 }
 
 // Copy-on-write drafts (immer): a batch copies only the objects its fns touch, not the whole document, and
-// readers keep the committed document, which is never mutated. No freezing: callers do not mutate results.
-const immer = new Immer({ autoFreeze: false })
+// readers keep the committed document. Every committed document is frozen (parsed ones by parseDocument,
+// produced ones by immer), so nobody can change one in place — serializeDocument's cache relies on that.
+const immer = new Immer({ autoFreeze: true })
 
 /** A value a fn returned, made safe to use after its draft is gone (drafts die with their produce()). */
 function detach(value: unknown): unknown {
