@@ -1,6 +1,7 @@
 // Chat sessions, kept in the store so any replica can serve any session and a restart loses nothing.
 // A session expires SESSION_TIMEOUT_MINUTES after its last message; an expired session answers 404 exactly
-// like an unknown one (or another user's), and is removed from the document by the next write.
+// like an unknown one (or another user's), and is removed from the document when a session is created or
+// deleted.
 
 import { randomUUID } from 'node:crypto'
 import { sessionNotFound } from '../errors.ts'
@@ -31,6 +32,32 @@ export function countActiveSessions(doc: Readonly<StoreDocument>, now: Date, tim
 }
 
 const copy = (s: SessionRecord): SessionRecord => structuredClone(s)
+
+type ToolCall = NonNullable<ChatMessage['tool_calls']>[number]
+
+/** A task as history keeps it: enough to name it ("task 3, buy milk, done"); the task itself is in the store. */
+function taskRef(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || !('id' in value) || !('title' in value)) return value
+  const task = value as { id: unknown; title: unknown; completed?: unknown }
+  return { id: task.id, title: task.title, completed: task.completed }
+}
+
+/**
+ * What history keeps of a tool call: its arguments, and its result with every task cut down to a reference.
+ * Full tasks in every listed turn would make each session, and so the one shared document that every write
+ * rewrites, grow with every "what's pending".
+ */
+export function historyToolCall(call: ToolCall): ToolCall {
+  const result = call.result as { tasks?: unknown } | null
+  if (result && typeof result === 'object' && Array.isArray(result.tasks)) {
+    return { ...call, result: { ...result, tasks: result.tasks.map(taskRef) } }
+  }
+  return { ...call, result: taskRef(call.result) }
+}
+
+function forHistory(message: ChatMessage): ChatMessage {
+  return message.tool_calls ? { ...message, tool_calls: message.tool_calls.map(historyToolCall) } : message
+}
 
 export function createSessions(opts: SessionsOptions) {
   const { store, timeoutMinutes, clock } = opts
@@ -75,7 +102,7 @@ export function createSessions(opts: SessionsOptions) {
     append(userId: string, id: string, messages: ChatMessage[], receivedAt: Date): Promise<SessionRecord> {
       return store.update((doc) => {
         const session = live(doc, userId, id, receivedAt)
-        session.messages = [...session.messages, ...messages].slice(-MAX_HISTORY)
+        session.messages = [...session.messages, ...messages.map(forHistory)].slice(-MAX_HISTORY)
         session.message_count += messages.length
         if (Date.parse(session.last_activity) < receivedAt.getTime()) session.last_activity = receivedAt.toISOString()
         return session // the store hands back a detached copy

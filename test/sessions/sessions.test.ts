@@ -1,5 +1,5 @@
 // Sessions in the store: ownership, expiry after SESSION_TIMEOUT_MINUTES without a message (injected clock),
-// bounded history, pruning of expired sessions on writes.
+// bounded history, compact tool results in history, pruning of expired sessions on create/delete.
 
 import t from 'tap'
 import { countActiveSessions, createSessions, MAX_HISTORY } from '../../src/sessions/sessions.ts'
@@ -94,4 +94,25 @@ t.test('a refused write leaves the document untouched', async (t) => {
   const before = structuredClone(store.doc)
   await t.rejects(sessions.append('u2', mine.id, [msg('user', 'x', clock().toISOString())], clock()), { code: 'SESSION_NOT_FOUND' })
   t.same(store.doc, before)
+})
+
+t.test('history keeps tool calls with tasks cut down to references; errors and other results as they are', async (t) => {
+  const { sessions, clock } = setup(30)
+  const s = await sessions.create('u1')
+  const task = { id: 3, title: 'buy milk', description: 'two litres', completed: false, priority: 'normal', tags: ['home'], due_date: null }
+  const answer: ChatMessage = {
+    ...msg('assistant', 'done', clock().toISOString()),
+    tool_calls: [
+      { tool: 'add_task', arguments: { title: 'buy milk' }, result: task },
+      { tool: 'list_tasks', arguments: { status: 'pending' }, result: { count: 1, tasks: [task] } },
+      { tool: 'complete_task', arguments: { task_id: 9 }, result: { error: { code: 'TASK_NOT_FOUND', message: 'Task 9 not found' } } },
+    ],
+  }
+  await sessions.append('u1', s.id, [msg('user', 'hi', clock().toISOString()), answer], clock())
+  const [, stored] = (await sessions.get('u1', s.id)).messages
+  t.same(stored.tool_calls, [
+    { tool: 'add_task', arguments: { title: 'buy milk' }, result: { id: 3, title: 'buy milk', completed: false } },
+    { tool: 'list_tasks', arguments: { status: 'pending' }, result: { count: 1, tasks: [{ id: 3, title: 'buy milk', completed: false }] } },
+    { tool: 'complete_task', arguments: { task_id: 9 }, result: { error: { code: 'TASK_NOT_FOUND', message: 'Task 9 not found' } } },
+  ])
 })
