@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import t from 'tap'
 import { signup, testApp } from './helpers.ts'
 
@@ -62,7 +63,7 @@ t.test('session request lines carry session_id', async (t) => {
 
 t.test('no password, token, secret or API key ever reaches a log line', async (t) => {
   const password = 'Sup3r-Secret-Passw0rd-in-test'
-  const apiKey = 'sk-test-key-not-real-0123456789'
+  const apiKey = `sk-${randomBytes(16).toString('hex')}` // shaped like a real key, made at run time (none in git)
   const { app, logText } = await testApp(t, { LOG_LEVEL: 'DEBUG', OPENAI_API_KEY: apiKey })
   const { token, auth } = await signup(app, 'logs@example.test', password)
   const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { email: 'logs@example.test', password } })
