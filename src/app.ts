@@ -13,6 +13,7 @@ import { authenticate } from './plugins/auth.ts'
 import { frameworkErrorHandler, setupErrorHandling } from './plugins/errors.ts'
 import { setupObservability } from './plugins/observability.ts'
 import { setupProtection, type PressureOptions } from './plugins/protection.ts'
+import webPage from './plugins/web-page.ts'
 import authRoutes from './routes/auth.ts'
 import healthRoutes from './routes/health.ts'
 import metricsRoutes from './routes/metrics.ts'
@@ -89,6 +90,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(healthRoutes, { store, assistant, config, version: VERSION })
   await app.register(metricsRoutes, { metrics })
   await app.register(authRoutes, { store, tokens, clock })
+  await app.register(webPage) // the chat page at / (docs/chat-page.md)
   await app.register(async function authenticated(scope) {
     scope.addHook('onRequest', authenticate(tokens))
     await scope.register(taskRoutes, { store, clock, config })
