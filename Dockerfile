@@ -30,6 +30,13 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
+# --- web: bundles the chat page (web/src/ -> web/dist/) with esbuild, a dev dependency; only the bundle
+# reaches the runtime. web/build.ts reads the served paths from src/plugins/web-page.ts.
+FROM deps AS web
+COPY src ./src
+COPY web ./web
+RUN npm run build:web
+
 # --- runtime
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
@@ -47,6 +54,7 @@ WORKDIR /app
 COPY --from=prod-deps /build/node_modules ./node_modules
 COPY package.json ./
 COPY --from=builder /build/dist ./dist
+COPY --from=web /build/web/dist ./web/dist
 VOLUME ["/data"]
 USER 1000:1000
 EXPOSE 8000
