@@ -154,6 +154,24 @@ if (executable) {
     await page.context().close()
   })
 
+  t.test('the rate limit shows in the alert; loading the page does not count against it', async (t) => {
+    const limited = await startService({ RATE_LIMIT_PER_MINUTE: '2' })
+    t.teardown(() => limited.close())
+    const { page, problems } = await openPage(browser)
+    const u = ui(page)
+    for (let i = 0; i < 3; i++) await page.goto(limited.baseUrl) // 3 page loads, several files each
+    await u.email.fill('nobody@example.test')
+    await u.password.fill('not the password')
+    for (const expected of [/wrong email or password/i, /wrong email or password/i, /too many attempts/i]) {
+      await u.logIn.click()
+      await eventually(`the alert says ${expected}`, async () => expected.test(await u.alert.innerText()))
+      await eventually('the answer arrived (the buttons are enabled again)', () => u.logIn.isEnabled())
+    }
+    t.pass('two wrong passwords, then the rate limit, each in the alert')
+    t.same(problems, [])
+    await page.context().close()
+  })
+
   t.test('an expired token returns to the form with a message', async (t) => {
     const { email } = await signUpWithApi()
     const { page } = await openPage(browser)
