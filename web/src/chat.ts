@@ -12,6 +12,8 @@ export interface ChatProps {
   /** The assistant ran a tool: the task list may have changed. */
   onTasksChanged(): void
   onError(error: unknown): void
+  /** A message went through: an earlier error no longer applies. */
+  onSuccess(): void
 }
 
 export interface ChatView {
@@ -23,7 +25,7 @@ export interface ChatView {
 
 const isSessionGone = (e: unknown) => e instanceof ApiError && e.status === 404
 
-export function chat({ api, sessionId, onSession, onTasksChanged, onError }: ChatProps): ChatView {
+export function chat({ api, sessionId, onSession, onTasksChanged, onError, onSuccess }: ChatProps): ChatView {
   let session = sessionId
   const log = h('div', { role: 'log', 'aria-label': 'Conversation', class: 'log', tabindex: 0 })
   const message = h('input', { id: 'message', type: 'text', autocomplete: 'off' })
@@ -84,6 +86,7 @@ export function chat({ api, sessionId, onSession, onTasksChanged, onError }: Cha
     try {
       const reply = await ask(text)
       append({ role: 'assistant', content: reply.reply })
+      onSuccess()
       if (reply.tool_calls.length > 0) onTasksChanged()
     } catch (error) {
       mine.remove() // not sent: give the text back to edit or resend

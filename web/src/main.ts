@@ -23,14 +23,14 @@ function showSignedOut(notice = ''): void {
       onSignedIn: (token, email) => {
         const state = { token, email }
         saveSignedIn(state)
-        void showSignedIn(state, true)
+        void showSignedIn(state)
       },
     }),
   )
   focusAuthForm(root)
 }
 
-async function showSignedIn(state: SignedIn, focus: boolean): Promise<void> {
+async function showSignedIn(state: SignedIn): Promise<void> {
   const mine = ++generation
   const api = authedApi(state.token)
   const alert = h('p', { role: 'alert', class: 'alert', hidden: true })
@@ -44,13 +44,15 @@ async function showSignedIn(state: SignedIn, focus: boolean): Promise<void> {
       showAlert(alert, error instanceof Error ? error.message : 'Something went wrong. Try again.')
     }
   }
-  const tasks = taskList(api, onError)
+  const onSuccess = () => showAlert(alert, '')
+  const tasks = taskList(api, onError, onSuccess)
   const conversation = chat({
     api,
     sessionId: state.sessionId,
     onSession: (sessionId) => mine === generation && saveSignedIn({ ...state, sessionId }),
     onTasksChanged: () => void tasks.refresh(),
     onError,
+    onSuccess,
   })
   const logOut = h('button', { type: 'button', class: 'secondary' }, 'Log out')
   logOut.addEventListener('click', () => {
@@ -63,13 +65,13 @@ async function showSignedIn(state: SignedIn, focus: boolean): Promise<void> {
     alert,
     h('div', { class: 'columns' }, conversation.element, tasks.element),
   )
-  if (focus) conversation.focus()
+  conversation.focus()
   await Promise.all([conversation.start(), tasks.refresh()])
 }
 
 async function boot(): Promise<void> {
   const state = loadSignedIn()
-  if (state) await showSignedIn(state, true)
+  if (state) await showSignedIn(state)
   else showSignedOut()
   // The moment the page is usable: what `npm run bench:web` reports.
   performance.mark('app-ready')

@@ -44,7 +44,7 @@ function details(task: Task): HTMLElement {
   return meta
 }
 
-export function taskList(api: AuthedApi, onError: (error: unknown) => void): TaskListView {
+export function taskList(api: AuthedApi, onError: (error: unknown) => void, onSuccess: () => void): TaskListView {
   let filter: StatusFilter = 'all'
   let loading = 0 // only the newest load renders
   const items = new Map<number, Item>()
@@ -74,6 +74,7 @@ export function taskList(api: AuthedApi, onError: (error: unknown) => void): Tas
       li.setAttribute('aria-busy', 'true')
       try {
         update(item, await api.setCompleted(task.id, completed))
+        onSuccess()
       } catch (error) {
         checkbox.checked = !completed
         onError(error)
