@@ -59,17 +59,19 @@ async function webPage(app: FastifyInstance, options: WebPageOptions): Promise<v
     return
   }
 
-  // serve: false — only reply.sendFile(); the routes are ours, so they can carry the rate-limit exemption.
-  // sendFile answers ETag/Last-Modified revalidation and HEAD, refuses paths outside `root`, and sends the
-  // .br/.gz twin the build wrote when the client accepts it (preCompressed).
-  await app.register(fastifyStatic, { root, serve: false, cacheControl: false, preCompressed: true, setHeaders })
+  // Encapsulated: reply.sendFile stays private to these routes. serve: false — only sendFile; the routes are
+  // ours, so they can carry the rate-limit exemption. sendFile answers ETag/Last-Modified revalidation and
+  // HEAD, refuses paths outside `root`, and sends the .br/.gz twin the build wrote when the client accepts it.
+  await app.register(async function pageFiles(scope) {
+    await scope.register(fastifyStatic, { root, serve: false, cacheControl: false, preCompressed: true, setHeaders })
 
-  app.get('/', { config: routeConfig }, (_request, reply) => reply.sendFile('index.html'))
+    scope.get('/', { config: routeConfig }, (_request, reply) => reply.sendFile('index.html'))
 
-  app.get<{ Params: { name: string } }>(`/${ASSETS_DIR}/:name`, { config: routeConfig }, (request, reply) => {
-    const { name } = request.params
-    if (!ASSET_NAME.test(name)) return reply.callNotFound()
-    return reply.sendFile(`${ASSETS_DIR}/${name}`)
+    scope.get<{ Params: { name: string } }>(`/${ASSETS_DIR}/:name`, { config: routeConfig }, (request, reply) => {
+      const { name } = request.params
+      if (!ASSET_NAME.test(name)) return reply.callNotFound()
+      return reply.sendFile(`${ASSETS_DIR}/${name}`)
+    })
   })
 }
 
