@@ -103,7 +103,7 @@ if (executable) {
     t.match(await u.task('buy milk').innerText(), /Due .+Normal priority/s, 'and the priority')
 
     const checkbox = u.task('buy milk').getByRole('checkbox')
-    t.equal(await checkbox.getAttribute('id') !== null && (await checkbox.isChecked()), false, 'pending: unchecked')
+    t.notOk(await checkbox.isChecked(), 'pending: unchecked')
     await checkbox.check()
     await eventually('PATCH /tasks/:id completed the task', async () => (await apiTasks(token))[0]?.completed === true)
     t.ok(await checkbox.isChecked(), 'ticked')
@@ -269,9 +269,11 @@ if (executable) {
       await u.message.press('Enter')
       await u.conversation.getByText(/^Assistant:/).first().waitFor()
       await u.task('water the plants').waitFor()
-      await page.getByText('Completed', { exact: true }).click() // a filter state too
-      await u.task('water the plants').getByRole('checkbox').waitFor({ state: 'detached' }).catch(() => undefined)
-      await page.getByText('All', { exact: true }).click()
+      await page.getByRole('radio', { name: 'Completed', exact: true }).check() // the empty state too
+      await u.task('water the plants').waitFor({ state: 'detached' })
+      await page.getByText('Nothing completed yet.').waitFor()
+      t.same(await seriousViolations(page), [], `signed in, empty filter, ${colorScheme}`)
+      await page.getByRole('radio', { name: 'All', exact: true }).check()
       await u.task('water the plants').waitFor()
       t.same(await seriousViolations(page), [], `signed in with tasks and a conversation, ${colorScheme}`)
       await page.context().close()
