@@ -47,7 +47,7 @@ function setHeaders(reply: FastifyReply, path: string): void {
     .header('Cross-Origin-Opener-Policy', 'same-origin')
 }
 
-export interface WebPageOptions {
+interface WebPageOptions {
   /** The built page (default WEB_ROOT). */
   root?: string
 }

@@ -1,10 +1,9 @@
 // Shared setup of the browser tests: Debian's Chromium driven by playwright-core (never a downloaded
 // browser), the service in-process (buildApp on port 0, file store in a temp dir), axe-core for scans.
-import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import axe from 'axe-core'
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core'
 import type { Test } from 'tap'
 import { buildApp } from '../../src/app.ts'
@@ -62,7 +61,6 @@ export async function openPage(browser: Browser, options: BrowserContextOptions 
   return { page, problems }
 }
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
 export interface AxeViolation {
   id: string
@@ -74,7 +72,7 @@ export interface AxeViolation {
 /** Runs axe-core in the page (evaluated through the DevTools protocol, which the page's CSP does not
  * govern) and returns the serious and critical violations. */
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
-  await page.evaluate(axeSource)
+  await page.evaluate(axe.source) // axe-core's whole script, as a string
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe
     const result = await axe.run(document, { resultTypes: ['violations'] })

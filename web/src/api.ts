@@ -37,7 +37,7 @@ export class ApiError extends Error {
   }
 }
 
-export const NETWORK_ERROR = 'NETWORK_ERROR'
+const NETWORK_ERROR = 'NETWORK_ERROR'
 
 async function call<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {}

@@ -5,7 +5,7 @@ import type { Priority } from './api.ts'
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/
 
 /** A due date as a Date: a calendar date (`2026-11-28`) is that day in the viewer's time zone. */
-export function dueAsDate(due: string): Date {
+function dueAsDate(due: string): Date {
   const m = DATE_ONLY.exec(due)
   return m ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : new Date(due)
 }
