@@ -228,6 +228,8 @@ if (executable) {
     t.ok(await tabUntil(/^input:checkbox:task-/), 'Tab reaches the task checkbox')
     await page.keyboard.press('Space')
     await eventually('the checkbox is ticked', () => u.task('call mom').getByRole('checkbox').isChecked())
+    const token = (await storedToken(page))!
+    await eventually('the task is completed on the server', async () => (await apiTasks(token))[0]?.completed === true)
     t.match(await focused(), /^input:checkbox:task-/, 'focus stays on the checkbox after the update')
 
     t.ok(await tabUntil(/^input:radio:/, 'Shift+Tab'), 'Shift+Tab reaches the filter')
@@ -241,6 +243,26 @@ if (executable) {
     await page.keyboard.press('Enter')
     await u.email.waitFor()
     t.match(await focused(), /^input:email:email/, 'signed out: focus is back in the Email field')
+    t.same(problems, [])
+    await page.context().close()
+  })
+
+  t.test('ticking and at once switching the filter: the list waits for the toggle', async (t) => {
+    const { email, token } = await signUpWithApi()
+    for (const title of ['first', 'second', 'third']) await addTaskWithApi(token, { title })
+    const { page, problems } = await openPage(browser)
+    const u = ui(page)
+    await page.goto(service.baseUrl)
+    await logInWithForm(page, email)
+    await u.task('third').waitFor()
+    // A slow network for the PATCHes only: without waiting for them, the list load would overtake them.
+    await page.route(/\/tasks\/\d+$/, (route) => setTimeout(() => void route.continue(), 400))
+    for (const title of ['first', 'third']) await u.task(title).getByRole('checkbox').check()
+    await page.getByRole('radio', { name: 'Pending', exact: true }).check() // no wait for the PATCHes
+    await eventually('only the pending task is listed', async () => (await u.tasks.getByRole('listitem').allInnerTexts()).join('|').includes('second') && (await u.tasks.getByRole('listitem').count()) === 1)
+    await page.getByRole('radio', { name: 'Completed', exact: true }).check()
+    await eventually('the two completed tasks are listed', async () => (await u.tasks.getByRole('listitem').count()) === 2)
+    t.same((await apiTasks(token)).map((task) => task.completed), [true, false, true], 'the server agrees')
     t.same(problems, [])
     await page.context().close()
   })

@@ -48,6 +48,8 @@ export function taskList(api: AuthedApi, onError: (error: unknown) => void, onSu
   let filter: StatusFilter = 'all'
   let loading = 0 // only the newest load renders
   const items = new Map<number, Item>()
+  // Toggles still on their way: a load waits for them, or it could show a task under the wrong filter.
+  const toggles = new Set<Promise<void>>()
 
   const heading = h('h2', { id: 'tasks-title', tabindex: -1 }, 'Tasks')
   const list = h('ul', { role: 'list', 'aria-label': 'Tasks', class: 'tasks' })
@@ -69,18 +71,24 @@ export function taskList(api: AuthedApi, onError: (error: unknown) => void, onSu
     const meta = h('p', { class: 'meta' })
     const li = h('li', { class: 'task' }, checkbox, h('div', { class: 'body' }, title, meta))
     const item = { li, checkbox, title, meta }
-    checkbox.addEventListener('change', async () => {
+    checkbox.addEventListener('change', () => {
       const completed = checkbox.checked
       li.setAttribute('aria-busy', 'true')
-      try {
-        update(item, await api.setCompleted(task.id, completed))
-        onSuccess()
-      } catch (error) {
-        checkbox.checked = !completed
-        onError(error)
-      } finally {
+      const toggle = api.setCompleted(task.id, completed).then(
+        (updated) => {
+          update(item, updated)
+          onSuccess()
+        },
+        (error: unknown) => {
+          checkbox.checked = !completed
+          onError(error)
+        },
+      )
+      toggles.add(toggle)
+      void toggle.finally(() => {
+        toggles.delete(toggle)
         li.removeAttribute('aria-busy')
-      }
+      })
     })
     update(item, task)
     return item
@@ -110,6 +118,7 @@ export function taskList(api: AuthedApi, onError: (error: unknown) => void, onSu
     const mine = ++loading
     list.setAttribute('aria-busy', 'true')
     try {
+      await Promise.all(toggles) // each settles without rejecting
       const tasks = await api.listTasks(filter)
       if (mine === loading) render(tasks)
     } catch (error) {
