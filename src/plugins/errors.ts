@@ -152,20 +152,27 @@ export function clientErrorHandler(metrics: Metrics, log: () => FastifyBaseLogge
     const requestId = randomUUID()
     metrics.errorsTotal.inc({ type: errorType(err, status, code) })
     log().debug({ request_id: requestId, error_code: code, parser_code: err.code, status }, 'client error before routing')
-    // A response already under way on this connection cannot be replaced: only close it.
-    const started = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent
-    if (socket.writable && !started) {
-      const body = JSON.stringify({ error: { code, message }, request_id: requestId })
-      socket.end(
-        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-          `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
-      )
-      socket.destroySoon()
-    } else {
-      socket.destroy()
-    }
+    answerOnSocket(socket, status, code, message, requestId)
   }
 }
+
+/** Writes a contract error straight to a connection and closes it (no Fastify reply exists, or it cannot be used). */
+export function answerOnSocket(socket: Socket, status: number, code: string, message: string, requestId: string): void {
+  // A response already under way on this connection cannot be replaced: only close it.
+  const started = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent
+  if (socket.writable && !started) {
+    const body = JSON.stringify({ error: { code, message }, request_id: requestId })
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    )
+    socket.destroySoon()
+  } else {
+    socket.destroy()
+  }
+}
+
+export const REQUEST_TIMEOUT_ERROR = CLIENT_ERRORS.ERR_HTTP_REQUEST_TIMEOUT
 
 /** How often a shed-load WARN line may repeat; the requests in between are counted in the next line. */
 export const SHED_LOG_INTERVAL_MS = 10_000

@@ -4,9 +4,11 @@
 
 import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
+import type { IncomingMessage } from 'node:http'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Config } from '../config.ts'
 import { AppError } from '../errors.ts'
+import { REQUEST_TIMEOUT_ERROR, answerOnSocket } from './errors.ts'
 
 export interface PressureOptions {
   maxEventLoopDelayMs: number
@@ -48,8 +50,34 @@ export async function setupProtection(app: FastifyInstance, config: Config, pres
   let draining = false
   app.addHook('preClose', async () => {
     draining = true
+    endStalledUploads()
   })
   app.addHook('onSend', async (_request, reply) => {
     if (draining) reply.header('Connection', 'close')
   })
+
+  // Node enforces REQUEST_TIMEOUT_SECONDS with a timer that server.close() stops: a request whose body is still
+  // arriving when the drain starts would hold the process past its grace period. Track such requests, and at
+  // the drain give each the rest of its time, then answer 408 and close its connection.
+  const requestTimeoutMs = config.requestTimeoutSeconds * 1000
+  const receiving = new Map<IncomingMessage, { startedAt: number; requestId: string }>()
+  app.addHook('onRequest', async (request) => {
+    const raw = request.raw
+    if (raw.complete) return
+    receiving.set(raw, { startedAt: Date.now(), requestId: request.id })
+    const done = () => receiving.delete(raw)
+    raw.once('end', done)
+    raw.once('close', done)
+  })
+  function endStalledUploads() {
+    for (const [raw, { startedAt, requestId }] of receiving) {
+      const timer = setTimeout(() => {
+        if (raw.complete || raw.socket.destroyed) return
+        const [status, code, message] = REQUEST_TIMEOUT_ERROR
+        app.log.info({ request_id: requestId, error_code: code }, 'request body not received before the drain deadline')
+        answerOnSocket(raw.socket, status, code, message, requestId)
+      }, Math.max(0, startedAt + requestTimeoutMs - Date.now()))
+      timer.unref()
+    }
+  }
 }
