@@ -87,7 +87,7 @@ export function createOpenAiAdapter(opts: OpenAiOptions): ModelAdapter<ChatCompl
         const detail = upstreamDetail(err.status, err.error, redact)
         if (err.status === 429) {
           const retryAfter = err.headers?.get('retry-after')
-          const seconds = retryAfter && /^\d{1,5}$/.test(retryAfter) ? { 'Retry-After': retryAfter } : {}
+          const seconds: Record<string, string> = retryAfter && /^\d{1,5}$/.test(retryAfter) ? { 'Retry-After': retryAfter } : {}
           return aiUnavailable(`${where} is rate limiting requests`, seconds, detail)
         }
         if (err.status === 503) return aiUnavailable(`${where} is unavailable`, {}, detail)
