@@ -68,10 +68,11 @@ t.test('a 401 that echoes the API key: code + fixed message to the client and hi
 
 t.test('an unreachable backend: the client is not told its address', async (t) => {
   const url = await deadUrl()
-  for (const env of <Record<string, string>[]>[
+  const envs: Record<string, string>[] = [
     { AI_BACKEND: 'openai', OPENAI_API_KEY: `test-${randomBytes(8).toString('hex')}`, OPENAI_BASE_URL: `${url}/v1` },
     { AI_BACKEND: 'ollama', OLLAMA_ENDPOINT: url },
-  ]) {
+  ]
+  for (const env of envs) {
     const { app, logText } = await testApp(t, { ...env, AI_TIMEOUT_SECONDS: '5' })
     const { res, history } = await chat(app, 'add buy milk')
     t.equal(res.statusCode, 503, env.AI_BACKEND)
