@@ -51,12 +51,13 @@ export function createTokens(keys: TokenKeys | string | undefined, ttlSeconds = 
   if (previous) verifiers.set(keyId(previous), verifierFor(previous))
   const decodeHeader = createDecoder({ complete: true })
 
-  /** The verifier the token's `kid` names; a token from before key ids existed is tried with the current key. */
-  function verifierOf(token: string): Verify | undefined {
+  /** The verifiers to try: the one the token's `kid` names; for a token from before key ids, every known key. */
+  function verifiersOf(token: string): Verify[] {
     const { header } = decodeHeader(token) as { header?: { kid?: unknown } }
     const tokenKid = header?.kid
-    if (tokenKid === undefined) return verifiers.get(kid)
-    return typeof tokenKid === 'string' ? verifiers.get(tokenKid) : undefined
+    if (tokenKid === undefined) return [...verifiers.values()]
+    const named = typeof tokenKid === 'string' ? verifiers.get(tokenKid) : undefined
+    return named ? [named] : []
   }
 
   return {
@@ -64,14 +65,21 @@ export function createTokens(keys: TokenKeys | string | undefined, ttlSeconds = 
     currentKeyId: kid,
     sign: (userId) => signer({ sub: userId }),
     verify(token) {
+      let candidates: Verify[]
       try {
-        const verify = verifierOf(token)
-        if (!verify) return null
-        const { sub } = verify(token) as { sub?: unknown }
-        return typeof sub === 'string' && sub.length > 0 ? sub : null
+        candidates = verifiersOf(token)
       } catch {
-        return null
+        return null // not a JWT at all
       }
+      for (const verify of candidates) {
+        try {
+          const { sub } = verify(token) as { sub?: unknown }
+          return typeof sub === 'string' && sub.length > 0 ? sub : null
+        } catch {
+          // wrong key, expired, malformed: try the next candidate, if any
+        }
+      }
+      return null
     },
   }
 }
