@@ -1,7 +1,7 @@
 // What every environment shares: names (DESIGN.md §3), the container contract (DESIGN.md §2), probes,
 // security settings. Per-environment values are NOT here: they live in environments.ts.
 import { readFileSync } from 'node:fs'
-import { DEFAULT_PORT, DECIMAL_SETTINGS, INTEGER_SETTINGS, TEXT_DEFAULTS } from '../src/contract.ts'
+import { DEFAULT_PORT, DECIMAL_SETTINGS, INTEGER_SETTINGS, SECRET_KEYS, TEXT_DEFAULTS } from '../src/contract.ts'
 
 /** The app version comes from package.json, the one place it is set. */
 export const appVersion: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version
@@ -23,7 +23,8 @@ export const names = {
   ollama: { app: 'ollama', deployment: 'ollama-deployment', service: 'ollama-service', pvc: 'ollama-pvc', serviceAccount: 'ollama-sa' },
 } as const
 
-export const secretKeys = { openaiApiKey: 'openai-api-key', jwtSecret: 'jwt-secret' } as const
+/** The Secret's keys, as the service's contract names them. */
+export const secretKeys = SECRET_KEYS
 
 /** On every object this repository renders (kustomize adds it to base/ and log-shipping/ too). */
 export const partOf = { 'app.kubernetes.io/part-of': 'todo-gitops' }
