@@ -5,6 +5,7 @@
 import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
 import type { IncomingMessage } from 'node:http'
+import { Socket } from 'node:net'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Config } from '../config.ts'
 import { AppError } from '../errors.ts'
@@ -78,11 +79,14 @@ export async function setupProtection(app: FastifyInstance, config: Config, pres
   const receiving = new Map<IncomingMessage, { startedAt: number; requestId: string }>()
   app.addHook('onRequest', async (request) => {
     const raw = request.raw
-    if (raw.complete) return
+    if (raw.complete || !(raw.socket instanceof Socket)) return // nothing left to receive, or app.inject()
     receiving.set(raw, { startedAt: Date.now(), requestId: request.id })
     const done = () => receiving.delete(raw)
     raw.once('end', done)
     raw.once('close', done)
+  })
+  app.addHook('onResponse', async (request) => {
+    receiving.delete(request.raw)
   })
   function endStalledUploads() {
     for (const [raw, { startedAt, requestId }] of receiving) {

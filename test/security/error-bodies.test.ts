@@ -60,7 +60,7 @@ t.test('any other store failure (errno text, no StorageError) → 500 INTERNAL_E
 })
 
 t.test('shedding: one WARN line per interval without a stack, shed access lines at DEBUG, nothing at ERROR', async (t) => {
-  const { app, logLines } = await testApp(t, { LOG_LEVEL: 'INFO' }, { pressure: { maxHeapUsedBytes: 1, sampleIntervalMs: 10 } })
+  const { app, logLines } = await testApp(t, { LOG_LEVEL: 'INFO' }, { pressure: { maxHeapUsedBytes: 1, maxEventLoopDelayMs: 0, sampleIntervalMs: 10 } })
   while ((app as unknown as { memoryUsage(): { heapUsed: number } }).memoryUsage().heapUsed === 0) await new Promise((r) => setTimeout(r, 5))
   const responses = await Promise.all(Array.from({ length: 200 }, () => app.inject('/tasks')))
   t.ok(responses.every((r) => r.statusCode === 503 && errorCode(r) === 'OVERLOADED'), '200 requests shed')
