@@ -26,7 +26,7 @@ export interface Environment {
   autoscaling?: { minReplicas: number; maxReplicas: number; cpuUtilizationPercent: number }
   podDisruptionBudget?: { minAvailable: number }
   resources: Resources
-  /** The service's environment (DESIGN.md §2), merged over the base ConfigMap. OLLAMA_ENDPOINT and
+  /** The service's environment (README.md "Configuration"), merged over the base ConfigMap. OLLAMA_ENDPOINT and
    *  OLLAMA_MODEL are not here: the overlay derives them from `ollama` below. */
   config: {
     LOG_LEVEL: LogLevel

@@ -1,4 +1,4 @@
-// Log lines in the contract's shape (DESIGN.md §2 "Observability", §5): one JSON object per line with
+// Log lines in the contract's shape (docs/service.md "Operations"): one JSON object per line with
 // `timestamp` (ISO 8601), `level` as a name, `message`, `request_id` on request lines, never a secret.
 // Fastify's logger is pino; these options reshape pino's `time`/`msg`/numeric level.
 

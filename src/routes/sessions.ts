@@ -1,4 +1,4 @@
-// Chat sessions and messages (DESIGN.md §2 "Endpoints"). Registered inside the authenticated scope, so
+// Chat sessions and messages (docs/assistant.md). Registered inside the authenticated scope, so
 // `request.userId` is set. Another user's session, an unknown one and an expired one all answer 404.
 
 import type { FastifyInstance } from 'fastify'
