@@ -3,7 +3,7 @@
 
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import { PASSWORD_MAX, PASSWORD_MIN, passwordProblem } from '../auth/password-policy.ts'
+import { PASSWORD_MAX, PASSWORD_MIN, commonPasswords, passwordProblem } from '../auth/password-policy.ts'
 import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords.ts'
 import type { Tokens } from '../auth/tokens.ts'
 import { AppError, validationError } from '../errors.ts'
@@ -37,6 +37,11 @@ interface Credentials {
 
 export default async function authRoutes(app: FastifyInstance, opts: { store: Store; tokens: Tokens; clock: () => Date }) {
   const { store, tokens, clock } = opts
+  // Load the common-passwords list once the app is ready, in the background: not on the start-up path, and
+  // usually not on the first signup's either.
+  app.addHook('onReady', async () => {
+    setImmediate(() => void commonPasswords())
+  })
 
   app.post<{ Body: Credentials }>(
     '/auth/signup',
@@ -44,7 +49,7 @@ export default async function authRoutes(app: FastifyInstance, opts: { store: St
     async (request, reply) => {
       const email = request.body.email.toLowerCase()
       // Checked before any hashing: a refused password costs no scrypt time.
-      const problem = passwordProblem(request.body.password, email)
+      const problem = await passwordProblem(request.body.password, email)
       if (problem) throw validationError(`body.password ${problem}`)
       const passwordHash = await hashPassword(request.body.password)
       const userId = await store.update((doc) => {
