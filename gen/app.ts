@@ -1,6 +1,7 @@
 // What every environment shares: names (DESIGN.md §3), the container contract (DESIGN.md §2), probes,
 // security settings. Per-environment values are NOT here: they live in environments.ts.
 import { readFileSync } from 'node:fs'
+import { DEFAULT_PORT, DECIMAL_SETTINGS, INTEGER_SETTINGS, SECRET_KEYS, TEXT_DEFAULTS } from '../src/contract.ts'
 
 /** The app version comes from package.json, the one place it is set. */
 export const appVersion: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version
@@ -22,7 +23,8 @@ export const names = {
   ollama: { app: 'ollama', deployment: 'ollama-deployment', service: 'ollama-service', pvc: 'ollama-pvc', serviceAccount: 'ollama-sa' },
 } as const
 
-export const secretKeys = { openaiApiKey: 'openai-api-key', jwtSecret: 'jwt-secret' } as const
+/** The Secret's keys, as the service's contract names them. */
+export const secretKeys = SECRET_KEYS
 
 /** On every object this repository renders (kustomize adds it to base/ and log-shipping/ too). */
 export const partOf = { 'app.kubernetes.io/part-of': 'todo-gitops' }
@@ -31,7 +33,7 @@ export const partOf = { 'app.kubernetes.io/part-of': 'todo-gitops' }
 export const selectorLabels = { app: names.app }
 export const podLabels = { app: names.app, tier: 'backend' }
 
-export const port = 8000
+export const port = DEFAULT_PORT
 /** The name of the HTTP port on the container and the Service; the ServiceMonitor scrapes by this name. */
 export const portName = 'http'
 export const servicePort = 80
@@ -39,14 +41,14 @@ export const servicePort = 80
 export const metricsPath = '/metrics'
 export const dataPath = '/data'
 
-/** The base ConfigMap: the service's defaults (DESIGN.md §2); overlays merge their table values over it. */
+/** The base ConfigMap: the service's defaults (src/contract.ts); overlays merge their table values over it. */
 export const baseConfig: Record<string, string> = {
   STORAGE_PATH: `${dataPath}/tasks.json`,
-  LOG_LEVEL: 'INFO',
-  AI_BACKEND: 'rules',
-  SESSION_TIMEOUT_MINUTES: '30',
-  RATE_LIMIT_PER_MINUTE: '100',
-  AI_TIMEOUT_SECONDS: '30',
+  LOG_LEVEL: TEXT_DEFAULTS.LOG_LEVEL,
+  AI_BACKEND: TEXT_DEFAULTS.AI_BACKEND,
+  SESSION_TIMEOUT_MINUTES: String(INTEGER_SETTINGS.SESSION_TIMEOUT_MINUTES.default),
+  RATE_LIMIT_PER_MINUTE: String(INTEGER_SETTINGS.RATE_LIMIT_PER_MINUTE.default),
+  AI_TIMEOUT_SECONDS: String(DECIMAL_SETTINGS.AI_TIMEOUT_SECONDS.default),
 }
 
 /** Resources of the base Deployment (FR-22); every overlay replaces them with its table values. */

@@ -1,10 +1,34 @@
 // Checks the environments table before anything is rendered, so a typo fails `npm run synth` with a
 // message naming the field, instead of producing manifests a cluster rejects later.
+import { ConfigError, loadConfig } from '../src/config.ts'
+import { JWT_SECRET_MIN_BYTES } from '../src/contract.ts'
+import { baseConfig } from './app.ts'
 import type { Environment, Resources } from './environments.ts'
 import { parseImageRef } from './image.ts'
+import { ollamaConfig } from './overlay.ts'
 import { requireCanonical } from './quantity.ts'
 
 const dns1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
+
+/** Stand-ins for the Secret's values, which the table never holds (the seal and bootstrap scripts check those). */
+const SECRET_STAND_INS = { OPENAI_API_KEY: 'set-from-the-secret', JWT_SECRET: 'x'.repeat(JWT_SECRET_MIN_BYTES) }
+
+/** The environment the pods will get: the base ConfigMap, the table's values and the derived Ollama settings. */
+export function podEnvironment(env: Environment): Record<string, string> {
+  const table = Object.fromEntries(Object.entries(env.config).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]))
+  return { ...baseConfig, ...table, ...ollamaConfig(env) }
+}
+
+/** The service's own loader (src/config.ts) judges the merged settings: what it would refuse never renders. */
+function checkServiceConfig(env: Environment, fail: (field: string, why: string) => never): void {
+  try {
+    loadConfig({ ...podEnvironment(env), ...SECRET_STAND_INS })
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    const name = /^Invalid (\w+)/.exec(err.message)?.[1]
+    fail(name ? `config.${name}` : 'config', `the service would refuse to start: ${err.message}`)
+  }
+}
 
 function checkResources(where: string, r: Resources): void {
   for (const kind of ['requests', 'limits'] as const) {
@@ -37,8 +61,7 @@ export function checkEnvironment(env: Environment): void {
   if (env.config.AI_BACKEND === 'ollama' && !env.ollama) {
     fail('ollama', 'config.AI_BACKEND is ollama, so the environment needs its in-cluster Ollama')
   }
-  const hops = env.config.TRUST_PROXY
-  if (hops !== undefined && (!Number.isInteger(hops) || hops < 0)) fail('config.TRUST_PROXY', `must be a whole number of proxy hops ≥ 0, got ${hops}`)
+  checkServiceConfig(env, fail)
   if (env.ollama) {
     checkResources(`${at}.ollama.resources`, env.ollama.resources)
     requireCanonical(`${at}.ollama.storageSize`, env.ollama.storageSize)

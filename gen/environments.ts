@@ -4,6 +4,8 @@
 //
 // To change an environment: edit this file, run `npm run synth`, commit, push. Argo CD does the rest.
 
+import type { AiBackend, LogLevel } from '../src/contract.ts'
+
 export type EnvName = 'dev' | 'staging' | 'prod'
 
 export interface Resources {
@@ -24,11 +26,11 @@ export interface Environment {
   autoscaling?: { minReplicas: number; maxReplicas: number; cpuUtilizationPercent: number }
   podDisruptionBudget?: { minAvailable: number }
   resources: Resources
-  /** The service's environment (DESIGN.md §2), merged over the base ConfigMap. OLLAMA_ENDPOINT and
+  /** The service's environment (README.md "Configuration"), merged over the base ConfigMap. OLLAMA_ENDPOINT and
    *  OLLAMA_MODEL are not here: the overlay derives them from `ollama` below. */
   config: {
-    LOG_LEVEL: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR'
-    AI_BACKEND: 'rules' | 'ollama' | 'openai'
+    LOG_LEVEL: LogLevel
+    AI_BACKEND: AiBackend
     OPENAI_MODEL?: string
     SESSION_TIMEOUT_MINUTES: number
     RATE_LIMIT_PER_MINUTE: number

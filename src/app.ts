@@ -10,7 +10,7 @@ import type { Config } from './config.ts'
 import { AccessLog, loggerOptions, requestId, type LogDestination } from './logging.ts'
 import { createMetrics } from './metrics.ts'
 import { authenticate } from './plugins/auth.ts'
-import { frameworkErrorHandler, setupErrorHandling } from './plugins/errors.ts'
+import { clientErrorHandler, frameworkErrorHandler, setupErrorHandling } from './plugins/errors.ts'
 import { setupObservability } from './plugins/observability.ts'
 import { setupProtection, type PressureOptions } from './plugins/protection.ts'
 import webPage from './plugins/web-page.ts'
@@ -45,8 +45,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     sessionsActive: () => store.read((doc) => countActiveSessions(doc, clock(), config.sessionTimeoutMinutes)),
   })
 
-  const app = Fastify({
-    logger: loggerOptions(config.logLevel, deps.logStream),
+  const requestTimeoutMs = Math.round(config.requestTimeoutSeconds * 1000)
+  const app: FastifyInstance = Fastify({
+    // Every line is also scrubbed of the configured secret values.
+    logger: loggerOptions(config.logLevel, deps.logStream, [config.jwtSecret, config.jwtSecretPrevious, config.openaiApiKey]),
     // Behind ingress-nginx the peer is the ingress pod: trust its X-Forwarded-For so the per-IP rate limit
     // (signup/login) sees clients. Off by default: a direct client could forge the header.
     trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
@@ -58,6 +60,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     frameworkErrors: frameworkErrorHandler(metrics),
+    // A request (headers and body) must arrive within REQUEST_TIMEOUT_SECONDS, else 408: a stalled upload
+    // neither holds memory nor keeps a draining process alive. Node checks the timers once a second.
+    requestTimeout: requestTimeoutMs,
+    http: { headersTimeout: requestTimeoutMs, connectionsCheckingInterval: 1000 },
+    // Errors of the HTTP parser (bad framing, oversized headers) and those timeouts, in the contract format.
+    clientErrorHandler: clientErrorHandler(metrics, () => app.log),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   })
 
@@ -66,14 +74,15 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   if (ownStore) await store.open()
 
   const assistant = deps.assistant ?? (await createAssistant({ config, store, metrics, clock, logger: app.log }))
-  const tokens = createTokens(config.jwtSecret)
+  const tokens = createTokens({ current: config.jwtSecret, previous: config.jwtSecretPrevious })
   if (tokens.ephemeral) {
     app.log.warn('JWT_SECRET is not set: using a random secret for this process; tokens die with it and other replicas reject them')
   }
 
-  const { openaiApiKey, jwtSecret, ...settings } = config // secrets: only whether they are set
+  const { openaiApiKey, jwtSecret, jwtSecretPrevious, ...settings } = config // secrets: only whether they are set
+  const secretsSet = { openai_api_key_set: Boolean(openaiApiKey), jwt_secret_set: Boolean(jwtSecret), jwt_secret_previous_set: Boolean(jwtSecretPrevious) }
   app.log.info(
-    { config: { ...settings, openai_api_key_set: Boolean(openaiApiKey), jwt_secret_set: Boolean(jwtSecret) }, version: VERSION },
+    { config: { ...settings, ...secretsSet }, jwt_key_id: tokens.currentKeyId, version: VERSION },
     'configuration loaded',
   )
 

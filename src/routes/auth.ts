@@ -3,14 +3,14 @@
 
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
+import { PASSWORD_MAX, PASSWORD_MIN, commonPasswords, passwordProblem } from '../auth/password-policy.ts'
 import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords.ts'
 import type { Tokens } from '../auth/tokens.ts'
-import { AppError } from '../errors.ts'
+import { AppError, validationError } from '../errors.ts'
 import type { Store } from '../store/types.ts'
 import { errorResponses } from '../plugins/errors.ts'
 
-export const PASSWORD_MIN = 8
-export const PASSWORD_MAX = 256
+export { PASSWORD_MAX, PASSWORD_MIN } from '../auth/password-policy.ts'
 
 const credentials = {
   type: 'object',
@@ -37,12 +37,20 @@ interface Credentials {
 
 export default async function authRoutes(app: FastifyInstance, opts: { store: Store; tokens: Tokens; clock: () => Date }) {
   const { store, tokens, clock } = opts
+  // Load the common-passwords list once the app is ready, in the background: not on the start-up path, and
+  // usually not on the first signup's either.
+  app.addHook('onReady', async () => {
+    setImmediate(() => void commonPasswords())
+  })
 
   app.post<{ Body: Credentials }>(
     '/auth/signup',
     { schema: { body: credentials, response: { 201: session, ...errorResponses(400, 409, 413, 415, 429) } } },
     async (request, reply) => {
       const email = request.body.email.toLowerCase()
+      // Checked before any hashing: a refused password costs no scrypt time.
+      const problem = await passwordProblem(request.body.password, email)
+      if (problem) throw validationError(`body.password ${problem}`)
       const passwordHash = await hashPassword(request.body.password)
       const userId = await store.update((doc) => {
         if (doc.user_ids_by_email[email]) throw new AppError(409, 'EMAIL_EXISTS', 'An account with this email already exists')

@@ -20,11 +20,11 @@ interface Server {
   exited: Promise<number | null>
 }
 
-async function startServer(t: { teardown(fn: () => unknown): void }): Promise<Server> {
+async function startServer(t: { teardown(fn: () => unknown): void }, env: Record<string, string> = {}): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'todo-shutdown-'))
   const storagePath = join(dir, 'tasks.json')
   const child = spawn(process.execPath, [serverPath], {
-    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', STORAGE_PATH: storagePath, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'DEBUG', SHUTDOWN_GRACE_SECONDS: '20' },
+    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', STORAGE_PATH: storagePath, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'DEBUG', SHUTDOWN_GRACE_SECONDS: '20', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   t.teardown(() => {
@@ -132,6 +132,20 @@ t.test('SIGTERM: the request in flight completes, new connections are refused, t
   const doc = JSON.parse(readFileSync(server.storagePath, 'utf8')) as { tasks: Record<string, { title: string }[]> }
   const titles = Object.values(doc.tasks).flat().map((task) => task.title)
   t.same(titles, ['written while draining'], 'the task was flushed to disk')
+})
+
+// Issue 13, finding 7: a body that never finishes used to hold the drain for the whole grace period (exit 1).
+t.test('SIGTERM with a stalled upload open: it gets 408 within REQUEST_TIMEOUT_SECONDS and the process exits 0', async (t) => {
+  const server = await startServer(t, { REQUEST_TIMEOUT_SECONDS: '2', SHUTDOWN_GRACE_SECONDS: '6' })
+  const stalled = rawRequest(server.port, `POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"email":"`)
+  await server.logLine(/^incoming request$/, { method: 'POST', url: '/auth/login' })
+  const signalled = Date.now()
+  server.child.kill('SIGTERM')
+  const response = await stalled.response
+  t.match(response, /^HTTP\/1\.1 408 /, 'the stalled request is answered 408')
+  t.match(response, /"code":"REQUEST_TIMEOUT"/, 'in the contract format')
+  t.equal(await server.exited, 0, 'exit code 0')
+  t.ok(Date.now() - signalled < 6000, `exited after ${Date.now() - signalled} ms, inside the grace period`)
 })
 
 t.test('an invalid variable stops start-up with one line naming it', async (t) => {

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { ConfigError, loadConfig } from '../../src/config.ts'
 
-t.test('every variable has its DESIGN.md default', async (t) => {
+t.test('every variable has its documented default (README.md)', async (t) => {
   const c = loadConfig({})
   t.equal(c.port, 8000)
   t.equal(c.host, '0.0.0.0')
@@ -94,6 +94,8 @@ const invalid: [string, string, RegExp][] = [
   ['MAX_EVENT_LOOP_DELAY_MS', '-1', /whole number/],
   ['MAX_HEAP_USED_MB', '1.5', /whole number/],
   ['TRUST_PROXY', 'yes', /whole number from 0 to 10/],
+  ['REQUEST_TIMEOUT_SECONDS', '0', /greater than 0/],
+  ['REQUEST_TIMEOUT_SECONDS', '25', /below SHUTDOWN_GRACE_SECONDS \(20\)/],
 ]
 
 for (const [name, value, allowed] of invalid) {
@@ -112,6 +114,13 @@ for (const [name, value, allowed] of invalid) {
     t.notMatch(err!.message, /\n/, 'one line')
   })
 }
+
+t.test('REQUEST_TIMEOUT_SECONDS: 10 s by default, at most half a shorter grace period, always below the grace', async (t) => {
+  t.equal(loadConfig({}).requestTimeoutSeconds, 10)
+  t.equal(loadConfig({ SHUTDOWN_GRACE_SECONDS: '6' }).requestTimeoutSeconds, 3, 'unset: half of a short grace period')
+  t.equal(loadConfig({ REQUEST_TIMEOUT_SECONDS: '2.5' }).requestTimeoutSeconds, 2.5)
+  t.throws(() => loadConfig({ REQUEST_TIMEOUT_SECONDS: '6', SHUTDOWN_GRACE_SECONDS: '6' }), /REQUEST_TIMEOUT_SECONDS="6": must be below SHUTDOWN_GRACE_SECONDS \(6\)/)
+})
 
 t.test('TRUST_PROXY sets the trusted proxy hops', async (t) => {
   t.equal(loadConfig({ TRUST_PROXY: '1' }).trustProxyHops, 1)
