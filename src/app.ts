@@ -17,13 +17,14 @@ import authRoutes from './routes/auth.ts'
 import healthRoutes from './routes/health.ts'
 import metricsRoutes from './routes/metrics.ts'
 import sessionRoutes from './routes/sessions.ts'
-import { countActiveSessions } from './sessions/sessions.ts'
 import taskRoutes from './routes/tasks.ts'
-import { createFileStore } from './store/file-store.ts'
+import { knownUsers } from './auth/known-users.ts'
+import { liveAfter } from './sessions/sessions.ts'
+import { openStore } from './store/index.ts'
 import type { Store } from './store/types.ts'
 
 export interface AppDeps {
-  /** An already opened store (tests); by default buildApp opens, and on close closes, the file store. */
+  /** An already opened store (tests); by default buildApp opens, and on close closes, the configured one. */
   store?: Store
   clock?: () => Date
   assistant?: Assistant
@@ -40,8 +41,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const clock = deps.clock ?? (() => new Date())
   let store: Store // assigned once the logger exists; the gauges only read it at scrape time
   const metrics = createMetrics({
-    tasksTotal: () => store.read((doc) => Object.values(doc.tasks).reduce((n, tasks) => n + tasks.length, 0)),
-    sessionsActive: () => store.read((doc) => countActiveSessions(doc, clock(), config.sessionTimeoutMinutes)),
+    tasksTotal: () => store.countTasks(),
+    sessionsActive: () => store.countActiveSessions(liveAfter(clock(), config.sessionTimeoutMinutes)),
   })
 
   const app = Fastify({
@@ -61,8 +62,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   })
 
   const ownStore = !deps.store
-  store = deps.store ?? createFileStore({ path: config.storagePath, clock, logger: app.log })
-  if (ownStore) await store.open()
+  store = deps.store ?? (await openStore(config, app.log))
 
   const assistant = deps.assistant ?? (await createAssistant({ config, store, metrics, clock, logger: app.log }))
   const tokens = createTokens(config.jwtSecret)
@@ -70,9 +70,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     app.log.warn('JWT_SECRET is not set: using a random secret for this process; tokens die with it and other replicas reject them')
   }
 
-  const { openaiApiKey, jwtSecret, ...settings } = config // secrets: only whether they are set
+  const { openaiApiKey, jwtSecret, databaseUrl, ...settings } = config // secrets: only whether they are set
   app.log.info(
-    { config: { ...settings, openai_api_key_set: Boolean(openaiApiKey), jwt_secret_set: Boolean(jwtSecret) }, version: VERSION },
+    {
+      config: { ...settings, openai_api_key_set: Boolean(openaiApiKey), jwt_secret_set: Boolean(jwtSecret), database_url_set: Boolean(databaseUrl) },
+      version: VERSION,
+    },
     'configuration loaded',
   )
 
@@ -90,7 +93,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(metricsRoutes, { metrics })
   await app.register(authRoutes, { store, tokens, clock })
   await app.register(async function authenticated(scope) {
-    scope.addHook('onRequest', authenticate(tokens))
+    scope.addHook('onRequest', authenticate(tokens, knownUsers(store)))
     await scope.register(taskRoutes, { store, clock, config })
     await scope.register(sessionRoutes, { store, assistant, config, clock, metrics })
   })

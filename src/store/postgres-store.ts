@@ -1,0 +1,517 @@
+// The PostgreSQL store (STORAGE_BACKEND=postgres): for environments where several replicas share one database.
+// Why and how: docs/storage.md.
+//
+//  - `pg` with a pool; every connection attempt and query is bounded in time (no request hangs on a dead
+//    database: it gets a 503, and /readyz says 503).
+//  - Group commit: concurrent writes are queued and run in one transaction (one WAL fsync for the batch),
+//    in user-id order so that replicas take users' row locks in the same order (no deadlock between batches).
+//    If a statement fails, the batch is rolled back and its writes are retried one transaction each, so a
+//    bad write fails alone.
+//  - A task id comes from `users.next_task_id`, incremented in the same statement that inserts the task:
+//    the row lock serializes a user's inserts across replicas; ids are never duplicated nor reused.
+//  - Migrations run under a transaction-scoped advisory lock: replicas starting at once apply each one once.
+
+import pg from 'pg'
+import { StorageError } from '../errors.ts'
+import { MIGRATIONS, MIGRATIONS_TABLE, SCHEMA_VERSION } from './migrations.ts'
+import type { StoreLogger } from './logger.ts'
+import {
+  CHANGEABLE,
+  TASK_COLUMNS,
+  changeMask,
+  matchesTagAndText,
+  sessionFromRow,
+  storageUnavailable,
+  taskFromRow,
+  userFromRow,
+  type SessionRow,
+  type TaskRow,
+  type UserRow,
+} from './rows.ts'
+import { assembleDocument } from './sqlite-store.ts'
+import type {
+  ChatMessage,
+  ImportCounts,
+  NewSession,
+  NewTaskRow,
+  NewUser,
+  SessionRecord,
+  Store,
+  StoreDocument,
+  Task,
+  TaskChanges,
+  TaskFilter,
+  Turn,
+  UserRecord,
+} from './types.ts'
+
+/** Connecting gives up after this (then 503, or a start-up error). */
+export const CONNECT_TIMEOUT_MS = 5_000
+/** A query gives up after this, on the server (statement_timeout) and in the client (query_timeout). */
+export const QUERY_TIMEOUT_MS = 10_000
+/** Writes per transaction at most (a burst beyond it forms the next batch). */
+const MAX_BATCH = 500
+/** Batches in flight at once per process (each holds one pooled connection). */
+const MAX_CONCURRENT_BATCHES = 2
+/** Key of the advisory lock that serializes migrations (any fixed number; "todo" in ASCII). */
+const MIGRATION_LOCK_KEY = 0x746f646f
+const CHECK_CACHE_MS = 1_000
+
+type Client = pg.PoolClient
+
+interface PendingWrite {
+  userId: string
+  run: (client: Client) => Promise<unknown>
+  resolve: (value: unknown) => void
+  reject: (err: unknown) => void
+}
+
+export interface PostgresStoreOptions {
+  url: string
+  poolSize: number
+  logger: StoreLogger
+}
+
+/** Where the database is, without credentials (for messages). */
+function describeUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    return `${u.hostname}:${u.port || 5432}${u.pathname}`
+  } catch {
+    return 'the database'
+  }
+}
+
+export class PostgresStore implements Store {
+  readonly backend = 'postgres' as const
+  private readonly pool: pg.Pool
+  private readonly logger: StoreLogger
+  private readonly where: string
+  private queue: PendingWrite[] = []
+  private running = 0
+  private closed = false
+  private idle?: () => void
+  private lastCheck = { at: 0, ok: false, pending: undefined as Promise<boolean> | undefined }
+  readonly stats = { commits: 0, writes: 0 }
+
+  constructor(opts: PostgresStoreOptions) {
+    this.logger = opts.logger
+    this.where = describeUrl(opts.url)
+    this.pool = new pg.Pool({
+      connectionString: opts.url,
+      max: opts.poolSize,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      query_timeout: QUERY_TIMEOUT_MS,
+      statement_timeout: QUERY_TIMEOUT_MS,
+      idle_in_transaction_session_timeout: QUERY_TIMEOUT_MS,
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+      application_name: 'todo-app',
+    })
+    // An idle connection that dies (database restart) is reported here; without a listener it would crash
+    // the process. The pool replaces it on the next query.
+    this.pool.on('error', (err) => this.logger.warn({ err: { message: err.message } }, 'an idle database connection failed'))
+  }
+
+  async open(): Promise<void> {
+    let client: Client
+    try {
+      client = await this.pool.connect()
+    } catch (err) {
+      await this.pool.end().catch(() => {})
+      throw new StorageError(`Cannot connect to PostgreSQL at ${this.where}: ${(err as Error).message}`)
+    }
+    try {
+      await client.query('BEGIN')
+      // Held until COMMIT: one replica migrates, the others wait here and then find nothing to do.
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY])
+      await client.query(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`)
+      const applied = new Set((await client.query<{ id: number }>(`SELECT id FROM ${MIGRATIONS_TABLE}`)).rows.map((r) => r.id))
+      const newest = Math.max(0, ...applied)
+      if (newest > SCHEMA_VERSION) {
+        throw new StorageError(`The database at ${this.where} has schema version ${newest}, newer than this release knows (${SCHEMA_VERSION}); run a newer release`)
+      }
+      for (const m of MIGRATIONS) {
+        if (applied.has(m.id)) continue
+        await client.query(m.postgres)
+        await client.query(`INSERT INTO ${MIGRATIONS_TABLE} (id, name) VALUES ($1, $2)`, [m.id, m.name])
+        this.logger.info({ migration: m.id, name: m.name }, 'database migration applied')
+      }
+      await client.query('COMMIT')
+      client.release()
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {})
+      client.release(true)
+      await this.pool.end().catch(() => {})
+      throw err instanceof StorageError ? err : new StorageError(`Cannot prepare the database at ${this.where}: ${(err as Error).message}`)
+    }
+  }
+
+  private failure(err: unknown, what: string): unknown {
+    if (err instanceof StorageError) return err
+    this.logger.error({ err: { message: (err as Error).message, code: (err as { code?: string }).code }, database: this.where }, `PostgreSQL ${what} failed`)
+    return storageUnavailable()
+  }
+
+  private async read<T>(fn: (q: pg.Pool) => Promise<T>): Promise<T> {
+    if (this.closed) throw new StorageError('The store is closed')
+    try {
+      return await fn(this.pool)
+    } catch (err) {
+      throw this.failure(err, 'read')
+    }
+  }
+
+  private write<T>(userId: string, run: (client: Client) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new StorageError('The store is closed'))
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ userId, run, resolve: resolve as (v: unknown) => void, reject })
+      this.pump()
+    })
+  }
+
+  /** Start batches while there is work and a free slot; writes that arrive meanwhile form the next batch. */
+  private pump(): void {
+    while (this.queue.length > 0 && this.running < MAX_CONCURRENT_BATCHES) {
+      const batch = this.queue.splice(0, MAX_BATCH)
+      this.running += 1
+      void this.runBatch(batch).finally(() => {
+        this.running -= 1
+        if (this.queue.length > 0) this.pump()
+        else if (this.running === 0) this.idle?.()
+      })
+    }
+  }
+
+  private async runBatch(batch: PendingWrite[]): Promise<void> {
+    // Stable sort: one user's writes keep their order; every batch locks users in the same order.
+    const ordered = batch.map((w, i) => ({ w, i })).sort((a, b) => (a.w.userId < b.w.userId ? -1 : a.w.userId > b.w.userId ? 1 : a.i - b.i)).map((x) => x.w)
+    let client: Client
+    try {
+      client = await this.pool.connect()
+    } catch (err) {
+      const error = this.failure(err, 'connect')
+      for (const w of ordered) w.reject(error)
+      return
+    }
+    let broken = false
+    try {
+      if (ordered.length === 1) {
+        await this.runAlone(client, ordered[0])
+        return
+      }
+      const values: unknown[] = []
+      let committing = false
+      try {
+        await client.query('BEGIN')
+        for (const w of ordered) values.push(await w.run(client))
+        committing = true
+        await client.query('COMMIT')
+      } catch (err) {
+        if (committing && !(err as { code?: string }).code) {
+          // The connection died during COMMIT: the outcome is unknown, so nobody may be told "done" — and
+          // retrying could apply a write twice.
+          broken = true
+          const error = this.failure(err, 'commit')
+          for (const w of ordered) w.reject(error)
+          return
+        }
+        await client.query('ROLLBACK').catch(() => (broken = true))
+        if (broken) {
+          const error = this.failure(err, 'write')
+          for (const w of ordered) w.reject(error)
+          return
+        }
+        // Rolled back for sure: each write again in its own transaction, so only the bad one fails.
+        for (const w of ordered) await this.runAlone(client, w)
+        return
+      }
+      this.stats.commits += 1
+      this.stats.writes += ordered.length
+      ordered.forEach((w, i) => w.resolve(values[i]))
+    } finally {
+      client.release(broken)
+    }
+  }
+
+  private async runAlone(client: Client, w: PendingWrite): Promise<void> {
+    try {
+      await client.query('BEGIN')
+      const value = await w.run(client)
+      await client.query('COMMIT')
+      this.stats.commits += 1
+      this.stats.writes += 1
+      w.resolve(value)
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {})
+      w.reject(this.failure(err, 'write'))
+    }
+  }
+
+  async check(): Promise<boolean> {
+    const now = Date.now()
+    if (now - this.lastCheck.at < CHECK_CACHE_MS) return this.lastCheck.ok
+    // Probes arriving together share one query.
+    this.lastCheck.pending ??= this.pool
+      .query('SELECT 1')
+      .then(
+        () => true,
+        () => false,
+      )
+      .then((ok) => {
+        this.lastCheck = { at: Date.now(), ok, pending: undefined }
+        return ok
+      })
+    return this.lastCheck.pending
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    if (this.running > 0 || this.queue.length > 0) await new Promise<void>((resolve) => (this.idle = resolve))
+    await this.pool.end()
+  }
+
+  // Users
+
+  createUser(user: NewUser): Promise<boolean> {
+    return this.write(user.id, async (c) => {
+      const r = await c.query('INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
+        user.id,
+        user.email,
+        user.password_hash,
+        user.created_at,
+      ])
+      return r.rowCount === 1
+    })
+  }
+
+  findUserByEmail(email: string): Promise<UserRecord | undefined> {
+    return this.read(async (q) => {
+      const r = await q.query<UserRow>({ name: 'user_by_email', text: 'SELECT * FROM users WHERE email = $1', values: [email] })
+      return r.rows[0] && userFromRow(r.rows[0])
+    })
+  }
+
+  findUserById(id: string): Promise<UserRecord | undefined> {
+    return this.read(async (q) => {
+      const r = await q.query<UserRow>({ name: 'user_by_id', text: 'SELECT * FROM users WHERE id = $1', values: [id] })
+      return r.rows[0] && userFromRow(r.rows[0])
+    })
+  }
+
+  // Tasks
+
+  listTasks(userId: string, filter: TaskFilter): Promise<Task[]> {
+    return this.read(async (q) => {
+      const status = filter.status === 'pending' ? false : filter.status === 'completed' ? true : null
+      const r = await q.query<TaskRow>({
+        name: 'list_tasks',
+        text: `SELECT ${TASK_COLUMNS} FROM tasks WHERE user_id = $1 AND ($2::boolean IS NULL OR completed = $2) AND ($3::text IS NULL OR priority = $3) ORDER BY id`,
+        values: [userId, status, filter.priority ?? null],
+      })
+      return r.rows.map(taskFromRow).filter((t) => matchesTagAndText(t, filter))
+    })
+  }
+
+  getTask(userId: string, id: number): Promise<Task | undefined> {
+    return this.read(async (q) => {
+      const r = await q.query<TaskRow>({ name: 'get_task', text: `SELECT ${TASK_COLUMNS} FROM tasks WHERE user_id = $1 AND id = $2`, values: [userId, id] })
+      return r.rows[0] && taskFromRow(r.rows[0])
+    })
+  }
+
+  insertTask(userId: string, row: NewTaskRow): Promise<Task | undefined> {
+    return this.write(userId, async (c) => {
+      // One statement: take the user's next id (row lock until commit) and insert the task with it.
+      const r = await c.query<TaskRow>({
+        name: 'insert_task',
+        text: `WITH next AS (UPDATE users SET next_task_id = next_task_id + 1 WHERE id = $1 RETURNING next_task_id - 1 AS id)
+               INSERT INTO tasks (user_id, id, title, description, completed, priority, tags, due_date, created_at, updated_at, completed_at)
+               SELECT $1, next.id, $2, $3, false, $4, $5, $6, $7, $8, NULL FROM next
+               RETURNING ${TASK_COLUMNS}`,
+        values: [userId, row.title, row.description, row.priority, row.tags, row.due_date, row.created_at, row.updated_at],
+      })
+      return r.rows[0] && taskFromRow(r.rows[0])
+    })
+  }
+
+  updateTask(userId: string, id: number, changes: TaskChanges): Promise<Task | undefined> {
+    return this.write(userId, async (c) => {
+      const sets: string[] = []
+      const values: unknown[] = []
+      const param = (v: unknown) => `$${values.push(v)}`
+      for (const field of CHANGEABLE) {
+        const value = changes[field]
+        if (value === undefined) continue
+        if (field === 'completed') {
+          const p = param(value)
+          // Right-hand column references are the old values: completed_at changes only with the state.
+          sets.push(`completed_at = CASE WHEN completed = ${p}::boolean THEN completed_at WHEN ${p}::boolean THEN $UPDATED ELSE NULL END`, `completed = ${p}::boolean`)
+        } else {
+          sets.push(`${field} = ${param(value)}`)
+        }
+      }
+      const updated = param(changes.updated_at)
+      sets.push(`updated_at = ${updated}`)
+      const text = `UPDATE tasks SET ${sets.join(', ').replaceAll('$UPDATED', updated)} WHERE user_id = ${param(userId)} AND id = ${param(id)} RETURNING ${TASK_COLUMNS}`
+      const r = await c.query<TaskRow>({ name: `update_task_${changeMask(changes)}`, text, values })
+      return r.rows[0] && taskFromRow(r.rows[0])
+    })
+  }
+
+  deleteTask(userId: string, id: number): Promise<Task | undefined> {
+    return this.write(userId, async (c) => {
+      const r = await c.query<TaskRow>({ name: 'delete_task', text: `DELETE FROM tasks WHERE user_id = $1 AND id = $2 RETURNING ${TASK_COLUMNS}`, values: [userId, id] })
+      return r.rows[0] && taskFromRow(r.rows[0])
+    })
+  }
+
+  // Sessions
+
+  createSession(session: NewSession): Promise<void> {
+    return this.write(session.user_id, async (c) => {
+      await c.query({
+        name: 'create_session',
+        text: 'INSERT INTO sessions (id, user_id, created_at, last_activity_ms, message_count, timezone) VALUES ($1, $2, $3, $4, 0, $5)',
+        values: [session.id, session.user_id, session.created_at, Date.parse(session.created_at), session.timezone ?? null],
+      })
+    })
+  }
+
+  private async liveSession(q: pg.Pool | Client, userId: string, id: string, liveAfter: Date): Promise<SessionRecord | undefined> {
+    const r = await q.query<SessionRow & { messages: ChatMessage[] | null }>({
+      name: 'get_session',
+      text: `SELECT s.*, (SELECT json_agg(m.message ORDER BY m.seq) FROM session_messages m WHERE m.session_id = s.id) AS messages
+             FROM sessions s WHERE s.id = $1 AND s.user_id = $2 AND s.last_activity_ms > $3`,
+      values: [id, userId, liveAfter.getTime()],
+    })
+    const row = r.rows[0]
+    return row && sessionFromRow(row, row.messages ?? [])
+  }
+
+  getSession(userId: string, id: string, liveAfter: Date): Promise<SessionRecord | undefined> {
+    return this.read((q) => this.liveSession(q, userId, id, liveAfter))
+  }
+
+  appendTurn(userId: string, id: string, turn: Turn): Promise<SessionRecord | undefined> {
+    return this.write(userId, async (c) => {
+      const n = turn.messages.length
+      const updated = await c.query<{ message_count: string }>({
+        name: 'append_turn',
+        text: `UPDATE sessions SET message_count = message_count + $1, last_activity_ms = greatest(last_activity_ms, $2)
+               WHERE id = $3 AND user_id = $4 AND last_activity_ms > $5 RETURNING message_count`,
+        values: [n, turn.at.getTime(), id, userId, turn.liveAfter.getTime()],
+      })
+      if (!updated.rows[0]) return undefined
+      const count = Number(updated.rows[0].message_count)
+      await c.query({
+        name: 'append_messages',
+        text: `INSERT INTO session_messages (session_id, seq, message)
+               SELECT $1, $2 + ordinality, value FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY`,
+        values: [id, count - n, JSON.stringify(turn.messages)],
+      })
+      await c.query({ name: 'trim_messages', text: 'DELETE FROM session_messages WHERE session_id = $1 AND seq <= $2', values: [id, count - turn.maxHistory] })
+      return this.liveSession(c, userId, id, new Date(0))
+    })
+  }
+
+  deleteSession(userId: string, id: string, liveAfter: Date): Promise<boolean> {
+    return this.write(userId, async (c) => {
+      const r = await c.query({ name: 'delete_session', text: 'DELETE FROM sessions WHERE id = $1 AND user_id = $2 AND last_activity_ms > $3', values: [id, userId, liveAfter.getTime()] })
+      return r.rowCount === 1
+    })
+  }
+
+  deleteExpiredSessions(liveAfter: Date): Promise<number> {
+    // Sorted last in a batch (after every user id), so it locks sessions after the users' rows.
+    return this.write('\uffff', async (c) => {
+      const r = await c.query({ name: 'expire_sessions', text: 'DELETE FROM sessions WHERE last_activity_ms <= $1', values: [liveAfter.getTime()] })
+      return r.rowCount ?? 0
+    })
+  }
+
+  countTasks(): Promise<number> {
+    return this.read(async (q) => Number((await q.query<{ n: string }>('SELECT count(*) AS n FROM tasks')).rows[0].n))
+  }
+
+  countActiveSessions(liveAfter: Date): Promise<number> {
+    return this.read(async (q) => Number((await q.query<{ n: string }>('SELECT count(*) AS n FROM sessions WHERE last_activity_ms > $1', [liveAfter.getTime()])).rows[0].n))
+  }
+
+  // Whole-store export and import
+
+  isEmpty(): Promise<boolean> {
+    return this.read(async (q) => (await q.query('SELECT 1 FROM users LIMIT 1')).rowCount === 0)
+  }
+
+  exportAll(): Promise<StoreDocument> {
+    return this.read(async (pool) => {
+      const c = await pool.connect()
+      try {
+        // One snapshot for all four tables, even while replicas write.
+        await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+        const users = (await c.query<UserRow>('SELECT * FROM users ORDER BY id')).rows.map(userFromRow)
+        const tasks = (await c.query<TaskRow & { user_id: string }>(`SELECT user_id, ${TASK_COLUMNS} FROM tasks ORDER BY user_id, id`)).rows
+        const sessions = (await c.query<SessionRow>('SELECT * FROM sessions ORDER BY id')).rows
+        const messages = (await c.query<{ session_id: string; message: ChatMessage }>('SELECT session_id, message FROM session_messages ORDER BY session_id, seq')).rows
+        await c.query('COMMIT')
+        return assembleDocument(
+          users,
+          tasks.map((t) => [t.user_id, taskFromRow(t)]),
+          sessions,
+          messages.map((m) => [m.session_id, m.message]),
+        )
+      } finally {
+        c.release()
+      }
+    })
+  }
+
+  importAll(doc: StoreDocument): Promise<ImportCounts> {
+    return this.write('', async (c) => {
+      const counts: ImportCounts = { users: 0, tasks: 0, sessions: 0 }
+      for (const u of Object.values(doc.users)) {
+        const r = await c.query('INSERT INTO users (id, email, password_hash, created_at, next_task_id) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [
+          u.id,
+          u.email,
+          u.password_hash,
+          u.created_at,
+          u.next_task_id,
+        ])
+        counts.users += r.rowCount ?? 0
+      }
+      for (const [userId, tasks] of Object.entries(doc.tasks)) {
+        if ((await c.query('SELECT 1 FROM users WHERE id = $1', [userId])).rowCount === 0) continue
+        for (const t of tasks) {
+          const r = await c.query(
+            `INSERT INTO tasks (user_id, id, title, description, completed, priority, tags, due_date, created_at, updated_at, completed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+            [userId, t.id, t.title, t.description, t.completed, t.priority, t.tags, t.due_date, t.created_at, t.updated_at, t.completed_at],
+          )
+          counts.tasks += r.rowCount ?? 0
+        }
+        // Ids are never reused: the next id is past every imported one.
+        await c.query('UPDATE users SET next_task_id = greatest(next_task_id, $1) WHERE id = $2', [Math.max(0, ...tasks.map((t) => t.id)) + 1, userId])
+      }
+      for (const s of Object.values(doc.sessions)) {
+        const r = await c.query(
+          `INSERT INTO sessions (id, user_id, created_at, last_activity_ms, message_count, timezone)
+           SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM users WHERE id = $2) ON CONFLICT DO NOTHING`,
+          [s.id, s.user_id, s.created_at, Date.parse(s.last_activity), s.message_count, s.timezone ?? null],
+        )
+        if (!r.rowCount) continue
+        counts.sessions += 1
+        await c.query(
+          `INSERT INTO session_messages (session_id, seq, message) SELECT $1, $2 + ordinality, value FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY`,
+          [s.id, s.message_count - s.messages.length, JSON.stringify(s.messages)],
+        )
+      }
+      return counts
+    })
+  }
+}
+
+export function createPostgresStore(opts: PostgresStoreOptions): PostgresStore {
+  return new PostgresStore(opts)
+}
