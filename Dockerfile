@@ -35,7 +35,7 @@ FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8000 \
-    STORAGE_PATH=/data/tasks.json
+    STORAGE_PATH=/data/todo.db
 # The service needs only node: drop the package managers (less to scan, nothing to run them), and make
 # /data, the one writable directory besides /tmp, owned by the service user.
 RUN rm -rf /usr/local/lib/node_modules /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack \

@@ -41,7 +41,7 @@ export const dataPath = '/data'
 
 /** The base ConfigMap: the service's defaults (DESIGN.md §2); overlays merge their table values over it. */
 export const baseConfig: Record<string, string> = {
-  STORAGE_PATH: `${dataPath}/tasks.json`,
+  STORAGE_PATH: `${dataPath}/todo.db`,
   LOG_LEVEL: 'INFO',
   AI_BACKEND: 'rules',
   SESSION_TIMEOUT_MINUTES: '30',
