@@ -56,6 +56,8 @@ const MAX_CONCURRENT_BATCHES = 2
 /** Key of the advisory lock that serializes migrations (any fixed number; "todo" in ASCII). */
 const MIGRATION_LOCK_KEY = 0x746f646f
 const CHECK_CACHE_MS = 1_000
+/** A readiness check that gets no answer within this is a failure. */
+const CHECK_TIMEOUT_MS = 2_000
 
 type Client = pg.PoolClient
 
@@ -249,19 +251,19 @@ export class PostgresStore implements Store {
   }
 
   async check(): Promise<boolean> {
-    const now = Date.now()
-    if (now - this.lastCheck.at < CHECK_CACHE_MS) return this.lastCheck.ok
-    // Probes arriving together share one query.
-    this.lastCheck.pending ??= this.pool
-      .query('SELECT 1')
-      .then(
-        () => true,
-        () => false,
-      )
-      .then((ok) => {
-        this.lastCheck = { at: Date.now(), ok, pending: undefined }
-        return ok
-      })
+    if (Date.now() - this.lastCheck.at < CHECK_CACHE_MS) return this.lastCheck.ok
+    // Probes arriving together share one query, which may take CHECK_TIMEOUT_MS at most (a probe must not
+    // wait for the 10 s query timeout of a database that stopped answering).
+    this.lastCheck.pending ??= new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), CHECK_TIMEOUT_MS)
+      this.pool.query('SELECT 1').then(
+        () => resolve(true),
+        () => resolve(false),
+      ).finally(() => clearTimeout(timer))
+    }).then((ok) => {
+      this.lastCheck = { at: Date.now(), ok, pending: undefined }
+      return ok
+    })
     return this.lastCheck.pending
   }
 
