@@ -64,9 +64,28 @@ type Client = pg.PoolClient
 interface PendingWrite {
   userId: string
   run: (client: Client) => Promise<unknown>
+  /** A task insert: in a batch, all of them go in one statement (insertAll); alone, `run` does it. */
+  insert?: NewTaskRow
   resolve: (value: unknown) => void
   reject: (err: unknown) => void
 }
+
+/** All the task inserts of a batch in ONE statement: each user's ids taken in one step, in arrival order. */
+const INSERT_ALL = `
+  WITH input AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY
+      AS i(user_id, title, description, priority, tags, due_date, created_at, updated_at, ord)
+  ), counts AS (
+    SELECT user_id, count(*) AS n FROM input GROUP BY user_id
+  ), alloc AS (
+    UPDATE users u SET next_task_id = u.next_task_id + c.n FROM counts c WHERE u.id = c.user_id
+    RETURNING u.id AS user_id, u.next_task_id - c.n AS first
+  )
+  INSERT INTO tasks (user_id, id, title, description, completed, priority, tags, due_date, created_at, updated_at, completed_at)
+  SELECT i.user_id, a.first + row_number() OVER (PARTITION BY i.user_id ORDER BY i.ord) - 1, i.title, i.description, false,
+         i.priority, ARRAY(SELECT jsonb_array_elements_text(i.tags)), i.due_date, i.created_at, i.updated_at, NULL
+  FROM input i JOIN alloc a ON a.user_id = i.user_id
+  RETURNING user_id, ${TASK_COLUMNS}`
 
 export interface PostgresStoreOptions {
   url: string
@@ -91,6 +110,7 @@ export class PostgresStore implements Store {
   private readonly where: string
   private queue: PendingWrite[] = []
   private running = 0
+  private pumpScheduled = false
   private closed = false
   private idle?: () => void
   private lastCheck = { at: 0, ok: false, pending: undefined as Promise<boolean> | undefined }
@@ -164,10 +184,20 @@ export class PostgresStore implements Store {
     }
   }
 
-  private write<T>(userId: string, run: (client: Client) => Promise<T>): Promise<T> {
+  private write<T>(userId: string, run: (client: Client) => Promise<T>, insert?: NewTaskRow): Promise<T> {
     if (this.closed) return Promise.reject(new StorageError('The store is closed'))
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ userId, run, resolve: resolve as (v: unknown) => void, reject })
+      this.queue.push({ userId, run, insert, resolve: resolve as (v: unknown) => void, reject })
+      this.schedulePump()
+    })
+  }
+
+  /** Start batches after this event-loop turn, so that every write the turn produced joins one batch. */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return
+    this.pumpScheduled = true
+    setImmediate(() => {
+      this.pumpScheduled = false
       this.pump()
     })
   }
@@ -179,7 +209,7 @@ export class PostgresStore implements Store {
       this.running += 1
       void this.runBatch(batch).finally(() => {
         this.running -= 1
-        if (this.queue.length > 0) this.pump()
+        if (this.queue.length > 0) this.schedulePump()
         else if (this.running === 0) this.idle?.()
       })
     }
@@ -206,7 +236,10 @@ export class PostgresStore implements Store {
       let committing = false
       try {
         await client.query('BEGIN')
-        for (const w of ordered) values.push(await w.run(client))
+        // Lock the batch's users in id order first: every batch of every replica takes them in the same order.
+        await client.query({ name: 'lock_users', text: 'SELECT 1 FROM users WHERE id = ANY($1) ORDER BY id FOR UPDATE', values: [[...new Set(ordered.map((w) => w.userId))]] })
+        const inserted = await this.insertAll(client, ordered.filter((w) => w.insert))
+        for (const w of ordered) values.push(w.insert ? inserted.get(w) : await w.run(client))
         committing = true
         await client.query('COMMIT')
       } catch (err) {
@@ -234,6 +267,38 @@ export class PostgresStore implements Store {
     } finally {
       client.release(broken)
     }
+  }
+
+  /** The batch's task inserts in one statement (INSERT_ALL); the task each write created (undefined: no such user).
+   * Creating a task before the batch's other writes is safe: nothing else can name a task not yet created. */
+  private async insertAll(client: Client, writes: PendingWrite[]): Promise<Map<PendingWrite, Task | undefined>> {
+    const created = new Map<PendingWrite, Task | undefined>()
+    if (writes.length === 0) return created
+    const rows = writes.map((w) => w.insert!)
+    const r = await client.query<TaskRow & { user_id: string }>({
+      name: 'insert_all',
+      text: INSERT_ALL,
+      values: [
+        writes.map((w) => w.userId),
+        rows.map((x) => x.title),
+        rows.map((x) => x.description),
+        rows.map((x) => x.priority),
+        rows.map((x) => JSON.stringify(x.tags)),
+        rows.map((x) => x.due_date),
+        rows.map((x) => x.created_at),
+        rows.map((x) => x.updated_at),
+      ],
+    })
+    // A user's writes got consecutive ids in arrival order: hand them out in that order.
+    const byUser = new Map<string, Task[]>()
+    for (const row of r.rows) {
+      const list = byUser.get(row.user_id) ?? []
+      list.push(taskFromRow(row))
+      byUser.set(row.user_id, list)
+    }
+    for (const list of byUser.values()) list.sort((a, b) => a.id - b.id)
+    for (const w of writes) created.set(w, byUser.get(w.userId)?.shift())
+    return created
   }
 
   private async runAlone(client: Client, w: PendingWrite): Promise<void> {
@@ -335,7 +400,7 @@ export class PostgresStore implements Store {
         values: [userId, row.title, row.description, row.priority, row.tags, row.due_date, row.created_at, row.updated_at],
       })
       return r.rows[0] && taskFromRow(r.rows[0])
-    })
+    }, row)
   }
 
   updateTask(userId: string, id: number, changes: TaskChanges): Promise<Task | undefined> {

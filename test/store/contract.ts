@@ -155,6 +155,8 @@ export function contractSuite(t: Test, makeStore: MakeStore): void {
       t.same(ids, Array.from({ length: 30 }, (_, i) => i + 1), `${u}: 1..30, no duplicate`)
     }
     t.equal(await store.countTasks(), 60)
+    const mixed = await Promise.all([store.insertTask('u1', row('x')), store.insertTask('nobody', row('y')), store.insertTask('u1', row('z'))])
+    t.match(mixed, [{ id: 31, title: 'x' }, undefined, { id: 32, title: 'z' }], 'an unknown user in the same batch gets nothing, the others their ids in order')
   })
 
   t.test('sessions: create, get, owner only, timezone kept', async (t) => {
