@@ -372,12 +372,17 @@ export class PostgresStore implements Store {
   listTasks(userId: string, filter: TaskFilter): Promise<Task[]> {
     return this.read(async (q) => {
       const status = filter.status === 'pending' ? false : filter.status === 'completed' ? true : null
-      const r = await q.query<TaskRow>({
+      // The list is built as JSON by PostgreSQL and parsed once: about half the cost of a row object per task.
+      const r = await q.query<{ list: Task[] }>({
         name: 'list_tasks',
-        text: `SELECT ${TASK_COLUMNS} FROM tasks WHERE user_id = $1 AND ($2::boolean IS NULL OR completed = $2) AND ($3::text IS NULL OR priority = $3) ORDER BY id`,
+        text: `SELECT coalesce(json_agg(json_build_object('id', id, 'title', title, 'description', description, 'completed', completed,
+                 'priority', priority, 'tags', tags, 'due_date', due_date, 'created_at', created_at, 'updated_at', updated_at,
+                 'completed_at', completed_at) ORDER BY id), '[]') AS list
+               FROM tasks WHERE user_id = $1 AND ($2::boolean IS NULL OR completed = $2) AND ($3::text IS NULL OR priority = $3)`,
         values: [userId, status, filter.priority ?? null],
       })
-      return r.rows.map(taskFromRow).filter((t) => matchesTagAndText(t, filter))
+      const tasks = r.rows[0].list
+      return filter.tag || filter.q ? tasks.filter((t) => matchesTagAndText(t, filter)) : tasks
     })
   }
 

@@ -42,6 +42,11 @@ import type {
   UserRecord,
 } from './types.ts'
 
+/** A JSON array of tasks in id order, in the wire format (completed as a boolean, tags as an array). */
+const SQLITE_TASK_LIST = `json_group_array(json_object('id', id, 'title', title, 'description', description,
+  'completed', json(CASE WHEN completed THEN 'true' ELSE 'false' END), 'priority', priority, 'tags', json(tags),
+  'due_date', due_date, 'created_at', created_at, 'updated_at', updated_at, 'completed_at', completed_at) ORDER BY id)`
+
 /** How long a write waits for another process's transaction before failing with 503. */
 export const BUSY_TIMEOUT_MS = 5_000
 /** How long a check() result is reused (probes should not hit the disk each time). */
@@ -294,16 +299,18 @@ export class SqliteStore implements Store {
 
   listTasks(userId: string, filter: TaskFilter): Promise<Task[]> {
     return this.read(() => {
-      let sql = `SELECT ${TASK_COLUMNS} FROM tasks WHERE user_id = ?`
+      // The list is built as JSON by SQLite and parsed once: about half the cost of a row object per task.
+      let where = 'user_id = ?'
       const params: (string | number)[] = [userId]
-      if (filter.status === 'pending') sql += ' AND completed = 0'
-      if (filter.status === 'completed') sql += ' AND completed = 1'
+      if (filter.status === 'pending') where += ' AND completed = 0'
+      if (filter.status === 'completed') where += ' AND completed = 1'
       if (filter.priority) {
-        sql += ' AND priority = ?'
+        where += ' AND priority = ?'
         params.push(filter.priority)
       }
-      const rows = this.stmt(`${sql} ORDER BY id`).all(...params) as unknown as TaskRow[]
-      return rows.map(taskFromRow).filter((t) => matchesTagAndText(t, filter))
+      const { list } = this.stmt(`SELECT ${SQLITE_TASK_LIST} AS list FROM tasks WHERE ${where}`).get(...params) as { list: string }
+      const tasks = JSON.parse(list) as Task[]
+      return filter.tag || filter.q ? tasks.filter((t) => matchesTagAndText(t, filter)) : tasks
     })
   }
 
