@@ -2,7 +2,7 @@
 // one error type callers see when the database fails.
 
 import { StorageError } from '../errors.ts'
-import type { ChatMessage, Priority, SessionRecord, Task, TaskChanges, TaskFilter, UserRecord } from './types.ts'
+import type { ChatMessage, Priority, SessionRecord, Task, TaskChanges, UserRecord } from './types.ts'
 
 /** Columns of a task, in the order every SELECT/RETURNING lists them. */
 export const TASK_COLUMNS = 'id, title, description, completed, priority, tags, due_date, created_at, updated_at, completed_at'
@@ -69,15 +69,11 @@ export function sessionFromRow(row: SessionRow, messages: ChatMessage[]): Sessio
   return session
 }
 
-/** The filters applied in code after SQL selected the user's tasks by status and priority (tag and text
- * search compare exactly like the JavaScript the REST API always had, on every backend). */
-export function matchesTagAndText(task: Task, filter: TaskFilter): boolean {
-  if (filter.tag && !task.tags.includes(filter.tag)) return false
-  if (filter.q) {
-    const q = filter.q.toLowerCase()
-    if (!task.title.toLowerCase().includes(q) && !task.description.toLowerCase().includes(q)) return false
-  }
-  return true
+/** Text search as the REST API always had it: a case-insensitive substring of title or description, with
+ * JavaScript's Unicode case folding (SQL's lower() differs between engines and locales, so it is done here). */
+export function matchesText(task: Task, q: string): boolean {
+  const needle = q.toLowerCase()
+  return task.title.toLowerCase().includes(needle) || task.description.toLowerCase().includes(needle)
 }
 
 /** The optional fields of TaskChanges, in a fixed order: the SET clause is built only from these names. */

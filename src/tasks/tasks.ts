@@ -3,7 +3,7 @@
 // Inputs are assumed schema-valid (schemas.ts); the checks here are those a schema cannot express.
 
 import { taskNotFound, validationError } from '../errors.ts'
-import { matchesTagAndText } from '../store/rows.ts'
+import { matchesText } from '../store/rows.ts'
 import type { Priority, Store, Task, TaskChanges, TaskFilter } from '../store/types.ts'
 
 export type { TaskFilter }
@@ -76,11 +76,19 @@ export function matchesFilter(task: Task, filter: TaskFilter): boolean {
   if (filter.status === 'pending' && task.completed) return false
   if (filter.status === 'completed' && !task.completed) return false
   if (filter.priority && task.priority !== filter.priority) return false
-  return matchesTagAndText(task, filter)
+  if (filter.tag && !task.tags.includes(filter.tag)) return false
+  return !filter.q || matchesText(task, filter.q)
 }
 
 export function listTasks(store: Store, userId: string, filter: TaskFilter = {}): Promise<Task[]> {
   return store.listTasks(userId, filter)
+}
+
+/** The list as the JSON text of a response body `{"tasks": […]}`. Without a text search, the database builds
+ * the array (no parse, no serialization here); with one, the filtered tasks are serialized. */
+export async function listTasksBody(store: Store, userId: string, filter: TaskFilter = {}): Promise<string> {
+  const list = filter.q ? JSON.stringify(await store.listTasks(userId, filter)) : await store.listTasksJson(userId, filter)
+  return `{"tasks":${list}}`
 }
 
 export async function getTask(store: Store, userId: string, id: number): Promise<Task> {

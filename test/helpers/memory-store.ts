@@ -56,6 +56,9 @@ export class MemoryStore implements Store {
   async listTasks(userId: string, filter: TaskFilter): Promise<Task[]> {
     return copy(this.tasksOf(userId).filter((t) => matchesFilter(t, filter)))
   }
+  async listTasksJson(userId: string, filter: Omit<TaskFilter, 'q'>): Promise<string> {
+    return JSON.stringify(await this.listTasks(userId, filter))
+  }
   async getTask(userId: string, id: number): Promise<Task | undefined> {
     const task = this.tasksOf(userId).find((t) => t.id === id)
     return task && copy(task)

@@ -145,6 +145,10 @@ export function contractSuite(t: Test, makeStore: MakeStore): void {
     t.same(await ids({ q: 'milk' }), [1, 2], 'title or description, any case')
     t.same(await ids({ q: '%' }), [], 'no wildcards')
     t.same(await ids({ tag: 'home', status: 'pending' }), [1])
+    for (const f of [{}, { status: 'completed' as const }, { tag: 'home' }, { priority: 'high' as const }, { tag: 'nothing' }]) {
+      t.same(JSON.parse(await store.listTasksJson('u1', f)), await store.listTasks('u1', f), `listTasksJson(${JSON.stringify(f)}) is the same list as JSON`)
+    }
+    t.equal(await store.listTasksJson('nobody', {}), '[]')
   })
 
   t.test('tasks: concurrent inserts get distinct consecutive ids', async (t) => {
