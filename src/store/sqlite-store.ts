@@ -6,12 +6,14 @@
 //    inside a savepoint (a failing write is undone alone), so a burst of requests costs one fsync.
 //  - Several processes on one local file: SQLite's file locks; BEGIN IMMEDIATE waits up to BUSY_TIMEOUT_MS
 //    for another process's transaction. Not on NFS: its locks are not reliable there (docs/storage.md).
-//  - Reads run at once on the committed state (WAL readers never wait for writers).
+//  - Reads run at once on the committed state (WAL readers never wait for writers). Task lists are kept as
+//    JSON per user until this process writes that user's tasks or another process commits (list-cache.ts).
 
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import type { DatabaseSync as DatabaseSyncType, StatementSync } from 'node:sqlite'
 import { StorageError } from '../errors.ts'
+import { ListCache } from './list-cache.ts'
 import { MIGRATIONS, MIGRATIONS_TABLE, SCHEMA_VERSION } from './migrations.ts'
 import {
   CHANGEABLE,
@@ -90,6 +92,9 @@ export class SqliteStore implements Store {
   private flushScheduled = false
   private closed = false
   private lastCheck = { at: 0, ok: false }
+  /** Task lists as JSON, valid while this process did not write the user's tasks and data_version is unchanged. */
+  private readonly listCache = new ListCache()
+  private cacheVersion = -1
   /** Transactions committed and writes they carried (the bench reports writes per commit). */
   readonly stats = { commits: 0, writes: 0 }
 
@@ -299,6 +304,15 @@ export class SqliteStore implements Store {
 
   listTasksJson(userId: string, filter: Omit<TaskFilter, 'q'>): Promise<string> {
     return this.read(() => {
+      // Another connection (process) committed since the cache was filled: nothing in it can be trusted.
+      const { data_version: version } = this.stmt('PRAGMA data_version').get() as { data_version: number }
+      if (version !== this.cacheVersion) {
+        this.listCache.clear()
+        this.cacheVersion = version
+      }
+      const key = `${filter.status ?? 'all'}|${filter.priority ?? ''}|${filter.tag ?? ''}`
+      const cached = this.listCache.get(userId, key)
+      if (cached !== undefined) return cached
       let where = 'user_id = ?'
       const params: (string | number)[] = [userId]
       if (filter.status === 'pending') where += ' AND completed = 0'
@@ -311,7 +325,9 @@ export class SqliteStore implements Store {
         where += ' AND EXISTS (SELECT 1 FROM json_each(tasks.tags) WHERE value = ?)'
         params.push(filter.tag)
       }
-      return (this.stmt(`SELECT ${SQLITE_TASK_LIST} AS list FROM tasks WHERE ${where}`).get(...params) as { list: string }).list
+      const { list } = this.stmt(`SELECT ${SQLITE_TASK_LIST} AS list FROM tasks WHERE ${where}`).get(...params) as { list: string }
+      this.listCache.set(userId, key, list)
+      return list
     })
   }
 
@@ -330,6 +346,7 @@ export class SqliteStore implements Store {
 
   insertTask(userId: string, row: NewTaskRow): Promise<Task | undefined> {
     return this.write(() => {
+      this.listCache.forget(userId)
       const allocated = this.stmt('UPDATE users SET next_task_id = next_task_id + 1 WHERE id = ? RETURNING next_task_id - 1 AS id').get(userId) as
         | { id: number }
         | undefined
@@ -344,6 +361,7 @@ export class SqliteStore implements Store {
 
   updateTask(userId: string, id: number, changes: TaskChanges): Promise<Task | undefined> {
     return this.write(() => {
+      this.listCache.forget(userId)
       const sets: string[] = []
       const params: (string | number | null)[] = []
       for (const field of CHANGEABLE) {
@@ -369,6 +387,7 @@ export class SqliteStore implements Store {
 
   deleteTask(userId: string, id: number): Promise<Task | undefined> {
     return this.write(() => {
+      this.listCache.forget(userId)
       const row = this.stmt(`DELETE FROM tasks WHERE user_id = ? AND id = ? RETURNING ${TASK_COLUMNS}`).get(userId, id) as TaskRow | undefined
       return row && taskFromRow(row)
     })
@@ -468,6 +487,7 @@ export class SqliteStore implements Store {
 
   importAll(doc: StoreDocument): Promise<ImportCounts> {
     return this.write(() => {
+      this.listCache.clear()
       const counts: ImportCounts = { users: 0, tasks: 0, sessions: 0 }
       const insertUser = this.stmt('INSERT INTO users (id, email, password_hash, created_at, next_task_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
       const insertTask = this.stmt(
