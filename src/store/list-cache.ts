@@ -1,30 +1,36 @@
-// Recently built task lists (JSON text) per user and filter, so a user re-reading an unchanged list costs a
-// map lookup instead of a query. Correctness does not depend on timing: the store drops a user's entries when
-// it writes that user's tasks, and everything when another process may have written (SQLite's data_version
-// changed). Bounded by total size: the oldest entries go first.
+// Recently built task lists (JSON text) per user and filter. Correctness does not depend on timing:
+//  - SQLite: a user re-reading an unchanged list costs a map lookup; the store drops a user's entries when it
+//    writes that user's tasks, and everything when another process may have written (data_version changed);
+//  - PostgreSQL: an entry carries the user's tasks_version it was built at, and is served only when the
+//    database says the version has not moved (the list itself is then neither built nor sent).
+// Bounded by total size: the oldest users' entries go first.
 
 /** Characters of JSON kept at most (~2 bytes each in memory). */
 export const LIST_CACHE_MAX_CHARS = 4_000_000
 
-export class ListCache {
-  private readonly byUser = new Map<string, Map<string, string>>()
+export class ListCache<V = string> {
+  private readonly byUser = new Map<string, Map<string, V>>()
   private chars = 0
+  private readonly size: (value: V) => number
   private readonly maxChars: number
 
-  constructor(maxChars = LIST_CACHE_MAX_CHARS) {
+  constructor(size: (value: V) => number = (v) => String(v).length, maxChars = LIST_CACHE_MAX_CHARS) {
+    this.size = size
     this.maxChars = maxChars
   }
 
-  get(userId: string, key: string): string | undefined {
+  get(userId: string, key: string): V | undefined {
     return this.byUser.get(userId)?.get(key)
   }
 
-  set(userId: string, key: string, json: string): void {
-    if (json.length > this.maxChars / 10) return // one huge list would push everyone else out
+  set(userId: string, key: string, value: V): void {
+    const chars = this.size(value)
+    if (chars > this.maxChars / 10) return // one huge list would push everyone else out
     let lists = this.byUser.get(userId)
     if (!lists) this.byUser.set(userId, (lists = new Map()))
-    this.chars += json.length - (lists.get(key)?.length ?? 0)
-    lists.set(key, json)
+    const old = lists.get(key)
+    this.chars += chars - (old === undefined ? 0 : this.size(old))
+    lists.set(key, value)
     for (const [oldest] of this.byUser) {
       if (this.chars <= this.maxChars) break
       this.forget(oldest)
@@ -34,7 +40,7 @@ export class ListCache {
   forget(userId: string): void {
     const lists = this.byUser.get(userId)
     if (!lists) return
-    for (const json of lists.values()) this.chars -= json.length
+    for (const value of lists.values()) this.chars -= this.size(value)
     this.byUser.delete(userId)
   }
 

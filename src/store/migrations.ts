@@ -90,6 +90,13 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (session_id, seq)
       );`,
   },
+  {
+    id: 2,
+    name: 'users.tasks_version: changes with every write of the user tasks (list caching)',
+    // SQLite caches lists by its own data_version instead; the column exists there too, so both schemas match.
+    sqlite: 'ALTER TABLE users ADD COLUMN tasks_version INTEGER NOT NULL DEFAULT 0;',
+    postgres: 'ALTER TABLE users ADD COLUMN tasks_version bigint NOT NULL DEFAULT 0;',
+  },
 ]
 
 export const MIGRATIONS_TABLE = 'schema_migrations'

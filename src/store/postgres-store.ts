@@ -13,6 +13,7 @@
 
 import pg from 'pg'
 import { StorageError } from '../errors.ts'
+import { ListCache } from './list-cache.ts'
 import { MIGRATIONS, MIGRATIONS_TABLE, SCHEMA_VERSION } from './migrations.ts'
 import type { StoreLogger } from './logger.ts'
 import {
@@ -70,6 +71,9 @@ interface PendingWrite {
   reject: (err: unknown) => void
 }
 
+/** In the same statement as a task update or delete: the user's tasks_version moves when a task did. */
+const BUMP_TASKS_VERSION = 'UPDATE users SET tasks_version = tasks_version + 1 WHERE id = $USER AND EXISTS (SELECT 1 FROM changed)'
+
 /** All the task inserts of a batch in ONE statement: each user's ids taken in one step, in arrival order. */
 const INSERT_ALL = `
   WITH input AS (
@@ -78,7 +82,7 @@ const INSERT_ALL = `
   ), counts AS (
     SELECT user_id, count(*) AS n FROM input GROUP BY user_id
   ), alloc AS (
-    UPDATE users u SET next_task_id = u.next_task_id + c.n FROM counts c WHERE u.id = c.user_id
+    UPDATE users u SET next_task_id = u.next_task_id + c.n, tasks_version = u.tasks_version + 1 FROM counts c WHERE u.id = c.user_id
     RETURNING u.id AS user_id, u.next_task_id - c.n AS first
   )
   INSERT INTO tasks (user_id, id, title, description, completed, priority, tags, due_date, created_at, updated_at, completed_at)
@@ -114,6 +118,8 @@ export class PostgresStore implements Store {
   private closed = false
   private idle?: () => void
   private lastCheck = { at: 0, ok: false, pending: undefined as Promise<boolean> | undefined }
+  /** Task lists as JSON with the user's tasks_version they were built at; served while it has not moved. */
+  private readonly listCache = new ListCache<{ version: string; json: string }>((entry) => entry.json.length)
   readonly stats = { commits: 0, writes: 0 }
 
   constructor(opts: PostgresStoreOptions) {
@@ -372,17 +378,26 @@ export class PostgresStore implements Store {
   listTasksJson(userId: string, filter: Omit<TaskFilter, 'q'>): Promise<string> {
     return this.read(async (q) => {
       const status = filter.status === 'pending' ? false : filter.status === 'completed' ? true : null
-      // Built as JSON by PostgreSQL and returned as text (::text: the driver does not parse it).
-      const r = await q.query<{ list: string }>({
+      const key = `${filter.status ?? 'all'}|${filter.priority ?? ''}|${filter.tag ?? ''}`
+      const cached = this.listCache.get(userId, key)
+      // One round trip: the user's tasks_version, and the list only if it differs from the cached one's
+      // (built as JSON by PostgreSQL and returned as text: the driver does not parse it).
+      const r = await q.query<{ version: string; list: string | null }>({
         name: 'list_tasks_json',
-        text: `SELECT coalesce(json_agg(json_build_object('id', id, 'title', title, 'description', description, 'completed', completed,
-                 'priority', priority, 'tags', tags, 'due_date', due_date, 'created_at', created_at, 'updated_at', updated_at,
-                 'completed_at', completed_at) ORDER BY id), '[]')::text AS list
-               FROM tasks WHERE user_id = $1 AND ($2::boolean IS NULL OR completed = $2) AND ($3::text IS NULL OR priority = $3)
-                 AND ($4::text IS NULL OR $4 = ANY(tags))`,
-        values: [userId, status, filter.priority ?? null, filter.tag ?? null],
+        text: `SELECT u.tasks_version::text AS version, CASE WHEN u.tasks_version::text = $5 THEN NULL ELSE (
+                 SELECT coalesce(json_agg(json_build_object('id', id, 'title', title, 'description', description,
+                   'completed', completed, 'priority', priority, 'tags', tags, 'due_date', due_date, 'created_at', created_at,
+                   'updated_at', updated_at, 'completed_at', completed_at) ORDER BY id), '[]')::text
+                 FROM tasks WHERE user_id = $1 AND ($2::boolean IS NULL OR completed = $2) AND ($3::text IS NULL OR priority = $3)
+                   AND ($4::text IS NULL OR $4 = ANY(tags))) END AS list
+               FROM users u WHERE u.id = $1`,
+        values: [userId, status, filter.priority ?? null, filter.tag ?? null, cached?.version ?? null],
       })
-      return r.rows[0].list
+      const row = r.rows[0]
+      if (!row) return '[]'
+      if (row.list === null) return cached!.json
+      this.listCache.set(userId, key, { version: row.version, json: row.list })
+      return row.list
     })
   }
 
@@ -404,7 +419,7 @@ export class PostgresStore implements Store {
       // One statement: take the user's next id (row lock until commit) and insert the task with it.
       const r = await c.query<TaskRow>({
         name: 'insert_task',
-        text: `WITH next AS (UPDATE users SET next_task_id = next_task_id + 1 WHERE id = $1 RETURNING next_task_id - 1 AS id)
+        text: `WITH next AS (UPDATE users SET next_task_id = next_task_id + 1, tasks_version = tasks_version + 1 WHERE id = $1 RETURNING next_task_id - 1 AS id)
                INSERT INTO tasks (user_id, id, title, description, completed, priority, tags, due_date, created_at, updated_at, completed_at)
                SELECT $1, next.id, $2, $3, false, $4, $5, $6, $7, $8, NULL FROM next
                RETURNING ${TASK_COLUMNS}`,
@@ -432,7 +447,10 @@ export class PostgresStore implements Store {
       }
       const updated = param(changes.updated_at)
       sets.push(`updated_at = ${updated}`)
-      const text = `UPDATE tasks SET ${sets.join(', ').replaceAll('$UPDATED', updated)} WHERE user_id = ${param(userId)} AND id = ${param(id)} RETURNING ${TASK_COLUMNS}`
+      const user = param(userId)
+      const text = `WITH changed AS (UPDATE tasks SET ${sets.join(', ').replaceAll('$UPDATED', updated)} WHERE user_id = ${user} AND id = ${param(id)} RETURNING ${TASK_COLUMNS}),
+        bump AS (${BUMP_TASKS_VERSION.replaceAll('$USER', user)})
+        SELECT * FROM changed`
       const r = await c.query<TaskRow>({ name: `update_task_${changeMask(changes)}`, text, values })
       return r.rows[0] && taskFromRow(r.rows[0])
     })
@@ -440,7 +458,13 @@ export class PostgresStore implements Store {
 
   deleteTask(userId: string, id: number): Promise<Task | undefined> {
     return this.write(userId, async (c) => {
-      const r = await c.query<TaskRow>({ name: 'delete_task', text: `DELETE FROM tasks WHERE user_id = $1 AND id = $2 RETURNING ${TASK_COLUMNS}`, values: [userId, id] })
+      const r = await c.query<TaskRow>({
+        name: 'delete_task',
+        text: `WITH changed AS (DELETE FROM tasks WHERE user_id = $1 AND id = $2 RETURNING ${TASK_COLUMNS}),
+               bump AS (${BUMP_TASKS_VERSION.replaceAll('$USER', '$1')})
+               SELECT * FROM changed`,
+        values: [userId, id],
+      })
       return r.rows[0] && taskFromRow(r.rows[0])
     })
   }
@@ -584,6 +608,8 @@ export class PostgresStore implements Store {
         )
         counts.tasks += r.rowCount ?? 0
       }
+      // Lists cached by any replica for these users are out of date.
+      await c.query('UPDATE users SET tasks_version = tasks_version + 1 WHERE id = ANY($1)', [Object.keys(doc.tasks)])
       // Ids are never reused: each user's next id is past every imported one.
       await c.query(
         `UPDATE users u SET next_task_id = greatest(u.next_task_id, m.top + 1)

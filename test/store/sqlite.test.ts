@@ -61,7 +61,7 @@ t.test('a cached task list never outlives a change, by this connection or anothe
 })
 
 t.test('the list cache is bounded by size, oldest users first', async (t) => {
-  const cache = new ListCache(100)
+  const cache = new ListCache<string>((s) => s.length, 100)
   cache.set('u1', 'all', 'x'.repeat(8))
   cache.set('u2', 'all', 'y'.repeat(8))
   cache.set('u3', 'all', 'z'.repeat(200)) // more than a tenth of the budget: not kept
