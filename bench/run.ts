@@ -245,11 +245,12 @@ try {
       const service = await startService(place)
       const pid = service.child.pid!
       const get = await loadRun('GET /tasks', pid, { url: service.url, path: '/tasks', method: 'GET', tokens: [readerToken] })
-      const post = await loadRun('POST /tasks', pid, { url: service.url, path: '/tasks', method: 'POST', tokens: writerTokens, body: { title: 'written by the benchmark', tags: ['bench'] } })
       if (backend === 'sqlite' && others === 0) {
+        // Before the write run, as before the store change: "what's pending" lists the writers' tasks.
         const sessions = await Promise.all(writerTokens.map((token) => ok(service.url, 'POST', '/sessions', undefined, token).then((s) => s.session_id as string)))
         chat = await loadRun('POST /sessions/:id/messages (rules)', pid, { url: service.url, path: '/sessions/{session}/messages', method: 'POST', tokens: writerTokens, sessions, body: { message: "what's pending" } })
       }
+      const post = await loadRun('POST /tasks', pid, { url: service.url, path: '/tasks', method: 'POST', tokens: writerTokens, body: { title: 'written by the benchmark', tags: ['bench'] } })
       await new Promise((r) => setTimeout(r, 1000))
       scenarios.push({ backend, others, readyMs: service.readyMs, get: get.result, post: post.result, rssAfterMb: rssMb(pid) })
       await stop(service.child)
