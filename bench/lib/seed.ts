@@ -7,13 +7,14 @@ import { TASK_COUNT, taskInput } from './fixtures.ts'
 
 export const TASKS_PER_OTHER_USER = 20
 export const READER = 'bench-reader'
+export const WRITER_TASKS = 3
 export const writerId = (i: number) => `bench-writer-${i}`
 
 function task(id: number, now: string): Task {
   return { id, ...taskInput(id), priority: 'normal', completed: id % 3 === 0, due_date: null, created_at: now, updated_at: now, completed_at: id % 3 === 0 ? now : null }
 }
 
-/** The reader with TASK_COUNT tasks, `writers` users with none, and `others` users with 20 tasks each. */
+/** The reader with TASK_COUNT tasks, `writers` users with WRITER_TASKS each, and `others` users with 20 tasks each. */
 export function benchDocument(others: number, writers: number): StoreDocument {
   const now = new Date().toISOString()
   const doc: StoreDocument = { version: 1, users: {}, user_ids_by_email: {}, tasks: {}, sessions: {} }
@@ -24,7 +25,7 @@ export function benchDocument(others: number, writers: number): StoreDocument {
     doc.tasks[id] = Array.from({ length: tasks }, (_, k) => task(k + 1, now))
   }
   add(READER, TASK_COUNT)
-  for (let i = 0; i < writers; i++) add(writerId(i), 0)
+  for (let i = 0; i < writers; i++) add(writerId(i), WRITER_TASKS)
   for (let i = 0; i < others; i++) add(`other-${String(i).padStart(6, '0')}`, TASKS_PER_OTHER_USER)
   return doc
 }
