@@ -1,5 +1,5 @@
-// npm run bench: the service under load, next to the two bare-Fastify baselines of DESIGN.md §4 and the
-// PostgreSQL write baseline of issue 11, on this machine, in one run. Prints figures only (no pass/fail).
+// npm run bench: the service under load, next to two bare-Fastify baselines (a constant JSON route and 100
+// tasks from memory) and a plain-pg write baseline, on this machine, in one run. Prints figures only (no pass/fail).
 // Each server and the load generator (autocannon) run in their own processes. The service measured is the
 // production artifact: bench builds it first (`npm run build`) and starts `dist/server.js`, as the image does.
 //
@@ -27,7 +27,7 @@ import { READER, seed, WRITER_TASKS, writerId } from './lib/seed.ts'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100)
-const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'WARNING' // the prod setting (DESIGN.md §3)
+const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'WARNING' // the prod setting (the table in gen/environments.ts)
 const OTHER_USERS = (process.env.BENCH_OTHER_USERS ?? '0,1000,10000').split(',').map(Number)
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'sqlite,postgres').split(',') as StorageBackend[]
 const POOL_SIZE = 10 // the service's DATABASE_POOL_SIZE default, and the baseline's
@@ -318,7 +318,7 @@ try {
     row([[s.backend, 24], [num(s.acknowledgedPerSecond), 10], [num(s.acknowledged), 9], [num(s.stored), 9], [num(s.lost), 6], [num(s.duplicates), 15], [num(s.gaps), 15]])
   }
   console.log()
-  console.log('targets (issue 11): POST >= 3,000/s on sqlite, >= 0.8x the plain-pg baseline on postgres, each within 20% of its empty-store figure at 10,000 other users;')
+  console.log('storage targets (docs/performance.md): POST >= 3,000/s on sqlite, >= 0.8x the plain-pg baseline on postgres, each within 20% of its empty-store figure at 10,000 other users;')
   console.log('GET /tasks >= 0.6x (b), p99 <= 25 ms, unchanged by other users; start -> ready <= 0.5 s; RSS after <= 150 MB; 3 processes: 0 lost, 0 duplicate ids')
 } finally {
   await pgServer?.stop()

@@ -1,4 +1,4 @@
-// Environment -> typed, validated configuration (DESIGN.md §2 "Configuration").
+// Environment -> typed, validated configuration (README "Configuration").
 // Every variable has a default; an invalid value throws a ConfigError whose message is one line naming the
 // variable, the value and what is allowed. An empty variable counts as unset (ConfigMaps often carry "").
 

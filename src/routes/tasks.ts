@@ -1,4 +1,4 @@
-// Tasks REST (DESIGN.md §2 "Endpoints"): the signed-in user's tasks only. Another user's task id answers 404,
+// Tasks REST (README "API"): the signed-in user's tasks only. Another user's task id answers 404,
 // exactly like an id that never existed. All changes go through src/tasks/tasks.ts.
 
 import type { FastifyInstance } from 'fastify'

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { ConfigError, loadConfig } from '../../src/config.ts'
 
-t.test('every variable has its DESIGN.md default', async (t) => {
+t.test('every variable has its documented default (README)', async (t) => {
   const c = loadConfig({})
   t.equal(c.port, 8000)
   t.equal(c.host, '0.0.0.0')
