@@ -222,7 +222,7 @@ export class PostgresStore implements Store {
   }
 
   private async runBatch(batch: PendingWrite[]): Promise<void> {
-    // Stable sort: one user's writes keep their order; every batch locks users in the same order.
+    // Stable sort: one user's writes stay together, in arrival order (the row locks are taken in SQL's order below).
     const ordered = batch.map((w, i) => ({ w, i })).sort((a, b) => (a.w.userId < b.w.userId ? -1 : a.w.userId > b.w.userId ? 1 : a.i - b.i)).map((x) => x.w)
     let client: Client
     try {
