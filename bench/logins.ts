@@ -30,7 +30,7 @@ const child = spawn(process.execPath, [serverPath], {
     PATH: process.env.PATH,
     PORT: String(port),
     HOST: '127.0.0.1',
-    STORAGE_PATH: join(dir, 'tasks.json'),
+    STORAGE_PATH: join(dir, 'todo.db'),
     JWT_SECRET: `bench-only-secret-${process.pid}-${Date.now()}-padding-padding`,
     RATE_LIMIT_PER_MINUTE: '100000000',
     LOG_LEVEL: 'ERROR',

@@ -32,7 +32,7 @@ if (!executablePath) {
 }
 
 const dir = await mkdtemp(path.join(tmpdir(), 'bench-web-'))
-const config = loadConfig({ STORAGE_PATH: path.join(dir, 'tasks.json'), JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'ERROR', RATE_LIMIT_PER_MINUTE: '100000' })
+const config = loadConfig({ STORAGE_PATH: path.join(dir, 'todo.db'), JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'ERROR', RATE_LIMIT_PER_MINUTE: '100000' })
 const app = await buildApp(config, { logStream: { write: () => undefined } })
 await app.listen({ host: '127.0.0.1', port: 0 })
 const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`

@@ -43,7 +43,7 @@ export const dataPath = '/data'
 
 /** The base ConfigMap: the service's defaults (src/contract.ts); overlays merge their table values over it. */
 export const baseConfig: Record<string, string> = {
-  STORAGE_PATH: `${dataPath}/tasks.json`,
+  STORAGE_PATH: `${dataPath}/todo.db`,
   LOG_LEVEL: TEXT_DEFAULTS.LOG_LEVEL,
   AI_BACKEND: TEXT_DEFAULTS.AI_BACKEND,
   SESSION_TIMEOUT_MINUTES: String(INTEGER_SETTINGS.SESSION_TIMEOUT_MINUTES.default),

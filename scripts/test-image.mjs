@@ -205,7 +205,7 @@ async function main(engine, workDir) {
   check(config.User === '1000:1000', `image USER is 1000:1000 (${config.User})`)
   check(config.WorkingDir === '/app', `image WORKDIR is /app (${config.WorkingDir})`)
   check(Object.keys(config.ExposedPorts ?? {}).join() === '8000/tcp', 'image exposes 8000/tcp only')
-  check((config.Env ?? []).includes('STORAGE_PATH=/data/tasks.json'), 'image sets STORAGE_PATH=/data/tasks.json')
+  check((config.Env ?? []).includes('STORAGE_PATH=/data/todo.db'), 'image sets STORAGE_PATH=/data/todo.db')
   check(Array.isArray(health?.Test) && health.Test[0] === 'CMD' && health.Test[1] === 'node', `image HEALTHCHECK runs node (${JSON.stringify(health?.Test?.slice(0, 2))})`)
   const gzip = await compressedLayerSizes(buildah, IMAGE, path.join(workDir, 'oci'))
   const baseLayers = baseImage.RootFS.Layers.length

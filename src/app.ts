@@ -18,13 +18,14 @@ import authRoutes from './routes/auth.ts'
 import healthRoutes from './routes/health.ts'
 import metricsRoutes from './routes/metrics.ts'
 import sessionRoutes from './routes/sessions.ts'
-import { countActiveSessions } from './sessions/sessions.ts'
 import taskRoutes from './routes/tasks.ts'
-import { createFileStore } from './store/file-store.ts'
+import { knownUsers } from './auth/known-users.ts'
+import { liveAfter } from './sessions/sessions.ts'
+import { openStore } from './store/index.ts'
 import type { Store } from './store/types.ts'
 
 export interface AppDeps {
-  /** An already opened store (tests); by default buildApp opens, and on close closes, the file store. */
+  /** An already opened store (tests); by default buildApp opens, and on close closes, the configured one. */
   store?: Store
   clock?: () => Date
   assistant?: Assistant
@@ -41,14 +42,14 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const clock = deps.clock ?? (() => new Date())
   let store: Store // assigned once the logger exists; the gauges only read it at scrape time
   const metrics = createMetrics({
-    tasksTotal: () => store.read((doc) => Object.values(doc.tasks).reduce((n, tasks) => n + tasks.length, 0)),
-    sessionsActive: () => store.read((doc) => countActiveSessions(doc, clock(), config.sessionTimeoutMinutes)),
+    tasksTotal: () => store.countTasks(),
+    sessionsActive: () => store.countActiveSessions(liveAfter(clock(), config.sessionTimeoutMinutes)),
   })
 
   const requestTimeoutMs = Math.round(config.requestTimeoutSeconds * 1000)
   const app: FastifyInstance = Fastify({
     // Every line is also scrubbed of the configured secret values.
-    logger: loggerOptions(config.logLevel, deps.logStream, [config.jwtSecret, config.jwtSecretPrevious, config.openaiApiKey]),
+    logger: loggerOptions(config.logLevel, deps.logStream, [config.jwtSecret, config.jwtSecretPrevious, config.openaiApiKey, config.databaseUrl]),
     // Behind ingress-nginx the peer is the ingress pod: trust its X-Forwarded-For so the per-IP rate limit
     // (signup/login) sees clients. Off by default: a direct client could forge the header.
     trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
@@ -70,8 +71,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   })
 
   const ownStore = !deps.store
-  store = deps.store ?? createFileStore({ path: config.storagePath, clock, logger: app.log })
-  if (ownStore) await store.open()
+  store = deps.store ?? (await openStore(config, app.log))
 
   const assistant = deps.assistant ?? (await createAssistant({ config, store, metrics, clock, logger: app.log }))
   const tokens = createTokens({ current: config.jwtSecret, previous: config.jwtSecretPrevious })
@@ -79,8 +79,13 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     app.log.warn('JWT_SECRET is not set: using a random secret for this process; tokens die with it and other replicas reject them')
   }
 
-  const { openaiApiKey, jwtSecret, jwtSecretPrevious, ...settings } = config // secrets: only whether they are set
-  const secretsSet = { openai_api_key_set: Boolean(openaiApiKey), jwt_secret_set: Boolean(jwtSecret), jwt_secret_previous_set: Boolean(jwtSecretPrevious) }
+  const { openaiApiKey, jwtSecret, jwtSecretPrevious, databaseUrl, ...settings } = config // secrets: only whether they are set
+  const secretsSet = {
+    openai_api_key_set: Boolean(openaiApiKey),
+    jwt_secret_set: Boolean(jwtSecret),
+    jwt_secret_previous_set: Boolean(jwtSecretPrevious),
+    database_url_set: Boolean(databaseUrl),
+  }
   app.log.info(
     { config: { ...settings, ...secretsSet }, jwt_key_id: tokens.currentKeyId, version: VERSION },
     'configuration loaded',
@@ -101,7 +106,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(authRoutes, { store, tokens, clock })
   await app.register(webPage) // the chat page at / (docs/chat-page.md)
   await app.register(async function authenticated(scope) {
-    scope.addHook('onRequest', authenticate(tokens))
+    scope.addHook('onRequest', authenticate(tokens, knownUsers(store)))
     await scope.register(taskRoutes, { store, clock, config })
     await scope.register(sessionRoutes, { store, assistant, config, clock, metrics })
   })

@@ -2,6 +2,7 @@
 // Every variable has a default; an invalid value throws a ConfigError whose message is one line naming the
 // variable, the value and what is allowed. An empty variable counts as unset (ConfigMaps often carry "").
 
+import { dirname, join, resolve } from 'node:path'
 import { getHeapStatistics } from 'node:v8'
 import {
   AI_BACKENDS,
@@ -9,18 +10,29 @@ import {
   INTEGER_SETTINGS,
   JWT_SECRET_MIN_BYTES,
   LOG_LEVELS,
+  STORAGE_BACKENDS,
   TEXT_DEFAULTS,
   type AiBackend,
   type LogLevel,
+  type StorageBackend,
 } from './contract.ts'
 
-export type { AiBackend, LogLevel } from './contract.ts'
+export type { AiBackend, LogLevel, StorageBackend } from './contract.ts'
 export { JWT_SECRET_MIN_BYTES } from './contract.ts'
 
 export interface Config {
   port: number
   host: string
+  /** sqlite (default: one file, one replica or several processes on one local volume) or postgres. */
+  storageBackend: StorageBackend
+  /** The SQLite database file (sqlite backend). */
   storagePath: string
+  /** postgres backend: postgres://user:password@host:port/db (a secret: never logged). */
+  databaseUrl?: string
+  /** postgres backend: connections per process. */
+  databasePoolSize: number
+  /** A tasks.json of the former JSON file store, imported on first start with an empty database. */
+  storageImportJson?: string
   sessionTimeoutMinutes: number
   rateLimitPerMinute: number
   logLevel: LogLevel
@@ -114,6 +126,36 @@ function httpUrl(env: NodeJS.ProcessEnv, name: string, fallback?: string): strin
   return value
 }
 
+function databaseUrl(env: NodeJS.ProcessEnv, backend: StorageBackend): string | undefined {
+  const value = raw(env, 'DATABASE_URL')
+  if (value === undefined) {
+    if (backend === 'postgres') throw new ConfigError('Invalid DATABASE_URL (unset): required when STORAGE_BACKEND=postgres')
+    return undefined
+  }
+  let protocol: string | undefined
+  try {
+    protocol = new URL(value).protocol
+  } catch {
+    protocol = undefined
+  }
+  // The URL usually carries a password: describe it, never echo it.
+  if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
+    throw new ConfigError('Invalid DATABASE_URL (value hidden): must be a postgres:// or postgresql:// URL')
+  }
+  return value
+}
+
+/** Default: tasks.json next to the SQLite file (where the former file store kept it); postgres: only when set. */
+function storageImportJson(env: NodeJS.ProcessEnv, backend: StorageBackend, storagePath: string): string | undefined {
+  const path = raw(env, 'STORAGE_IMPORT_JSON') ?? (backend === 'sqlite' ? join(dirname(storagePath), 'tasks.json') : undefined)
+  // A configuration from before the SQLite store still names the JSON file: opening it as a database
+  // would fail, and importing it into itself cannot work.
+  if (backend === 'sqlite' && path !== undefined && resolve(path) === resolve(storagePath)) {
+    throw invalid('STORAGE_PATH', storagePath, 'is the JSON file to import; point STORAGE_PATH at the database file (e.g. ./data/todo.db) and STORAGE_IMPORT_JSON at the JSON file')
+  }
+  return path
+}
+
 function jwtSecret(env: NodeJS.ProcessEnv, name: 'JWT_SECRET' | 'JWT_SECRET_PREVIOUS'): string | undefined {
   const value = env[name]
   if (value === undefined || value === '') return undefined
@@ -132,10 +174,16 @@ function defaultMaxHeapUsedBytes(): number {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const heapMb = integer(env, 'MAX_HEAP_USED_MB')
+  const storageBackend = oneOf(env, 'STORAGE_BACKEND', TEXT_DEFAULTS.STORAGE_BACKEND, STORAGE_BACKENDS, (s) => s.toLowerCase())
+  const storagePath = raw(env, 'STORAGE_PATH') ?? TEXT_DEFAULTS.STORAGE_PATH
   const config: Config = {
     port: integer(env, 'PORT'),
     host: raw(env, 'HOST') ?? TEXT_DEFAULTS.HOST,
-    storagePath: raw(env, 'STORAGE_PATH') ?? TEXT_DEFAULTS.STORAGE_PATH,
+    storageBackend,
+    storagePath,
+    databaseUrl: databaseUrl(env, storageBackend),
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE'),
+    storageImportJson: storageImportJson(env, storageBackend, storagePath),
     sessionTimeoutMinutes: integer(env, 'SESSION_TIMEOUT_MINUTES'),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE'),
     logLevel: oneOf(env, 'LOG_LEVEL', TEXT_DEFAULTS.LOG_LEVEL, LOG_LEVELS, (s) => s.toUpperCase()),

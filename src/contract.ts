@@ -6,6 +6,9 @@
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
 
+export const STORAGE_BACKENDS = ['sqlite', 'postgres'] as const
+export type StorageBackend = (typeof STORAGE_BACKENDS)[number]
+
 export const AI_BACKENDS = ['rules', 'ollama', 'openai'] as const
 export type AiBackend = (typeof AI_BACKENDS)[number]
 
@@ -25,6 +28,8 @@ export const SECRET_KEYS = {
 /** Whole-number variables: default and inclusive range. */
 export const INTEGER_SETTINGS = {
   PORT: { default: DEFAULT_PORT, min: 0, max: 65535 },
+  /** postgres backend: connections per process. */
+  DATABASE_POOL_SIZE: { default: 10, min: 1, max: 1000 },
   SESSION_TIMEOUT_MINUTES: { default: 30, min: 1, max: 525_600 },
   RATE_LIMIT_PER_MINUTE: { default: 100, min: 1, max: 100_000_000 },
   BODY_LIMIT_BYTES: { default: 64 * 1024, min: 1024, max: 100 * 1024 * 1024 },
@@ -45,7 +50,9 @@ export const DECIMAL_SETTINGS = {
 /** Text variables with a default. */
 export const TEXT_DEFAULTS = {
   HOST: '0.0.0.0',
-  STORAGE_PATH: './data/tasks.json',
+  STORAGE_BACKEND: 'sqlite' satisfies StorageBackend,
+  /** The SQLite database (the image sets /data/todo.db). */
+  STORAGE_PATH: './data/todo.db',
   LOG_LEVEL: 'INFO' satisfies LogLevel,
   AI_BACKEND: 'rules' satisfies AiBackend,
   OLLAMA_ENDPOINT: 'http://ollama-service:11434',
@@ -54,4 +61,4 @@ export const TEXT_DEFAULTS = {
 } as const
 
 /** Variables that come from the Secret, never from a ConfigMap. */
-export const SECRET_VARIABLES = ['OPENAI_API_KEY', 'JWT_SECRET', 'JWT_SECRET_PREVIOUS'] as const
+export const SECRET_VARIABLES = ['OPENAI_API_KEY', 'JWT_SECRET', 'JWT_SECRET_PREVIOUS', 'DATABASE_URL'] as const

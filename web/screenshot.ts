@@ -22,7 +22,7 @@ if (!executablePath) {
 
 await ensureWebBuilt()
 const dir = await mkdtemp(path.join(tmpdir(), 'screenshot-web-'))
-const app = await buildApp(loadConfig({ STORAGE_PATH: path.join(dir, 'tasks.json'), JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'ERROR' }), {
+const app = await buildApp(loadConfig({ STORAGE_PATH: path.join(dir, 'todo.db'), JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'ERROR' }), {
   logStream: { write: () => undefined },
 })
 await app.listen({ host: '127.0.0.1', port: 0 })

@@ -52,14 +52,9 @@ export default async function authRoutes(app: FastifyInstance, opts: { store: St
       const problem = await passwordProblem(request.body.password, email)
       if (problem) throw validationError(`body.password ${problem}`)
       const passwordHash = await hashPassword(request.body.password)
-      const userId = await store.update((doc) => {
-        if (doc.user_ids_by_email[email]) throw new AppError(409, 'EMAIL_EXISTS', 'An account with this email already exists')
-        const id = randomUUID()
-        doc.users[id] = { id, email, password_hash: passwordHash, created_at: clock().toISOString(), next_task_id: 1 }
-        doc.user_ids_by_email[email] = id
-        doc.tasks[id] = []
-        return id
-      })
+      const userId = randomUUID()
+      const created = await store.createUser({ id: userId, email, password_hash: passwordHash, created_at: clock().toISOString() })
+      if (!created) throw new AppError(409, 'EMAIL_EXISTS', 'An account with this email already exists')
       request.log.info({ user_id: userId }, 'user signed up')
       return reply.code(201).send({ user_id: userId, token: tokens.sign(userId) })
     },
@@ -70,10 +65,7 @@ export default async function authRoutes(app: FastifyInstance, opts: { store: St
     { schema: { body: credentials, response: { 200: session, ...errorResponses(400, 401, 413, 415, 429) } } },
     async (request) => {
       const email = request.body.email.toLowerCase()
-      const user = await store.read((doc) => {
-        const id = doc.user_ids_by_email[email]
-        return id ? doc.users[id] : undefined
-      })
+      const user = await store.findUserByEmail(email)
       const ok = await verifyPassword(request.body.password, user?.password_hash ?? (await decoyHash()))
       if (!user || !ok) throw new AppError(401, 'INVALID_CREDENTIALS', 'Email or password is wrong')
       request.log.info({ user_id: user.id }, 'user logged in')

@@ -2,11 +2,13 @@
 // Connection: close), flush the store, exit 0 well inside the grace period.
 
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
+import { silentLogger } from '../../src/store/logger.ts'
+import { createSqliteStore } from '../../src/store/sqlite-store.ts'
 import { TEST_JWT_SECRET } from './helpers.ts'
 
 const serverPath = new URL('../../src/server.ts', import.meta.url).pathname
@@ -22,7 +24,7 @@ interface Server {
 
 async function startServer(t: { teardown(fn: () => unknown): void }, env: Record<string, string> = {}): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'todo-shutdown-'))
-  const storagePath = join(dir, 'tasks.json')
+  const storagePath = join(dir, 'todo.db')
   const child = spawn(process.execPath, [serverPath], {
     env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', STORAGE_PATH: storagePath, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'DEBUG', SHUTDOWN_GRACE_SECONDS: '20', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -129,8 +131,10 @@ t.test('SIGTERM: the request in flight completes, new connections are refused, t
 
   t.equal(await server.exited, 0, 'exit code 0')
   await server.logLine(/^shutdown complete/)
-  const doc = JSON.parse(readFileSync(server.storagePath, 'utf8')) as { tasks: Record<string, { title: string }[]> }
-  const titles = Object.values(doc.tasks).flat().map((task) => task.title)
+  const store = createSqliteStore({ path: server.storagePath, logger: silentLogger })
+  await store.open()
+  const titles = Object.values((await store.exportAll()).tasks).flat().map((task) => task.title)
+  await store.close()
   t.same(titles, ['written while draining'], 'the task was flushed to disk')
 })
 

@@ -105,7 +105,7 @@ t.test('the runtime runs as a numeric non-root user in /app on port 8000', async
   t.equal(last(runtime, 'WORKDIR')?.args, '/app', 'WORKDIR /app')
   t.same(all(runtime, 'EXPOSE').map((i) => i.args), ['8000'], 'EXPOSE 8000, nothing else')
   const env = all(runtime, 'ENV').map((i) => i.args).join(' ')
-  t.match(env, /\bSTORAGE_PATH=\/data\/tasks\.json\b/, 'the store lives on /data')
+  t.match(env, /\bSTORAGE_PATH=\/data\/todo\.db\b/, 'the store lives on /data')
   t.match(env, /\bPORT=8000\b/, 'PORT=8000')
   t.match(env, /\bNODE_ENV=production\b/, 'NODE_ENV=production')
   t.ok(runs(runtime).some((r) => /chown 1000:1000 \/data\b/.test(r)), '/data is created writable for UID 1000')
@@ -151,7 +151,7 @@ t.test('.dockerignore lets in only what the build copies', async (t) => {
     'sealed-secrets/prod/todo-app-secrets.yaml', 'test/store/file-store.test.ts', 'src/store/file-store.test.ts',
     'src/certs/tls.key', 'docs/image.md', 'README.md', 'bench/run.ts', 'gen/main.ts', 'base/deployment.yaml',
     'overlays/prod/kustomization.yaml', 'argocd/root.yaml', 'scripts/test-image.mjs', '.ci/run', '.tmp/test.tap',
-    'coverage/index.html', '.tap/report.json', 'Dockerfile', 'data/tasks.json',
+    'coverage/index.html', '.tap/report.json', 'Dockerfile', 'data/todo.db', 'data/tasks.json',
     'web/dist/index.html', 'web/dist/assets/main-ABCD1234.js', 'web/dist.tmp-42/index.html', 'test/web/chat-page.test.ts',
   ]
   for (const p of mustStayOut) t.ok(isIgnored(ignoreRules, p), `${p} stays out of the build context`)

@@ -13,7 +13,7 @@ import { promtool } from './promtool.ts'
 const dir = mkdtempSync(join(tmpdir(), 'todo-scrape-'))
 
 const config = loadConfig({
-  STORAGE_PATH: join(dir, 'tasks.json'),
+  STORAGE_PATH: join(dir, 'todo.db'),
   AI_BACKEND: 'rules',
   LOG_LEVEL: 'ERROR',
   JWT_SECRET: 'test-secret-not-real-0123456789abcdef',

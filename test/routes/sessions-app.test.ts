@@ -1,4 +1,4 @@
-// The session routes in the whole app (buildApp + app.inject, real JWT auth, the file store): the chat
+// The session routes in the whole app (buildApp + app.inject, real JWT auth, the SQLite store): the chat
 // contract, logs, and what a failing model backend does to the rest of the service.
 
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -15,7 +15,7 @@ async function setup(t: { teardown(fn: () => unknown): void }, overrides: Partia
   const dir = await mkdtemp(join(tmpdir(), 'sessions-app-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
   const logs: any[] = []
-  const config = testConfig({ storagePath: join(dir, 'tasks.json'), jwtSecret: 'test-secret-not-real-0123456789abcdef', logLevel: 'INFO', ...overrides })
+  const config = testConfig({ storagePath: join(dir, 'todo.db'), jwtSecret: 'test-secret-not-real-0123456789abcdef', logLevel: 'INFO', ...overrides })
   const app = await buildApp(config, { logStream: { write: (line) => void logs.push(JSON.parse(line)) } })
   t.teardown(() => app.close())
   const signup = async (email: string) => {

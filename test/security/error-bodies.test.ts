@@ -4,24 +4,10 @@
 
 import t from 'tap'
 import { StorageError } from '../../src/errors.ts'
-import type { StoreDocument } from '../../src/store/types.ts'
 import { errorCode, signup, testApp } from '../app/helpers.ts'
-import { MemoryStore } from '../helpers/memory-store.ts'
+import { FailingStore } from '../helpers/memory-store.ts'
 
 const LEAKY_DETAIL = "the storage file /srv/todo/data/tasks.json is corrupt: not valid JSON (Expected ':' after property name in JSON at position 560)"
-
-/** A store that works until `failWith` is set, then throws it from every read and update. */
-class FailingStore extends MemoryStore {
-  failWith: Error | undefined
-  override async read<T>(fn: (doc: Readonly<StoreDocument>) => T): Promise<T> {
-    if (this.failWith) throw this.failWith
-    return super.read(fn)
-  }
-  override async update<T>(fn: (doc: StoreDocument) => T): Promise<T> {
-    if (this.failWith) throw this.failWith
-    return super.update(fn)
-  }
-}
 
 const leaks = [/\/srv\//, /tasks\.json/, /position \d+/, /EACCES|ENOSPC|errno/i, /Expected ':'/, /    at /]
 

@@ -18,7 +18,7 @@ t.test('a 100-login burst: bounded hashing, the excess refused with 503 + Retry-
   const dir = mkdtempSync(join(tmpdir(), 'todo-burst-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   // The service's own store (real file I/O on the thread pool that scrypt also uses), rate limit out of the way.
-  const app = await buildApp(testConfig({ STORAGE_PATH: join(dir, 'tasks.json'), RATE_LIMIT_PER_MINUTE: '10000', LOG_LEVEL: 'WARNING' }), { logStream: { write: () => {} } })
+  const app = await buildApp(testConfig({ STORAGE_PATH: join(dir, 'todo.db'), RATE_LIMIT_PER_MINUTE: '10000', LOG_LEVEL: 'WARNING' }), { logStream: { write: () => {} } })
   t.teardown(() => app.close())
   await app.ready()
 

@@ -5,8 +5,7 @@ import { randomBytes } from 'node:crypto'
 import t from 'tap'
 import { createRedactor, truncate } from '../../src/redact.ts'
 import { TEST_JWT_SECRET, errorCode, signup, testApp } from '../app/helpers.ts'
-import { MemoryStore } from '../helpers/memory-store.ts'
-import type { StoreDocument } from '../../src/store/types.ts'
+import { FailingStore } from '../helpers/memory-store.ts'
 
 t.test('credential shapes and known values are replaced', async (t) => {
   const known = `known-${randomBytes(12).toString('hex')}`
@@ -22,16 +21,8 @@ t.test('credential shapes and known values are replaced', async (t) => {
   t.equal(truncate('x'.repeat(10), 4), 'xxxx… (6 more characters)')
 })
 
-class ThrowingStore extends MemoryStore {
-  failWith: Error | undefined
-  override async read<T>(fn: (doc: Readonly<StoreDocument>) => T): Promise<T> {
-    if (this.failWith) throw this.failWith
-    return super.read(fn)
-  }
-}
-
 t.test('an exception that quotes a configured secret is logged without it', async (t) => {
-  const store = new ThrowingStore()
+  const store = new FailingStore()
   const { app, logText } = await testApp(t, {}, { store })
   const user = await signup(app)
   store.failWith = new Error(`could not connect to postgres://todo:${TEST_JWT_SECRET}@db:5432/todo (Authorization: Bearer ${user.token})`)

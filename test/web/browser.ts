@@ -35,7 +35,7 @@ export interface Service {
 export async function startService(env: Record<string, string> = {}): Promise<Service> {
   await ensureWebBuilt()
   const dir = await mkdtemp(path.join(tmpdir(), 'chat-page-'))
-  const app = await buildApp(testConfig({ STORAGE_PATH: path.join(dir, 'tasks.json'), LOG_LEVEL: 'ERROR', ...env }), {
+  const app = await buildApp(testConfig({ STORAGE_PATH: path.join(dir, 'todo.db'), LOG_LEVEL: 'ERROR', ...env }), {
     logStream: { write: () => undefined },
   })
   await app.listen({ host: '127.0.0.1', port: 0 })
