@@ -22,6 +22,7 @@ function checkCluster(env: Environment, cluster: Cluster | undefined, fail: (fie
   if (env.ollama && !cluster.prerequisites.some((p) => p.kind === 'storage-class' && p.name === env.ollama!.storageClassName)) {
     fail('ollama.storageClassName', `'${env.ollama.storageClassName}' is not a StorageClass of cluster ${cluster.name}`)
   }
+  if (env.exposure.serviceType === 'NodePort' && !cluster.podCidr) fail('exposure.serviceType', `a NodePort needs clusters.${cluster.name}.podCidr (its NetworkPolicy keeps the cluster's pods out)`)
   if (!has('ingress-nginx')) fail('exposure', `cluster ${cluster.name} has no ingress-nginx among its prerequisites`)
   const issuer = env.exposure.tls?.clusterIssuer
   if (issuer && !cluster.prerequisites.some((p) => p.kind === 'cert-manager' && p.clusterIssuers.includes(issuer))) {

@@ -28,6 +28,9 @@ export interface Cluster {
   metricsServer: 'chart' | 'provided'
   /** What the cluster's operator installs before the root can deploy an environment here (docs/deployment.md). */
   prerequisites: readonly ClusterPrerequisite[]
+  /** The pods' address range. A NodePort is reached from node addresses, so the NodePort NetworkPolicy
+   *  allows every source except this range: other pods of the cluster still cannot reach the app. */
+  podCidr?: string
   /** A local Minikube cluster, created by scripts/bootstrap-minikube.mjs with this profile and size. */
   minikube?: { profile: string; cpus: number; memoryMiB: number; diskSize: string; kubernetesVersion: string }
 }
@@ -156,6 +159,7 @@ export const clusters: Record<ClusterName, Cluster> = {
     // The bootstrap enables the ingress addon; Minikube's default StorageClass is `standard` (hostpath).
     prerequisites: [{ kind: 'ingress-nginx' }, { kind: 'storage-class', name: 'standard', volumeBindingMode: 'Immediate' }],
     // Memory: see docs/deployment.md, "Minikube's size" (control plane + Argo CD + ingress + the app + Ollama).
+    podCidr: '10.244.0.0/16', // Minikube's default (kindnet and --cni=calico alike)
     minikube: { profile: 'todo-app-dev', cpus: 2, memoryMiB: 6144, diskSize: '20g', kubernetesVersion: 'v1.28.0' },
   },
   staging: {

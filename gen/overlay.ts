@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import * as kplus from 'cdk8s-plus-28'
 import { k8s } from 'cdk8s-plus-28'
 import type { Environment } from './environments.ts'
-import { clusterServices } from './environments.ts'
+import { clusters, clusterServices } from './environments.ts'
 import { baseConfig, keepOnDelete, names, partOf, port, portName, secretKeys, selectorLabels, servicePort, syncWaveKey, waves } from './app.ts'
 import { objectsOf } from './chart.ts'
 import type { KubeObject } from './chart.ts'
@@ -154,10 +154,16 @@ function networkPolicies(env: Environment): KubeObject[] {
     const meta = (name: string) => ({ name, labels: partOf, annotations: { [syncWaveKey]: waves.prerequisites } })
     const app = { matchLabels: selectorLabels }
     if (env.exposure.serviceType === 'NodePort') {
-      // A NodePort is reached from the node's address, not from a namespace: allow the port from anywhere.
+      // A NodePort is reached from the node's address, not from a namespace: allow the port from any address
+      // but the cluster's pods (those get no way around the namespace rules).
+      const podCidr = clusters[env.cluster].podCidr!
       new k8s.KubeNetworkPolicy(chart, 'nodeport', {
         metadata: meta('todo-app-ingress-nodeport'),
-        spec: { podSelector: app, policyTypes: ['Ingress'], ingress: [{ ports: [tcp(port)] }] },
+        spec: {
+          podSelector: app,
+          policyTypes: ['Ingress'],
+          ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0', except: [podCidr] } }], ports: [tcp(port)] }],
+        },
       })
     }
     if (env.exposure.tls) {
