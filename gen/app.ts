@@ -70,8 +70,16 @@ export const shutdown = {
 /** Non-root UID/GID of the image (DESIGN.md §2) and of Ollama in dev. */
 export const uid = 1000
 
-/** Argo CD sync waves: namespaces, then secrets/config/RBAC/storage, then the workloads. */
+/**
+ * Argo CD sync waves inside an environment: the Namespace, then secrets/config/RBAC/policies, then the
+ * workloads. PVCs are in the workloads' wave (applied before the Deployment, Argo CD orders a wave by kind):
+ * a claim on a WaitForFirstConsumer class stays Pending, so Progressing, until a pod uses it, and an
+ * earlier wave would wait for it forever.
+ */
 export const waves = { namespace: '-2', prerequisites: '-1', workloads: '0' }
+export const syncOptionsKey = 'argocd.argoproj.io/sync-options'
+/** On what must outlive its Application (the namespace, the data): never pruned, never deleted with it. */
+export const keepOnDelete = { [syncOptionsKey]: 'Prune=false,Delete=false' }
 export const syncWaveKey = 'argocd.argoproj.io/sync-wave'
 
 /** Prometheus scrape annotations (FR-44) on every todo-app pod. */

@@ -4,7 +4,7 @@ import { Size } from 'cdk8s'
 import * as kplus from 'cdk8s-plus-28'
 import { k8s } from 'cdk8s-plus-28'
 import {
-  baseConfig, baseResources, dataPath, names, partOf, podLabels, port, portName, probes, scrapeAnnotations, secretKeys,
+  baseConfig, baseResources, dataPath, keepOnDelete, names, partOf, podLabels, port, portName, probes, scrapeAnnotations, secretKeys,
   selectorLabels, servicePort, shutdown, syncWaveKey, waves, appVersion,
 } from './app.ts'
 import { objectsOf } from './chart.ts'
@@ -84,8 +84,9 @@ function pvc(): KubeObject[] {
     claim(chart, 'pvc', {
       name: names.pvc,
       labels: podLabels,
-      // The task data outlives the Application: never pruned, never deleted with it.
-      annotations: { ...prerequisite, 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' },
+      // The task data outlives the Application: never pruned, never deleted with it. Same wave as the
+      // Deployment (see waves in app.ts).
+      annotations: { [syncWaveKey]: waves.workloads, ...keepOnDelete },
       // Overlays set the environment's class, access mode and size.
       accessMode: 'ReadWriteOnce',
       size: '1Gi',

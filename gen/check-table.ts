@@ -1,6 +1,7 @@
 // Checks the environments table before anything is rendered, so a typo fails `npm run synth` with a
 // message naming the field, instead of producing manifests a cluster rejects later.
-import type { Environment, Resources } from './environments.ts'
+import type { Cluster, Environment, Resources } from './environments.ts'
+import { clusters } from './environments.ts'
 import { parseImageRef } from './image.ts'
 import { requireCanonical } from './quantity.ts'
 
@@ -12,7 +13,27 @@ function checkResources(where: string, r: Resources): void {
   }
 }
 
-export function checkEnvironment(env: Environment): void {
+/** What the environment needs from its cluster must be among the cluster's prerequisites (docs/deployment.md). */
+function checkCluster(env: Environment, cluster: Cluster | undefined, fail: (field: string, why: string) => never): void {
+  if (!cluster) return fail('cluster', `'${env.cluster}' is not in the clusters table`)
+  const has = (kind: string) => cluster.prerequisites.some((p) => p.kind === kind)
+  const cls = cluster.prerequisites.find((p) => p.kind === 'storage-class' && p.name === env.storage.storageClassName)
+  if (!cls) fail('storage.storageClassName', `'${env.storage.storageClassName}' is not a StorageClass of cluster ${cluster.name} (clusters.${cluster.name}.prerequisites)`)
+  if (env.ollama && !cluster.prerequisites.some((p) => p.kind === 'storage-class' && p.name === env.ollama!.storageClassName)) {
+    fail('ollama.storageClassName', `'${env.ollama.storageClassName}' is not a StorageClass of cluster ${cluster.name}`)
+  }
+  if (env.exposure.serviceType === 'NodePort' && !cluster.podCidr) fail('exposure.serviceType', `a NodePort needs clusters.${cluster.name}.podCidr (its NetworkPolicy keeps the cluster's pods out)`)
+  if (!has('ingress-nginx')) fail('exposure', `cluster ${cluster.name} has no ingress-nginx among its prerequisites`)
+  const issuer = env.exposure.tls?.clusterIssuer
+  if (issuer && !cluster.prerequisites.some((p) => p.kind === 'cert-manager' && p.clusterIssuers.includes(issuer))) {
+    fail('exposure.tls.clusterIssuer', `'${issuer}' is not a cert-manager ClusterIssuer of cluster ${cluster.name}`)
+  }
+  if (env.monitoring === 'prometheus-operator' && !has('prometheus-operator')) {
+    fail('monitoring', `cluster ${cluster.name} has no prometheus-operator among its prerequisites`)
+  }
+}
+
+export function checkEnvironment(env: Environment, cluster: Cluster | undefined = clusters[env.cluster]): void {
   const at = `environments.${env.name}`
   const fail = (field: string, why: string): never => {
     throw new Error(`${at}.${field}: ${why}`)
@@ -28,6 +49,7 @@ export function checkEnvironment(env: Environment): void {
   if (env.podDisruptionBudget && env.podDisruptionBudget.minAvailable >= Math.max(env.replicas, env.autoscaling?.minReplicas ?? 0)) {
     fail('podDisruptionBudget.minAvailable', 'must be below the replica count, or no pod could ever be evicted')
   }
+  checkCluster(env, cluster, fail)
   checkResources(`${at}.resources`, env.resources)
   requireCanonical(`${at}.storage.size`, env.storage.size)
   if (env.exposure.serviceType === 'NodePort') {
@@ -42,6 +64,9 @@ export function checkEnvironment(env: Environment): void {
   if (env.ollama) {
     checkResources(`${at}.ollama.resources`, env.ollama.resources)
     requireCanonical(`${at}.ollama.storageSize`, env.ollama.storageSize)
+    if (!Number.isInteger(env.ollama.firstStartSeconds) || env.ollama.firstStartSeconds < 600) {
+      fail('ollama.firstStartSeconds', `must be a whole number of seconds ≥ 600 (pulling the image and the model), got ${env.ollama.firstStartSeconds}`)
+    }
     try {
       parseImageRef(env.ollama.image)
     } catch (err) {

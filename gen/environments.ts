@@ -5,6 +5,42 @@
 // To change an environment: edit this file, run `npm run synth`, commit, push. Argo CD does the rest.
 
 export type EnvName = 'dev' | 'staging' | 'prod'
+export type ClusterName = 'minikube' | 'staging' | 'prod'
+
+/** A Kubernetes cluster an environment runs on. Each cluster that manages itself gets one root
+ *  (argocd/clusters/<name>/): the Argo CD installed in it deploys only the environments and add-ons listed
+ *  for it. See docs/gitops.md, "Clusters". */
+export interface Cluster {
+  name: ClusterName
+  /**
+   * Which Argo CD deploys here. 'self': an Argo CD installed in this cluster (destination
+   * https://kubernetes.default.svc); its root is argocd/clusters/<name>/. Another cluster's name: that
+   * cluster's Argo CD deploys here too, through the cluster registered under this name
+   * (`argocd cluster add <context> --name <name>`, destination `name: <name>`); its root then holds these
+   * environments as well, and this cluster gets no root of its own.
+   */
+  managedBy: 'self' | ClusterName
+  /**
+   * Resource metrics (metrics.k8s.io), which an HPA needs: 'chart' = the pinned metrics-server chart as an
+   * add-on Application of this cluster's root; 'provided' = the cluster has it already (Minikube's addon,
+   * most managed Kubernetes services), and the bootstrap checks that the API answers.
+   */
+  metricsServer: 'chart' | 'provided'
+  /** What the cluster's operator installs before the root can deploy an environment here (docs/deployment.md). */
+  prerequisites: readonly ClusterPrerequisite[]
+  /** The pods' address range. A NodePort is reached from node addresses, so the NodePort NetworkPolicy
+   *  allows every source except this range: other pods of the cluster still cannot reach the app. */
+  podCidr?: string
+  /** A local Minikube cluster, created by scripts/bootstrap-minikube.mjs with this profile and size. */
+  minikube?: { profile: string; cpus: number; memoryMiB: number; diskSize: string; kubernetesVersion: string }
+}
+
+/** What an environment may need from its cluster besides what the root installs. */
+export type ClusterPrerequisite =
+  | { kind: 'ingress-nginx' }
+  | { kind: 'cert-manager'; clusterIssuers: string[] }
+  | { kind: 'prometheus-operator' }
+  | { kind: 'storage-class'; name: string; volumeBindingMode: 'Immediate' | 'WaitForFirstConsumer' }
 
 export interface Resources {
   requests: { cpu: string; memory: string }
@@ -15,8 +51,8 @@ export interface Environment {
   name: EnvName
   /** Kubernetes namespace; one Argo CD Application owns it. */
   namespace: string
-  /** Argo CD destination; the default is the cluster Argo CD runs in. */
-  cluster: string
+  /** The cluster it runs on (`clusters` below); its root deploys it, no other root does. */
+  cluster: ClusterName
   /** Full image reference. Promotion (scripts/promote.mjs) rewrites this one line. */
   image: string
   imagePullPolicy: 'Never' | 'IfNotPresent' | 'Always'
@@ -46,7 +82,17 @@ export interface Environment {
     tls?: { secretName: string; clusterIssuer: string }
   }
   /** In-cluster Ollama (FR-38), dev only. */
-  ollama?: { image: string; model: string; storageSize: string; storageClassName: string; resources: Resources }
+  ollama?: {
+    image: string
+    /** Pulled once by the init container into the model PVC; `ollama show` first, so a restart needs no registry. */
+    model: string
+    storageSize: string
+    storageClassName: string
+    resources: Resources
+    /** How long a first start may take (pulling the Ollama image and the model): the Deployment's
+     *  progressDeadlineSeconds, and what the bootstrap waits for at least. */
+    firstStartSeconds: number
+  }
   /** Argo CD sync: automated (prune + selfHeal) or manual (sync by hand in the UI). */
   sync: 'automated' | 'manual'
   /** Where todo-app-secrets comes from: created by the bootstrap, or a SealedSecret in sealed-secrets/<env>/. */
@@ -68,6 +114,9 @@ export const repository = {
 /** Argo CD's namespace and the AppProject every Application belongs to. */
 export const argocd = {
   namespace: 'argocd',
+  /** The Argo CD every cluster root installs and upgrades itself (argocd/install/, a remote Kustomize resource). */
+  version: 'v3.5.1',
+  installManifest: 'https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.1/manifests/install.yaml',
   project: 'todo-app',
   /** AppProject of the cluster add-ons that come from other repositories (the Sealed Secrets chart). */
   platformProject: 'todo-platform',
@@ -80,6 +129,14 @@ export const argocd = {
     version: '2.18.5', // ships controller v0.36.6 (helm/sealed-secrets/Chart.yaml appVersion)
     namespace: 'kube-system',
     releaseName: 'sealed-secrets-controller',
+  },
+  /** metrics-server chart, pinned, for clusters with `metricsServer: 'chart'`. */
+  metricsServer: {
+    chartRepo: 'https://kubernetes-sigs.github.io/metrics-server',
+    chart: 'metrics-server',
+    version: '3.13.1', // ships metrics-server v0.8.1
+    namespace: 'kube-system',
+    releaseName: 'metrics-server',
   },
 }
 
@@ -94,13 +151,46 @@ export const clusterServices = {
   loggingNamespace: 'logging',
 }
 
-const inCluster = 'https://kubernetes.default.svc'
+export const clusters: Record<ClusterName, Cluster> = {
+  minikube: {
+    name: 'minikube',
+    managedBy: 'self',
+    metricsServer: 'provided', // the bootstrap enables Minikube's metrics-server addon
+    // The bootstrap enables the ingress addon; Minikube's default StorageClass is `standard` (hostpath).
+    prerequisites: [{ kind: 'ingress-nginx' }, { kind: 'storage-class', name: 'standard', volumeBindingMode: 'Immediate' }],
+    // Memory: see docs/deployment.md, "Minikube's size" (control plane + Argo CD + ingress + the app + Ollama).
+    podCidr: '10.244.0.0/16', // Minikube's default (kindnet and --cni=calico alike)
+    minikube: { profile: 'todo-app-dev', cpus: 2, memoryMiB: 6144, diskSize: '20g', kubernetesVersion: 'v1.28.0' },
+  },
+  staging: {
+    name: 'staging',
+    managedBy: 'self',
+    metricsServer: 'provided',
+    prerequisites: [
+      { kind: 'ingress-nginx' },
+      { kind: 'cert-manager', clusterIssuers: ['letsencrypt-staging'] },
+      { kind: 'prometheus-operator' },
+      { kind: 'storage-class', name: 'nfs', volumeBindingMode: 'Immediate' },
+    ],
+  },
+  prod: {
+    name: 'prod',
+    managedBy: 'self',
+    metricsServer: 'chart', // prod's HPA needs it
+    prerequisites: [
+      { kind: 'ingress-nginx' },
+      { kind: 'cert-manager', clusterIssuers: ['letsencrypt-prod'] },
+      { kind: 'prometheus-operator' },
+      { kind: 'storage-class', name: 'nfs', volumeBindingMode: 'Immediate' },
+    ],
+  },
+}
 
 export const environments: Record<EnvName, Environment> = {
   dev: {
     name: 'dev',
     namespace: 'todo-app',
-    cluster: inCluster,
+    cluster: 'minikube',
     image: 'todo-app:3.0.0-dev',
     imagePullPolicy: 'Never',
     replicas: 1,
@@ -116,10 +206,12 @@ export const environments: Record<EnvName, Environment> = {
     exposure: { serviceType: 'NodePort', nodePort: 30080, host: 'todo-app.local' },
     ollama: {
       image: 'ollama/ollama:0.12.10',
-      model: 'llama3.2',
+      // 1B parameters (~1.3 GB on disk, ~2 GiB loaded with its context): fits Minikube next to Argo CD.
+      model: 'llama3.2:1b',
       storageSize: '10Gi',
       storageClassName: 'standard',
-      resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
+      resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '3Gi' } },
+      firstStartSeconds: 1800,
     },
     sync: 'automated',
     secret: 'bootstrap',
@@ -130,7 +222,7 @@ export const environments: Record<EnvName, Environment> = {
   staging: {
     name: 'staging',
     namespace: 'todo-app-staging',
-    cluster: inCluster,
+    cluster: 'staging',
     image: 'ghcr.io/evolution-of-todo/todo-app:3.0.0',
     imagePullPolicy: 'IfNotPresent',
     replicas: 2,
@@ -159,7 +251,7 @@ export const environments: Record<EnvName, Environment> = {
   prod: {
     name: 'prod',
     namespace: 'todo-app-prod',
-    cluster: inCluster,
+    cluster: 'prod',
     image: 'ghcr.io/evolution-of-todo/todo-app:3.0.0',
     imagePullPolicy: 'Always',
     replicas: 3,

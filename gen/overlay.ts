@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import * as kplus from 'cdk8s-plus-28'
 import { k8s } from 'cdk8s-plus-28'
 import type { Environment } from './environments.ts'
-import { clusterServices } from './environments.ts'
-import { baseConfig, names, partOf, port, portName, secretKeys, selectorLabels, servicePort, syncWaveKey, waves } from './app.ts'
+import { clusters, clusterServices } from './environments.ts'
+import { baseConfig, keepOnDelete, names, partOf, port, portName, secretKeys, selectorLabels, servicePort, syncWaveKey, waves } from './app.ts'
 import { objectsOf } from './chart.ts'
 import type { KubeObject } from './chart.ts'
 import { kustomizeImage } from './image.ts'
@@ -49,7 +49,8 @@ function namespace(env: Environment): KubeObject[] {
     new kplus.Namespace(chart, 'ns', {
       metadata: {
         name: env.namespace,
-        annotations: { [syncWaveKey]: waves.namespace },
+        // Deleting the Application (or the root pruning it) must not delete the namespace and the data in it.
+        annotations: { [syncWaveKey]: waves.namespace, ...keepOnDelete },
         // FR-46: the API server itself rejects any pod that breaks the restricted Pod Security Standard.
         labels: {
           'pod-security.kubernetes.io/enforce': 'restricted',
@@ -142,6 +143,9 @@ function ingress(env: Environment): KubeObject[] {
 }
 
 const tcp = (p: number) => ({ port: k8s.IntOrString.fromNumber(p), protocol: 'TCP' })
+
+/** The pods cert-manager starts in the app's namespace to answer an ACME HTTP-01 challenge, and their port. */
+export const acmeSolver = { labels: { 'acme.cert-manager.io/http01-solver': 'true' }, port: 8089 }
 const privateRanges = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']
 
 /** The environment's own allowances on top of base/'s default deny (FR-46). */
@@ -150,10 +154,31 @@ function networkPolicies(env: Environment): KubeObject[] {
     const meta = (name: string) => ({ name, labels: partOf, annotations: { [syncWaveKey]: waves.prerequisites } })
     const app = { matchLabels: selectorLabels }
     if (env.exposure.serviceType === 'NodePort') {
-      // A NodePort is reached from the node's address, not from a namespace: allow the port from anywhere.
+      // A NodePort is reached from the node's address, not from a namespace: allow the port from any address
+      // but the cluster's pods (those get no way around the namespace rules).
+      const podCidr = clusters[env.cluster].podCidr!
       new k8s.KubeNetworkPolicy(chart, 'nodeport', {
         metadata: meta('todo-app-ingress-nodeport'),
-        spec: { podSelector: app, policyTypes: ['Ingress'], ingress: [{ ports: [tcp(port)] }] },
+        spec: {
+          podSelector: app,
+          policyTypes: ['Ingress'],
+          ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0', except: [podCidr] } }], ports: [tcp(port)] }],
+        },
+      })
+    }
+    if (env.exposure.tls) {
+      // default-deny-all isolates cert-manager's HTTP-01 solver pods too: without this, ingress-nginx cannot
+      // reach them and the certificate is never issued.
+      new k8s.KubeNetworkPolicy(chart, 'acme-solver', {
+        metadata: meta('acme-http01-solver-ingress'),
+        spec: {
+          podSelector: { matchLabels: acmeSolver.labels },
+          policyTypes: ['Ingress'],
+          ingress: [{
+            from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': clusterServices.ingressNamespace } } }],
+            ports: [tcp(acmeSolver.port)],
+          }],
+        },
       })
     }
     if (env.config.AI_BACKEND === 'openai') {

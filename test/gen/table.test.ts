@@ -4,7 +4,7 @@ import t from 'tap'
 import { kustomizeImage, parseImageRef } from '../../gen/image.ts'
 import { canonicalQuantity, requireCanonical } from '../../gen/quantity.ts'
 import { checkEnvironment } from '../../gen/check-table.ts'
-import { environments } from '../../gen/environments.ts'
+import { clusters, environments } from '../../gen/environments.ts'
 import { configDelta } from '../../gen/overlay.ts'
 import { baseConfig, names } from '../../gen/app.ts'
 import { ollamaPort } from '../../gen/ollama.ts'
@@ -37,6 +37,14 @@ t.test('the table is checked before anything is rendered', async (t) => {
     edit(e)
     return () => checkEnvironment(e)
   }
+  t.throws(broken((e) => { e.cluster = 'moon' }), /environments\.prod\.cluster: 'moon' is not in the clusters table/)
+  t.throws(broken((e) => { e.storage.storageClassName = 'fast' }), /environments\.prod\.storage\.storageClassName: 'fast' is not a StorageClass of cluster prod/)
+  t.throws(broken((e) => { e.exposure.tls.clusterIssuer = 'letsencrypt-staging' }), /environments\.prod\.exposure\.tls\.clusterIssuer: 'letsencrypt-staging' is not a cert-manager ClusterIssuer of cluster prod/)
+  t.throws(() => checkEnvironment(environments.prod, { ...clusters.prod, prerequisites: clusters.prod.prerequisites.filter((p) => p.kind !== 'prometheus-operator') }),
+    /environments\.prod\.monitoring: cluster prod has no prometheus-operator/)
+  const dev = structuredClone(environments.dev) as any
+  dev.ollama.firstStartSeconds = 60
+  t.throws(() => checkEnvironment(dev), /environments\.dev\.ollama\.firstStartSeconds: must be a whole number of seconds ≥ 600/, 'a first start needs time to pull')
   t.throws(broken((e) => { e.resources.limits.cpu = '1000m' }), /environments\.prod\.resources\.limits\.cpu: write '1'/)
   t.throws(broken((e) => { e.image = 'todo-app' }), /environments\.prod\.image: .*needs a tag or a digest/)
   t.throws(broken((e) => { e.replicas = 0 }), /environments\.prod\.replicas/)

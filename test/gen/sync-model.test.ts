@@ -1,0 +1,156 @@
+// Every rendered cluster root, synced through the model of Argo CD in argocd-sync-model.ts (its header cites
+// the documented rules it follows), on a fresh cluster: each root's sync reaches its end, no child waits for
+// something a fresh cluster lacks, dev comes up on Minikube, and inside each child the Namespace, Secret /
+// SealedSecret, ConfigMap and PVC are applied before the Deployment. The health rule is the Lua of the
+// rendered argocd/install/argocd-cm.yaml, run as Argo CD runs it.
+import t from 'tap'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Cluster } from '../../gen/environments.ts'
+import { argocd, clusters, environments } from '../../gen/environments.ts'
+import { applicationHealthKey, installDir } from '../../gen/argocd.ts'
+import type { K8sObject } from './helpers.ts'
+import { parseYaml, root } from './helpers.ts'
+import { loadRoots, type RenderedRoot } from './roots.ts'
+import type { Child, ClusterState } from './argocd-sync-model.ts'
+import { applyOrder, key, podNeeds, syncChild, syncRoot } from './argocd-sync-model.ts'
+
+const roots = await loadRoots()
+const healthCheck: string = parseYaml(readFileSync(join(root, installDir, 'argocd-cm.yaml'), 'utf8'))[0].data[applicationHealthKey]
+
+/** A cluster right after its bootstrap: Argo CD installed; with `prerequisites`, what its operator installs too. */
+function freshCluster(c: Cluster, { prerequisites }: { prerequisites: boolean }): ClusterState {
+  const state: ClusterState = {
+    name: c.name,
+    storageClasses: new Map(),
+    crdGroups: new Set(['argoproj.io']),
+    objects: new Set(),
+    localImages: new Set(),
+    metricsApi: false,
+    ingressController: false,
+    sealedSecretsController: false,
+  }
+  if (c.minikube) {
+    // scripts/bootstrap-minikube.mjs: the addons, the image built in the node, the dev namespace and Secret.
+    const dev = environments.dev
+    state.localImages.add(dev.image)
+    state.objects.add(key('Namespace', undefined, dev.namespace))
+    state.objects.add(key('Secret', dev.namespace, 'todo-app-secrets'))
+  }
+  if (c.minikube || prerequisites) {
+    for (const p of c.prerequisites) {
+      if (p.kind === 'storage-class') state.storageClasses.set(p.name, p.volumeBindingMode)
+      if (p.kind === 'ingress-nginx') state.ingressController = true
+      if (p.kind === 'cert-manager') state.crdGroups.add('cert-manager.io')
+      if (p.kind === 'prometheus-operator') state.crdGroups.add('monitoring.coreos.com')
+    }
+    state.metricsApi = c.metricsServer === 'provided'
+  }
+  return state
+}
+
+function childrenOf(r: RenderedRoot): Child[] {
+  return r.apps.map((app) => ({ app, objects: r.builds.get(app.spec.source.path) }))
+}
+
+t.test('each root\'s sync reaches its end on a fresh cluster, with or without the cluster\'s prerequisites', async (t) => {
+  for (const r of roots) {
+    for (const prerequisites of [false, true]) {
+      const result = syncRoot(childrenOf(r), r.projects, freshCluster(clusters[r.cluster], { prerequisites }), healthCheck)
+      t.ok(result.finished, `${r.cluster}${prerequisites ? ' (prerequisites installed)' : ' (bare)'}: the root finishes${result.finished ? '' : `, but waits at wave ${result.stuckAt}: ${result.reasons.join(' | ')}`}`)
+      const awaited = result.waves.filter((w) => w.awaited).flatMap((w) => w.children)
+      for (const c of result.children.filter((c) => awaited.includes(c.name))) t.equal(c.health, 'Healthy', `${r.cluster}: awaited child ${c.name} is Healthy`)
+      t.comment(`${r.cluster}${prerequisites ? ' +prerequisites' : ''}: ${result.waves.map((w) => `wave ${w.wave}${w.awaited ? '' : ' (not awaited)'}: ${w.children.join(', ')}`).join(' → ')}`)
+      for (const c of result.children.filter((c) => c.health !== 'Healthy')) t.comment(`  ${c.name}: ${c.health} — ${c.reasons.join('; ')}`)
+    }
+  }
+})
+
+t.test('on Minikube after the bootstrap, todo-app-dev becomes Healthy', async (t) => {
+  const r = roots.find((x) => x.cluster === 'minikube')!
+  const result = syncRoot(childrenOf(r), r.projects, freshCluster(clusters.minikube, { prerequisites: true }), healthCheck)
+  const dev = result.children.find((c) => c.name === 'todo-app-dev')!
+  t.equal(dev.health, 'Healthy', dev.reasons.join('; '))
+  t.ok(dev.applied.some((o) => o.kind === 'Deployment' && o.metadata.name === 'ollama-deployment'), 'Ollama comes up too')
+})
+
+t.test('inside each child, Namespace, Secret/SealedSecret, ConfigMap and PVC are applied before the Deployment', async (t) => {
+  for (const r of roots) {
+    for (const app of r.apps.filter((a) => r.builds.has(a.spec.source.path))) {
+      const order = applyOrder(r.builds.get(app.spec.source.path)!)
+      const at = (kind: string, name: string) => order.findIndex((o) => o.kind === kind && o.metadata.name === name)
+      for (const [i, w] of order.entries()) {
+        if (!['Deployment', 'DaemonSet'].includes(w.kind)) continue
+        const ns = at('Namespace', w.metadata.namespace)
+        if (ns >= 0) t.ok(ns < i, `${app.metadata.name}: Namespace before ${w.kind}/${w.metadata.name}`)
+        for (const need of podNeeds(w)) {
+          const j = need.kind === 'Secret' ? Math.max(at('Secret', need.name), at('SealedSecret', need.name)) : at(need.kind, need.name)
+          if (j >= 0) t.ok(j < i, `${app.metadata.name}: ${need.kind}/${need.name} before ${w.kind}/${w.metadata.name}`)
+          else t.ok(need.optional || need.kind === 'Secret', `${app.metadata.name}: ${need.kind}/${need.name} comes from outside git (a Secret) or is optional`)
+        }
+      }
+    }
+  }
+})
+
+// ---- the model bites: what the rules say about trees we do not render ----------------------------------------
+
+t.test('a manual child in an awaited wave blocks the root forever (the bug this layout avoids)', async (t) => {
+  const r = roots.find((x) => x.cluster === 'prod')!
+  const children = childrenOf(r).map((c) => (c.app.metadata.name === 'log-shipping-prod'
+    ? { ...c, app: { ...c.app, metadata: { ...c.app.metadata, annotations: { 'argocd.argoproj.io/sync-wave': '-1' } } } }
+    : c))
+  const result = syncRoot(children, r.projects, freshCluster(clusters.prod, { prerequisites: true }), healthCheck)
+  t.notOk(result.finished, 'the root never finishes')
+  t.equal(result.stuckAt, -1)
+  t.match(result.reasons.join(), /log-shipping-prod is Missing: manual sync/)
+  t.notOk(result.children.some((c) => c.name === 'todo-app-prod'), 'the environments are never even created')
+})
+
+t.test('a claim on a WaitForFirstConsumer class in an earlier wave than its pod never binds', async (t) => {
+  const r = roots.find((x) => x.cluster === 'minikube')!
+  const state = freshCluster(clusters.minikube, { prerequisites: true })
+  state.storageClasses.set('standard', 'WaitForFirstConsumer')
+  const dev = childrenOf(r).find((c) => c.app.metadata.name === 'todo-app-dev')!
+  t.equal(syncChild(dev, state, new Set()).health, 'Healthy', 'as rendered (claims in the workloads\' wave), it binds')
+  const early = dev.objects!.map((o) => (o.kind === 'PersistentVolumeClaim' ? { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, 'argocd.argoproj.io/sync-wave': '-1' } } } : o))
+  const stuck = syncChild({ ...dev, objects: early }, state, new Set())
+  t.equal(stuck.health, 'Progressing')
+  t.match(stuck.reasons.join(), /WaitForFirstConsumer.*later waves wait/)
+})
+
+t.test('what the model says a fresh cluster lacks', async (t) => {
+  const byName = (r: RenderedRoot, name: string) => childrenOf(r).find((c) => c.app.metadata.name === name)!
+  const minikube = roots.find((x) => x.cluster === 'minikube')!
+  const bare = freshCluster(clusters.staging, { prerequisites: true })
+  bare.objects.add(key('Secret', environments.dev.namespace, 'todo-app-secrets'))
+  bare.storageClasses.set('standard', 'Immediate')
+  const dev = syncChild(byName(minikube, 'todo-app-dev'), bare, new Set())
+  t.equal(dev.health, 'Degraded', 'dev on a cluster that did not build its image (staging, before per-cluster roots)')
+  t.match(dev.reasons.join(), /ErrImageNeverPull todo-app:/)
+  const staging = roots.find((x) => x.cluster === 'staging')!
+  const s = syncChild(byName(staging, 'todo-app-staging'), freshCluster(clusters.staging, { prerequisites: false }), new Set())
+  t.match(s.reasons.join(), /no CRD for monitoring\.coreos\.com\/v1 ServiceMonitor/, 'staging without the Prometheus Operator fails its dry run')
+  const prepared = freshCluster(clusters.staging, { prerequisites: true })
+  const s2 = syncChild(byName(staging, 'todo-app-staging'), prepared, new Set())
+  t.match(s2.reasons.join(), /pods wait for Secret todo-app-secrets/, 'with the prerequisites, it waits for its sealed Secret (docs/deployment.md: seal, commit)')
+  prepared.objects.add(key('Secret', environments.staging.namespace, 'todo-app-secrets'))
+  t.equal(syncChild(byName(staging, 'todo-app-staging'), prepared, new Set()).health, 'Healthy', 'and with it, staging is Healthy')
+
+  // prod's HPA: Degraded without a metrics API; the root's metrics-server add-on syncs in an earlier wave.
+  const prod = roots.find((x) => x.cluster === 'prod')!
+  const p = freshCluster(clusters.prod, { prerequisites: true })
+  p.objects.add(key('Secret', environments.prod.namespace, 'todo-app-secrets'))
+  const noMetrics = syncChild({ app: { ...byName(prod, 'todo-app-prod').app, spec: { ...byName(prod, 'todo-app-prod').app.spec, syncPolicy: { automated: {} } } }, objects: byName(prod, 'todo-app-prod').objects }, p, new Set())
+  t.match(noMetrics.reasons.join(), /HPA todo-app-hpa: no metrics API/)
+  syncChild(byName(prod, `${argocd.metricsServer.releaseName}-prod`), p, new Set())
+  const withMetrics = syncChild({ app: { ...byName(prod, 'todo-app-prod').app, spec: { ...byName(prod, 'todo-app-prod').app.spec, syncPolicy: { automated: {} } } }, objects: byName(prod, 'todo-app-prod').objects }, p, new Set())
+  t.equal(withMetrics.health, 'Healthy', 'after the metrics-server add-on, prod (once synced by hand) is Healthy')
+})
+
+t.test('the health rule: a never-synced child is Missing, an Application without status Progressing', async (t) => {
+  const { runHealthCheck } = await import('./lua-health.ts')
+  t.equal(runHealthCheck(healthCheck, { status: { health: { status: 'Missing' } } }).status, 'Missing')
+  t.equal(runHealthCheck(healthCheck, {}).status, 'Progressing')
+  t.same(runHealthCheck(healthCheck, { status: { health: { status: 'Degraded', message: 'x' } } }), { status: 'Degraded', message: 'x' })
+})
