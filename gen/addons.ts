@@ -12,6 +12,8 @@ export interface OperatorAddon {
   readonly namespace: string
   readonly releaseName: string
   readonly values: Record<string, unknown>
+  /** The API group of the custom resources it serves (none: it serves no CRD). */
+  readonly apiGroup?: string
   /** The labels of the operator's pods (NetworkPolicies that admit it select them). */
   readonly podLabels: Record<string, string>
   /** Pod Security level its namespace enforces (the charts' pods meet restricted). */
@@ -31,6 +33,7 @@ export const cloudnativePg: OperatorAddon = {
   appVersion: '1.30.0',
   namespace: 'cnpg-system',
   releaseName: 'cnpg',
+  apiGroup: 'postgresql.cnpg.io',
   values: { crds: { create: true }, config: { clusterWide: true } },
   podLabels: { 'app.kubernetes.io/name': 'cloudnative-pg' },
   podSecurity: 'restricted',
@@ -45,6 +48,7 @@ export const externalSecrets: OperatorAddon = {
   appVersion: 'v2.9.0',
   namespace: 'external-secrets',
   releaseName: 'external-secrets',
+  apiGroup: 'external-secrets.io',
   // Only namespaced SecretStores are used: the cluster-wide kinds stay off, so no namespace can read another's store.
   values: { installCRDs: true, processClusterStore: false, processClusterExternalSecret: false },
   podLabels: { 'app.kubernetes.io/name': 'external-secrets' },

@@ -22,7 +22,12 @@ export const names = {
   ollama: { app: 'ollama', deployment: 'ollama-deployment', service: 'ollama-service', pvc: 'ollama-pvc', serviceAccount: 'ollama-sa' },
 } as const
 
-export const secretKeys = { openaiApiKey: 'openai-api-key', jwtSecret: 'jwt-secret' } as const
+/** Keys of `todo-app-secrets` (docs/secrets.md). `jwt-secret-previous` is optional: the service also accepts
+ *  tokens signed with it, so a key rotates without logging anyone out. */
+export const secretKeys = { openaiApiKey: 'openai-api-key', jwtSecret: 'jwt-secret', jwtSecretPrevious: 'jwt-secret-previous' } as const
+
+/** Objects of the external secret source (prod): the store, and the identity it signs in as. */
+export const externalSecretNames = { store: 'todo-app-store', serviceAccount: 'todo-app-secrets-reader' } as const
 
 /** On every object this repository renders (kustomize adds it to base/ and log-shipping/ too). */
 export const partOf = { 'app.kubernetes.io/part-of': 'todo-gitops' }
@@ -41,7 +46,9 @@ export const dataPath = '/data'
 
 /** The base ConfigMap: the service's defaults (DESIGN.md §2); overlays merge their table values over it. */
 export const baseConfig: Record<string, string> = {
-  STORAGE_PATH: `${dataPath}/tasks.json`,
+  // The service's default store: SQLite on the data volume. Environments on PostgreSQL set STORAGE_BACKEND.
+  STORAGE_BACKEND: 'sqlite',
+  STORAGE_PATH: `${dataPath}/todo.db`,
   LOG_LEVEL: 'INFO',
   AI_BACKEND: 'rules',
   SESSION_TIMEOUT_MINUTES: '30',

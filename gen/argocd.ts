@@ -11,6 +11,7 @@ import type { KubeObject } from './chart.ts'
 import type { LogShipping } from './log-shipping.ts'
 import { clusterScopedKinds } from './scope.ts'
 import { yamlFile } from './yaml.ts'
+import { cloudnativePg, externalSecrets, reloader } from './addons.ts'
 
 type Application = Omit<IApplication, 'spec'> & { spec: Record<string, any> }
 type AppProject = Omit<IAppProject, 'spec'> & { spec: Record<string, any> }
@@ -86,6 +87,15 @@ export function environmentApp(env: Environment, root: ClusterName): Application
   }
 }
 
+/** A namespace's Pod Security Standard, enforced, audited and warned at one level. */
+export function podSecurityLabels(level: 'restricted' | 'baseline' | 'privileged'): Record<string, string> {
+  return {
+    'pod-security.kubernetes.io/enforce': level,
+    'pod-security.kubernetes.io/audit': level,
+    'pod-security.kubernetes.io/warn': level,
+  }
+}
+
 /** The privileged Pod Security level for the logging namespace: Fluent Bit mounts the node's /var/log
  *  (hostPath) and reads it as root, which the baseline and restricted levels reject. */
 export const loggingNamespaceLabels = {
@@ -127,6 +137,12 @@ export interface ChartAddon {
   version: string
   namespace: string
   releaseName: string
+  /** Helm values besides fullnameOverride. */
+  values?: Record<string, unknown>
+  /** Apply server-side (CRDs too large for client-side apply's annotation). */
+  serverSideApply?: boolean
+  /** A namespace of its own, created by Argo CD with this Pod Security level (absent: kube-system). */
+  podSecurity?: 'restricted' | 'baseline'
 }
 
 /** The add-ons a cluster needs, from what its environments use. */
@@ -135,6 +151,10 @@ export function addonsOf(cluster: Cluster, envs: readonly Environment[]): ChartA
   const addons: ChartAddon[] = []
   if (here.some((env) => env.secret === 'sealed')) addons.push(argocd.sealedSecrets)
   if (here.some((env) => env.autoscaling) && cluster.metricsServer === 'chart') addons.push(argocd.metricsServer)
+  if (here.some((env) => env.storage.backend === 'postgres')) addons.push(cloudnativePg)
+  if (here.some((env) => env.secret === 'external')) addons.push(externalSecrets)
+  // Every environment's Deployment rolls on a change of its Secret (docs/secrets.md).
+  if (here.length > 0) addons.push(reloader)
   return addons
 }
 
@@ -159,10 +179,13 @@ export function addonApp(addon: ChartAddon, cluster: ClusterName, root: ClusterN
         chart: addon.chart,
         targetRevision: addon.version,
         // The release name is what kubeseal looks for (sealed-secrets-controller in kube-system).
-        helm: { releaseName: addon.releaseName, valuesObject: { fullnameOverride: addon.releaseName } },
+        helm: { releaseName: addon.releaseName, valuesObject: { fullnameOverride: addon.releaseName, ...addon.values } },
       },
       destination: { ...destinationOf(cluster, root), namespace: addon.namespace },
-      syncPolicy: syncPolicy('automated', ['PruneLast=true']),
+      syncPolicy: {
+        ...syncPolicy('automated', ['PruneLast=true', ...(addon.serverSideApply ? ['ServerSideApply=true'] : []), ...(addon.podSecurity ? ['CreateNamespace=true'] : [])]),
+        ...(addon.podSecurity ? { managedNamespaceMetadata: { labels: podSecurityLabels(addon.podSecurity) } } : {}),
+      },
       revisionHistoryLimit: 10,
     },
   }
@@ -238,6 +261,14 @@ export function platformProject(root: ClusterName, addons: readonly { addon: Cha
         { group: 'apiregistration.k8s.io', kind: 'APIService' },
         { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
         { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+        // The admission webhooks of the CloudNativePG and External Secrets operators.
+        ...(addons.some((a) => a.addon.podSecurity)
+          ? [
+            { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' },
+            { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
+            { group: '', kind: 'Namespace' },
+          ]
+          : []),
       ],
     },
   }

@@ -1,27 +1,27 @@
 // base/: the objects every environment shares, and its kustomization.yaml. No namespace (overlays set it),
-// no Secret or SealedSecret (the environment provides todo-app-secrets), no per-environment values.
+// no Secret or SealedSecret (the environment provides todo-app-secrets), no storage (SQLite claim or PostgreSQL:
+// the environment's), no per-environment values.
 import { Size } from 'cdk8s'
 import * as kplus from 'cdk8s-plus-28'
 import { k8s } from 'cdk8s-plus-28'
 import {
-  baseConfig, baseResources, dataPath, keepOnDelete, names, partOf, podLabels, port, portName, probes, scrapeAnnotations, secretKeys,
+  baseConfig, baseResources, names, partOf, podLabels, port, portName, probes, scrapeAnnotations, secretKeys,
   selectorLabels, servicePort, shutdown, syncWaveKey, waves, appVersion,
 } from './app.ts'
 import { objectsOf } from './chart.ts'
 import type { KubeObject } from './chart.ts'
-import { claim, containerSecurity, hardenedDeployment, httpProbe, plainService } from './workload.ts'
+import { containerSecurity, hardenedDeployment, httpProbe, plainService } from './workload.ts'
 import { clusterServices } from './environments.ts'
 import { yamlFile } from './yaml.ts'
+import { reloadOnSecret } from './addons.ts'
 
 const prerequisite = { [syncWaveKey]: waves.prerequisites }
 
 function deployment(): KubeObject[] {
   return objectsOf((chart) => {
     const sa = kplus.ServiceAccount.fromServiceAccountName(chart, 'sa', names.serviceAccount)
-    const pvc = kplus.PersistentVolumeClaim.fromClaimName(chart, 'pvc', names.pvc)
     const config = kplus.ConfigMap.fromConfigMapName(chart, 'config', names.config)
     const secret = kplus.Secret.fromSecretName(chart, 'secret', names.secret)
-    const data = kplus.Volume.fromPersistentVolumeClaim(chart, 'data', pvc, { name: 'data' })
     const tmp = kplus.Volume.fromEmptyDir(chart, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(64) })
     hardenedDeployment(chart, 'deployment', {
       name: names.deployment,
@@ -29,7 +29,8 @@ function deployment(): KubeObject[] {
       selector: selectorLabels,
       podLabels,
       podAnnotations: scrapeAnnotations,
-      annotations: { [syncWaveKey]: waves.workloads },
+      // Rolls the pods when todo-app-secrets changes (Reloader add-on; docs/secrets.md).
+      annotations: { [syncWaveKey]: waves.workloads, ...reloadOnSecret(names.secret) },
       replicas: 1,
       strategy: kplus.DeploymentStrategy.rollingUpdate({
         maxSurge: kplus.PercentOrAbsolute.absolute(1),
@@ -37,7 +38,8 @@ function deployment(): KubeObject[] {
       }),
       serviceAccount: sa,
       terminationGracePeriodSeconds: shutdown.terminationGracePeriodSeconds,
-      volumes: [data, tmp],
+      // The data volume, if any, is the environment's (overlays: a claim for SQLite, none for PostgreSQL).
+      volumes: [tmp],
       resources: { [names.container]: baseResources },
       containers: [
         {
@@ -49,11 +51,10 @@ function deployment(): KubeObject[] {
           envVariables: {
             OPENAI_API_KEY: kplus.EnvValue.fromSecretValue({ secret, key: secretKeys.openaiApiKey }, { optional: false }),
             JWT_SECRET: kplus.EnvValue.fromSecretValue({ secret, key: secretKeys.jwtSecret }, { optional: false }),
+            // Only during a key rotation (docs/secrets.md): absent, the service accepts the current key alone.
+            JWT_SECRET_PREVIOUS: kplus.EnvValue.fromSecretValue({ secret, key: secretKeys.jwtSecretPrevious }, { optional: true }),
           },
-          volumeMounts: [
-            { path: dataPath, volume: data },
-            { path: '/tmp', volume: tmp },
-          ],
+          volumeMounts: [{ path: '/tmp', volume: tmp }],
           startup: httpProbe(probes.startup, port),
           readiness: httpProbe(probes.readiness, port),
           liveness: httpProbe(probes.liveness, port),
@@ -75,21 +76,6 @@ function service(): KubeObject[] {
       selector: selectorLabels,
       port: servicePort,
       targetPort: port,
-    })
-  })
-}
-
-function pvc(): KubeObject[] {
-  return objectsOf((chart) => {
-    claim(chart, 'pvc', {
-      name: names.pvc,
-      labels: podLabels,
-      // The task data outlives the Application: never pruned, never deleted with it. Same wave as the
-      // Deployment (see waves in app.ts).
-      annotations: { [syncWaveKey]: waves.workloads, ...keepOnDelete },
-      // Overlays set the environment's class, access mode and size.
-      accessMode: 'ReadWriteOnce',
-      size: '1Gi',
     })
   })
 }
@@ -153,7 +139,7 @@ function kustomization(): Record<string, unknown> {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
     labels: [{ pairs: partOf, includeSelectors: false }],
-    resources: ['deployment.yaml', 'service.yaml', 'pvc.yaml', 'rbac.yaml', 'network-policies.yaml'],
+    resources: ['deployment.yaml', 'service.yaml', 'rbac.yaml', 'network-policies.yaml'],
     // A generated ConfigMap's name carries a hash of its data, so a config change rolls the pods (AC-7).
     configMapGenerator: [{
       name: names.config,
@@ -169,7 +155,6 @@ export function renderBase(): Record<string, string> {
     'base/kustomization.yaml': yamlFile([kustomization()]),
     'base/deployment.yaml': yamlFile(deployment()),
     'base/service.yaml': yamlFile(service()),
-    'base/pvc.yaml': yamlFile(pvc()),
     'base/rbac.yaml': yamlFile(rbac()),
     'base/network-policies.yaml': yamlFile(networkPolicies()),
   }

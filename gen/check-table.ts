@@ -17,8 +17,19 @@ function checkResources(where: string, r: Resources): void {
 function checkCluster(env: Environment, cluster: Cluster | undefined, fail: (field: string, why: string) => never): void {
   if (!cluster) return fail('cluster', `'${env.cluster}' is not in the clusters table`)
   const has = (kind: string) => cluster.prerequisites.some((p) => p.kind === kind)
-  const cls = cluster.prerequisites.find((p) => p.kind === 'storage-class' && p.name === env.storage.storageClassName)
-  if (!cls) fail('storage.storageClassName', `'${env.storage.storageClassName}' is not a StorageClass of cluster ${cluster.name} (clusters.${cluster.name}.prerequisites)`)
+  const hasClass = (name: string) => cluster.prerequisites.some((p) => p.kind === 'storage-class' && p.name === name)
+  if (env.storage.backend === 'sqlite' && !hasClass(env.storage.storageClassName)) {
+    fail('storage.storageClassName', `'${env.storage.storageClassName}' is not a StorageClass of cluster ${cluster.name} (clusters.${cluster.name}.prerequisites)`)
+  }
+  if (env.storage.backend === 'postgres') {
+    const pg = env.storage.postgres
+    if (!hasClass(pg.storage.storageClass)) fail('storage.postgres.storage.storageClass', `'${pg.storage.storageClass}' is not a StorageClass of cluster ${cluster.name} (clusters.${cluster.name}.prerequisites)`)
+    const backup = pg.backup
+    if (backup.method === 'volumeSnapshot' && !cluster.prerequisites.some((p) => p.kind === 'volume-snapshot-class' && p.name === backup.snapshotClass)) {
+      fail('storage.postgres.backup.snapshotClass', `'${backup.snapshotClass}' is not a VolumeSnapshotClass of cluster ${cluster.name} (clusters.${cluster.name}.prerequisites)`)
+    }
+    if (!cluster.apiServer) fail('storage', `postgres needs clusters.${cluster.name}.apiServer (the database pods' NetworkPolicy lets them reach the API server)`)
+  }
   if (env.ollama && !cluster.prerequisites.some((p) => p.kind === 'storage-class' && p.name === env.ollama!.storageClassName)) {
     fail('ollama.storageClassName', `'${env.ollama.storageClassName}' is not a StorageClass of cluster ${cluster.name}`)
   }
@@ -51,7 +62,8 @@ export function checkEnvironment(env: Environment, cluster: Cluster | undefined 
   }
   checkCluster(env, cluster, fail)
   checkResources(`${at}.resources`, env.resources)
-  requireCanonical(`${at}.storage.size`, env.storage.size)
+  checkStorage(env, fail)
+  checkSecretSource(env, fail)
   if (env.exposure.serviceType === 'NodePort') {
     const p = env.exposure.nodePort
     if (p !== undefined && (p < 30000 || p > 32767)) fail('exposure.nodePort', `${p} is outside 30000-32767`)
@@ -73,4 +85,48 @@ export function checkEnvironment(env: Environment, cluster: Cluster | undefined 
       fail('ollama.image', (err as Error).message)
     }
   }
+}
+
+type Fail = (field: string, why: string) => never
+
+/** SQLite only where one pod owns a local volume; PostgreSQL settings the operator accepts (docs/database.md). */
+function checkStorage(env: Environment, fail: Fail): void {
+  const at = `environments.${env.name}`
+  const st = env.storage
+  if (st.backend === 'sqlite') {
+    requireCanonical(`${at}.storage.size`, st.size)
+    if (st.accessMode !== 'ReadWriteOnce') fail('storage.accessMode', 'SQLite needs a local ReadWriteOnce volume (never NFS or another shared filesystem)')
+    if (env.replicas !== 1 || env.autoscaling) fail('storage.backend', `SQLite serves one replica on its own volume; with ${env.autoscaling ? 'autoscaling' : `${env.replicas} replicas`} use 'postgres'`)
+    return
+  }
+  const pg = st.postgres
+  if (!dns1123.test(pg.name) || pg.name.length > 50) fail('storage.postgres.name', `'${pg.name}' is not a valid Cluster name (DNS label, ≤ 50 characters)`)
+  if (!Number.isInteger(pg.instances) || pg.instances < 1) fail('storage.postgres.instances', `must be an integer ≥ 1, got ${pg.instances}`)
+  if (!Number.isInteger(pg.synchronousReplicas) || pg.synchronousReplicas < 0 || pg.synchronousReplicas >= pg.instances) {
+    fail('storage.postgres.synchronousReplicas', `must be a whole number below instances (${pg.instances}), got ${pg.synchronousReplicas}`)
+  }
+  requireCanonical(`${at}.storage.postgres.storage.size`, pg.storage.size)
+  checkResources(`${at}.storage.postgres.resources`, pg.resources)
+  if (pg.backup.method === 'objectStore' && !/^[1-9][0-9]*[dwm]$/.test(pg.backup.retentionPolicy)) {
+    fail('storage.postgres.backup.retentionPolicy', `'${pg.backup.retentionPolicy}' must be like 30d, 4w or 3m`)
+  }
+  if (pg.restore) {
+    if (pg.restore.targetTime !== undefined && pg.backup.method !== 'objectStore') {
+      fail('storage.postgres.restore.targetTime', 'point-in-time recovery needs the WAL archive of an objectStore backup')
+    }
+    if (pg.restore.targetTime !== undefined && Number.isNaN(Date.parse(pg.restore.targetTime))) fail('storage.postgres.restore.targetTime', `'${pg.restore.targetTime}' is not an RFC 3339 time`)
+    if (!dns1123.test(pg.restore.backupName)) fail('storage.postgres.restore.backupName', `'${pg.restore.backupName}' is not a Backup name`)
+  }
+}
+
+function checkSecretSource(env: Environment, fail: Fail): void {
+  if (env.secret !== 'external') {
+    if (env.secretStore) fail('secretStore', `only an environment with secret 'external' reads a store (secret is '${env.secret}')`)
+    return
+  }
+  const store = env.secretStore
+  if (!store) return fail('secretStore', "secret 'external' needs the store (provider, remoteKey, refreshInterval)")
+  if (!/^([0-9]+(ns|us|µs|ms|s|m|h))+$/.test(store.refreshInterval)) fail('secretStore.refreshInterval', `'${store.refreshInterval}' is not a duration like 1h or 15m`)
+  if (store.provider.kind === 'vault' && !/^https:\/\//.test(store.provider.server)) fail('secretStore.provider.server', 'Vault is reached over TLS only (https://)')
+  if (!store.remoteKey) fail('secretStore.remoteKey', 'empty')
 }

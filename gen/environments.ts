@@ -4,6 +4,9 @@
 //
 // To change an environment: edit this file, run `npm run synth`, commit, push. Argo CD does the rest.
 
+import type { BackupTarget } from './postgres.ts'
+import type { SecretStoreProvider } from './external-secrets.ts'
+
 export type EnvName = 'dev' | 'staging' | 'prod'
 export type ClusterName = 'minikube' | 'staging' | 'prod'
 
@@ -31,6 +34,10 @@ export interface Cluster {
   /** The pods' address range. A NodePort is reached from node addresses, so the NodePort NetworkPolicy
    *  allows every source except this range: other pods of the cluster still cannot reach the app. */
   podCidr?: string
+  /** The Kubernetes API server as NetworkPolicy sees it: its endpoint address and port after the Service's
+   *  DNAT (`kubectl get endpoints kubernetes`). Needed where a database runs: the instance manager in every
+   *  PostgreSQL pod reads and updates its Cluster through the API. */
+  apiServer?: { cidr: string; port: number }
   /** A local Minikube cluster, created by scripts/bootstrap-minikube.mjs with this profile and size. */
   minikube?: { profile: string; cpus: number; memoryMiB: number; diskSize: string; kubernetesVersion: string }
 }
@@ -41,6 +48,8 @@ export type ClusterPrerequisite =
   | { kind: 'cert-manager'; clusterIssuers: string[] }
   | { kind: 'prometheus-operator' }
   | { kind: 'storage-class'; name: string; volumeBindingMode: 'Immediate' | 'WaitForFirstConsumer' }
+  /** CSI snapshots (the snapshot CRDs and controller, and this VolumeSnapshotClass): database backups by snapshot. */
+  | { kind: 'volume-snapshot-class'; name: string }
 
 export interface Resources {
   requests: { cpu: string; memory: string }
@@ -72,7 +81,9 @@ export interface Environment {
     /** Proxy hops whose X-Forwarded-For the service trusts (the per-IP rate limit); unset = 0, none. */
     TRUST_PROXY?: number
   }
-  storage: { storageClassName: string; accessMode: 'ReadWriteOnce' | 'ReadWriteMany'; size: string }
+  /** Where the service keeps its data (docs/database.md): SQLite on the pod's own volume (one replica), or a
+   *  PostgreSQL database run by CloudNativePG (several replicas). */
+  storage: Storage
   exposure: {
     serviceType: 'NodePort' | 'ClusterIP'
     /** Pinned NodePort (dev only), so the printed URL stays the same across syncs. */
@@ -95,14 +106,51 @@ export interface Environment {
   }
   /** Argo CD sync: automated (prune + selfHeal) or manual (sync by hand in the UI). */
   sync: 'automated' | 'manual'
-  /** Where todo-app-secrets comes from: created by the bootstrap, or a SealedSecret in sealed-secrets/<env>/. */
-  secret: 'bootstrap' | 'sealed'
+  /** Where todo-app-secrets comes from (docs/secrets.md): created by the bootstrap, a SealedSecret in
+   *  sealed-secrets/<env>/, or the external store below through the External Secrets Operator. */
+  secret: 'bootstrap' | 'sealed' | 'external'
+  /** The external store, for `secret: 'external'` (FR-42: prod). */
+  secretStore?: {
+    provider: SecretStoreProvider
+    /** The store's secret holding the keys as properties (a KV path in Vault, a secret name in AWS). */
+    remoteKey: string
+    /** How often the operator re-reads the store (Go duration): the delay before a rotation reaches the Secret. */
+    refreshInterval: string
+  }
   /** Prometheus scrape annotations only, or Prometheus Operator objects (ServiceMonitor, PrometheusRule). */
   monitoring: 'annotations' | 'prometheus-operator'
   /** Log retention (FR-43) for the optional log shipping component. */
   logRetentionDays: number
   /** Optional Fluent Bit log shipping (FR-43): off unless enabled here. */
   logShipping: { enabled: boolean; sink: 'loki' | 'elasticsearch'; url: string }
+}
+
+export type Storage =
+  | {
+    backend: 'sqlite'
+    /** The database file lives on this claim (`todo-app-pvc`); local RWO storage only: never on NFS. */
+    storageClassName: string
+    accessMode: 'ReadWriteOnce'
+    size: string
+  }
+  | { backend: 'postgres'; postgres: PostgresSettings }
+
+/** One environment's CloudNativePG Cluster (gen/postgres.ts). */
+export interface PostgresSettings {
+  /** The Cluster's name: Services <name>-rw/-ro/-r, Secret <name>-app. A restore renders a new name. */
+  name: string
+  instances: number
+  /** Each instance's own volume (RWO, block storage; snapshots need a CSI class). */
+  storage: { size: string; storageClass: string }
+  resources: Resources
+  /** required: never two instances on one node; preferred: spread when possible. */
+  podAntiAffinity: 'required' | 'preferred'
+  /** Standbys a commit waits for; 0 = asynchronous replication. */
+  synchronousReplicas: number
+  /** Where the daily backups go. */
+  backup: BackupTarget
+  /** Bootstrap this (new) Cluster from a backup instead of an empty database (docs/database.md, "Restore"). */
+  restore?: { backupName: string; targetTime?: string }
 }
 
 /** The git repository Argo CD syncs from. The bootstrap can point a local cluster elsewhere. */
@@ -170,8 +218,10 @@ export const clusters: Record<ClusterName, Cluster> = {
       { kind: 'ingress-nginx' },
       { kind: 'cert-manager', clusterIssuers: ['letsencrypt-staging'] },
       { kind: 'prometheus-operator' },
-      { kind: 'storage-class', name: 'nfs', volumeBindingMode: 'Immediate' },
+      { kind: 'storage-class', name: 'csi-block', volumeBindingMode: 'WaitForFirstConsumer' },
+      { kind: 'volume-snapshot-class', name: 'csi-snapshots' },
     ],
+    apiServer: { cidr: '10.20.0.10/32', port: 6443 }, // kubectl get endpoints kubernetes
   },
   prod: {
     name: 'prod',
@@ -181,8 +231,10 @@ export const clusters: Record<ClusterName, Cluster> = {
       { kind: 'ingress-nginx' },
       { kind: 'cert-manager', clusterIssuers: ['letsencrypt-prod'] },
       { kind: 'prometheus-operator' },
-      { kind: 'storage-class', name: 'nfs', volumeBindingMode: 'Immediate' },
+      { kind: 'storage-class', name: 'csi-block', volumeBindingMode: 'WaitForFirstConsumer' },
+      { kind: 'volume-snapshot-class', name: 'csi-snapshots' },
     ],
+    apiServer: { cidr: '10.30.0.10/32', port: 6443 }, // kubectl get endpoints kubernetes
   },
 }
 
@@ -202,7 +254,8 @@ export const environments: Record<EnvName, Environment> = {
       RATE_LIMIT_PER_MINUTE: 100,
       AI_TIMEOUT_SECONDS: 60,
     },
-    storage: { storageClassName: 'standard', accessMode: 'ReadWriteOnce', size: '1Gi' },
+    // One replica on Minikube: SQLite on its own volume (the old tasks.json there is imported on first start).
+    storage: { backend: 'sqlite', storageClassName: 'standard', accessMode: 'ReadWriteOnce', size: '1Gi' },
     exposure: { serviceType: 'NodePort', nodePort: 30080, host: 'todo-app.local' },
     ollama: {
       image: 'ollama/ollama:0.12.10',
@@ -236,7 +289,18 @@ export const environments: Record<EnvName, Environment> = {
       AI_TIMEOUT_SECONDS: 30,
       TRUST_PROXY: 1, // reached only through ingress-nginx
     },
-    storage: { storageClassName: 'nfs', accessMode: 'ReadWriteMany', size: '5Gi' },
+    storage: {
+      backend: 'postgres',
+      postgres: {
+        name: 'todo-db',
+        instances: 1,
+        storage: { size: '5Gi', storageClass: 'csi-block' },
+        resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+        podAntiAffinity: 'preferred',
+        synchronousReplicas: 0,
+        backup: { method: 'volumeSnapshot', snapshotClass: 'csi-snapshots' },
+      },
+    },
     exposure: {
       serviceType: 'ClusterIP',
       host: 'todo-staging.example.com',
@@ -267,14 +331,37 @@ export const environments: Record<EnvName, Environment> = {
       AI_TIMEOUT_SECONDS: 30,
       TRUST_PROXY: 1, // reached only through ingress-nginx
     },
-    storage: { storageClassName: 'nfs', accessMode: 'ReadWriteMany', size: '20Gi' },
+    storage: {
+      backend: 'postgres',
+      postgres: {
+        name: 'todo-db',
+        instances: 3,
+        storage: { size: '20Gi', storageClass: 'csi-block' },
+        resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
+        podAntiAffinity: 'required',
+        synchronousReplicas: 1,
+        backup: { method: 'volumeSnapshot', snapshotClass: 'csi-snapshots' },
+      },
+    },
     exposure: {
       serviceType: 'ClusterIP',
       host: 'todo.example.com',
       tls: { secretName: 'todo-app-prod-tls', clusterIssuer: 'letsencrypt-prod' },
     },
     sync: 'manual',
-    secret: 'sealed',
+    secret: 'external',
+    secretStore: {
+      provider: {
+        kind: 'vault',
+        server: 'https://vault.example.com:8200',
+        mount: 'secret',
+        kvVersion: 'v2',
+        authMount: 'kubernetes',
+        role: 'todo-app-prod',
+      },
+      remoteKey: 'todo-app/prod',
+      refreshInterval: '1h',
+    },
     monitoring: 'prometheus-operator',
     logRetentionDays: 30,
     logShipping: { enabled: true, sink: 'elasticsearch', url: 'https://elasticsearch.logging.svc:9200' },

@@ -7,6 +7,7 @@ import { k8s } from 'cdk8s-plus-28'
 import { Construct } from 'constructs'
 import { objectsOf } from './chart.ts'
 import type { KubeObject } from './chart.ts'
+import { syncWaveKey } from './app.ts'
 
 export const esoApiVersion = 'external-secrets.io/v1'
 
@@ -63,7 +64,7 @@ export class ExternalSecretSource extends Construct {
     if (Object.keys(p.keys).length === 0) throw new Error('external secret: no keys')
     if (p.provider.kind === 'vault' && !/^https:\/\//.test(p.provider.server)) throw new Error(`external secret: Vault server '${p.provider.server}' must be an https:// URL`)
     const meta = (name: string, annotations: Record<string, string> = {}) =>
-      ({ name, namespace: p.namespace, labels: p.labels, annotations: { 'argocd.argoproj.io/sync-wave': p.syncWave, ...annotations } })
+      ({ name, namespace: p.namespace, labels: p.labels, annotations: { [syncWaveKey]: p.syncWave, ...annotations } })
 
     new k8s.KubeServiceAccount(this, 'sa', {
       metadata: {

@@ -12,6 +12,10 @@ import { kustomizeImage } from './image.ts'
 import { ollamaObjects, ollamaPort } from './ollama.ts'
 import { monitoringManifests } from './observability/index.ts'
 import { yamlFile } from './yaml.ts'
+import { postgresProps, sqliteClaim, storageConfig, storageDeploymentPatch } from './database.ts'
+import { postgresObjects } from './postgres.ts'
+import { externalSecretProps } from './secret-source.ts'
+import { externalSecretObjects } from './external-secrets.ts'
 
 /** Where scripts/seal-secret.mjs puts an environment's SealedSecret, and the kustomization that lists it. */
 export function sealedSecretDir(env: Environment): string {
@@ -22,8 +26,8 @@ export function sealedSecretDir(env: Environment): string {
 function sealedSecretsPresent(root: string, env: Environment): boolean {
   const dir = join(root, sealedSecretDir(env))
   const kustomization = existsSync(join(dir, 'kustomization.yaml'))
-  if (existsSync(dir) && env.secret === 'bootstrap') {
-    throw new Error(`${sealedSecretDir(env)}/ exists, but environments.${env.name}.secret is 'bootstrap': remove one of them`)
+  if (existsSync(dir) && env.secret !== 'sealed') {
+    throw new Error(`${sealedSecretDir(env)}/ exists, but environments.${env.name}.secret is '${env.secret}': remove one of them`)
   }
   if (!kustomization && existsSync(join(dir, `${names.secret}.yaml`))) {
     throw new Error(`${sealedSecretDir(env)}/${names.secret}.yaml has no kustomization.yaml next to it: re-run scripts/seal-secret.mjs`)
@@ -39,7 +43,7 @@ export function ollamaConfig(env: Environment): Record<string, string> {
 
 /** Config values that differ from the base ConfigMap, as configMapGenerator literals. */
 export function configDelta(env: Environment): string[] {
-  return Object.entries({ ...env.config, ...ollamaConfig(env) })
+  return Object.entries({ ...storageConfig(env), ...env.config, ...ollamaConfig(env) })
     .filter(([k, v]) => v !== undefined && baseConfig[k] !== String(v))
     .map(([k, v]) => `${k}=${v}`)
 }
@@ -66,6 +70,7 @@ function namespace(env: Environment): KubeObject[] {
 function deploymentPatch(env: Environment): Record<string, unknown> {
   // Without the OpenAI backend the key is not needed, so the pod must not wait for it.
   const keyOptional = env.config.AI_BACKEND !== 'openai'
+  const storage = storageDeploymentPatch(env)
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -80,8 +85,10 @@ function deploymentPatch(env: Environment): Record<string, unknown> {
             env: [{
               name: 'OPENAI_API_KEY',
               valueFrom: { secretKeyRef: { name: names.secret, key: secretKeys.openaiApiKey, optional: keyOptional } },
-            }],
+            }, ...storage.env],
+            ...(storage.volumeMounts.length ? { volumeMounts: storage.volumeMounts } : {}),
           }],
+          ...(storage.volumes.length ? { volumes: storage.volumes } : {}),
         },
       },
     },
@@ -96,19 +103,6 @@ function servicePatch(env: Environment): Record<string, unknown> {
     kind: 'Service',
     metadata: { name: names.service },
     spec: { type: env.exposure.serviceType, ports: [httpPort] },
-  }
-}
-
-function pvcPatch(env: Environment): Record<string, unknown> {
-  return {
-    apiVersion: 'v1',
-    kind: 'PersistentVolumeClaim',
-    metadata: { name: names.pvc },
-    spec: {
-      storageClassName: env.storage.storageClassName,
-      accessModes: [env.storage.accessMode],
-      resources: { requests: { storage: env.storage.size } },
-    },
   }
 }
 
@@ -278,14 +272,15 @@ export function renderOverlay(root: string, env: Environment): RenderedOverlay {
   add('ollama.yaml', ollamaObjects(env))
   add('autoscaling.yaml', autoscaling(env))
   add('monitoring.yaml', monitoringManifests(env) as KubeObject[])
+  add('storage.yaml', env.storage.backend === 'sqlite' ? sqliteClaim(env) : postgresObjects(postgresProps(env, clusters[env.cluster])))
+  if (env.secret === 'external') add('secrets.yaml', externalSecretObjects(externalSecretProps(env)))
   const sealed = env.secret === 'sealed' && sealedSecretsPresent(root, env)
   if (sealed) resources.push(`../../${sealedSecretDir(env)}`)
-  if (env.secret === 'bootstrap') sealedSecretsPresent(root, env)
+  if (env.secret !== 'sealed') sealedSecretsPresent(root, env)
 
   files[`${dir}/deployment-patch.yaml`] = yamlFile([deploymentPatch(env)])
   files[`${dir}/service-patch.yaml`] = yamlFile([servicePatch(env)])
-  files[`${dir}/pvc-patch.yaml`] = yamlFile([pvcPatch(env)])
-  const patches: unknown[] = [{ path: 'deployment-patch.yaml' }, { path: 'service-patch.yaml' }, { path: 'pvc-patch.yaml' }]
+  const patches: unknown[] = [{ path: 'deployment-patch.yaml' }, { path: 'service-patch.yaml' }]
   if (sealed) patches.push(sealedSecretWave)
 
   files[`${dir}/kustomization.yaml`] = yamlFile([{

@@ -9,6 +9,7 @@ import { Construct } from 'constructs'
 import type { Resources } from './environments.ts'
 import { objectsOf } from './chart.ts'
 import type { KubeObject } from './chart.ts'
+import { keepOnDelete, syncWaveKey } from './app.ts'
 
 export const cnpgApiVersion = 'postgresql.cnpg.io/v1'
 /** PostgreSQL's port, and the instance manager's status port that the operator polls (CNPG docs, "Networking"). */
@@ -19,8 +20,12 @@ export const postgresMetricsPort = 9187
 /** Set by the operator on every pod of a Cluster (instances and bootstrap jobs). */
 export const clusterLabel = 'cnpg.io/cluster'
 
-/** Keep the data when the Application goes or the object leaves git: Argo CD neither prunes nor deletes it. */
-export const keepOnDelete = { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' }
+/** The PostgreSQL image of every Cluster, pinned (a `system` image: it carries barman-cloud). */
+export const postgresImage = 'ghcr.io/cloudnative-pg/postgresql:18.6-system-trixie'
+/** Daily at 03:00 UTC; six fields, seconds first (the operator's cron format). */
+export const dailyBackupSchedule = '0 0 3 * * *'
+/** The application database and the role that owns it (the `<cluster>-app` Secret is this role's). */
+export const appDatabase = { database: 'todo', owner: 'todo' } as const
 
 /**
  * Where the daily backups go.
@@ -63,6 +68,8 @@ export interface PostgresProps {
   readonly database: string
   readonly owner: string
   readonly backup: BackupTarget
+  /** Bootstrap from this Backup (a restore into this new Cluster) instead of an empty database. */
+  readonly restore?: { readonly backupName: string; readonly targetTime?: string }
   /** Six-field cron (with seconds), in the operator's time zone (UTC). */
   readonly backupSchedule: string
   /** The pods allowed to connect (the service's pod labels). */
@@ -89,7 +96,7 @@ export function databaseUrlEnv(cluster: string): { name: string; valueFrom: { se
   return { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: appSecretName(cluster), key: 'uri' } } }
 }
 
-function backupSpec(b: BackupTarget, retention: string | undefined): Record<string, unknown> {
+function backupSpec(b: BackupTarget, retention: string | undefined, serverName: string | undefined): Record<string, unknown> {
   if (b.method === 'volumeSnapshot') {
     // Online snapshots: taken while the instance keeps serving (pg_backup_start/stop around the snapshot).
     return { target: 'prefer-standby', volumeSnapshot: { className: b.snapshotClass, online: true } }
@@ -106,6 +113,7 @@ function backupSpec(b: BackupTarget, retention: string | undefined): Record<stri
     barmanObjectStore: {
       destinationPath: b.destinationPath,
       ...(b.endpointURL ? { endpointURL: b.endpointURL } : {}),
+      ...(serverName ? { serverName } : {}),
       s3Credentials,
       wal: { compression: 'gzip', maxParallel: 2 },
       data: { compression: 'gzip' },
@@ -115,6 +123,8 @@ function backupSpec(b: BackupTarget, retention: string | undefined): Record<stri
 
 function clusterSpec(p: PostgresProps): Record<string, unknown> {
   const irsa = p.backup.method === 'objectStore' && p.backup.credentials.from === 'iamRole' ? p.backup.credentials.roleArn : undefined
+  // A restored cluster must not archive into the backup path of the cluster it came from (barman refuses a
+  // non-empty one): in the same store, it writes under its own server name.
   return {
     instances: p.instances,
     imageName: p.imageName,
@@ -127,11 +137,18 @@ function clusterSpec(p: PostgresProps): Record<string, unknown> {
     ...(p.synchronousReplicas > 0
       ? { postgresql: { synchronous: { method: 'any', number: p.synchronousReplicas, dataDurability: 'required' } } }
       : {}),
-    bootstrap: { initdb: { database: p.database, owner: p.owner } },
+    bootstrap: p.restore ? { recovery: recovery(p, p.restore) } : { initdb: { database: p.database, owner: p.owner } },
     enableSuperuserAccess: false,
-    backup: backupSpec(p.backup, p.backup.method === 'objectStore' ? p.backup.retentionPolicy : undefined),
+    backup: backupSpec(p.backup, p.backup.method === 'objectStore' ? p.backup.retentionPolicy : undefined, p.restore ? p.name : undefined),
     ...(irsa ? { serviceAccountTemplate: { metadata: { annotations: { 'eks.amazonaws.com/role-arn': irsa } } } } : {}),
   }
+}
+
+function recovery(p: PostgresProps, r: NonNullable<PostgresProps['restore']>): Record<string, unknown> {
+  if (r.targetTime && p.backup.method !== 'objectStore') {
+    throw new Error(`postgres ${p.name}: point-in-time recovery needs the WAL archive of an object-store backup; volume snapshots restore to the snapshot itself`)
+  }
+  return { backup: { name: r.backupName }, database: p.database, owner: p.owner, ...(r.targetTime ? { recoveryTarget: { targetTime: r.targetTime } } : {}) }
 }
 
 function backupMethod(b: BackupTarget): 'volumeSnapshot' | 'barmanObjectStore' {
@@ -149,7 +166,7 @@ export class PostgresCluster extends Construct {
     if (p.synchronousReplicas >= p.instances) throw new Error(`postgres ${p.name}: synchronousReplicas (${p.synchronousReplicas}) must be below instances (${p.instances})`)
     if (p.backupSchedule.trim().split(/\s+/).length !== 6) throw new Error(`postgres ${p.name}: backupSchedule '${p.backupSchedule}' must have six fields (seconds first)`)
     const meta = (name: string, annotations: Record<string, string> = {}) =>
-      ({ name, namespace: p.namespace, labels: p.labels, annotations: { 'argocd.argoproj.io/sync-wave': p.syncWave, ...annotations } })
+      ({ name, namespace: p.namespace, labels: p.labels, annotations: { [syncWaveKey]: p.syncWave, ...annotations } })
 
     new ApiObject(this, 'cluster', { apiVersion: cnpgApiVersion, kind: 'Cluster', metadata: meta(p.name, keepOnDelete), spec: clusterSpec(p) } as any)
     new ApiObject(this, 'backup', {
@@ -174,7 +191,7 @@ export class PostgresCluster extends Construct {
     const app = { matchLabels: p.clientPods }
     const policy = (id: string, name: string, spec: Record<string, unknown>) =>
       new k8s.KubeNetworkPolicy(this, id, {
-        metadata: { name, namespace: p.namespace, labels: p.labels, annotations: { 'argocd.argoproj.io/sync-wave': p.syncWave } },
+        metadata: { name, namespace: p.namespace, labels: p.labels, annotations: { [syncWaveKey]: p.syncWave } },
         spec: spec as any,
       })
     policy('app-egress', `${p.name}-client-egress`, { podSelector: app, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: db }], ports: [tcp(postgresPort)] }] })
@@ -217,28 +234,12 @@ export interface RecoveryOptions {
 
 /**
  * A new Cluster bootstrapped from a backup of `p`'s Cluster (CNPG docs, "Recovery"): same topology, storage and
- * backup target, restored from the Backup `backupName`. Apply it, wait for it to be healthy, then point the app
- * at it (docs/database.md). It does not archive into the source's backup path until that is changed.
+ * backup target, restored from the Backup `backupName`. The table's `restore` renders exactly this in place of
+ * the Cluster (docs/database.md, "Restore"); for a rehearsal, apply it by hand under another name.
  */
 export function recoveryCluster(p: PostgresProps, o: RecoveryOptions): KubeObject {
   if (o.name === p.name) throw new Error(`recovery into '${o.name}': restore into a new Cluster, not over the one backed up`)
-  if (o.targetTime && p.backup.method !== 'objectStore') {
-    throw new Error('point-in-time recovery needs the WAL archive of an object-store backup; volume snapshots restore to the snapshot itself')
-  }
-  const spec = clusterSpec({ ...p, name: o.name })
-  const recovery: Record<string, unknown> = { backup: { name: o.backupName }, database: p.database, owner: p.owner }
-  if (o.targetTime) recovery.recoveryTarget = { targetTime: o.targetTime }
-  spec.bootstrap = { recovery }
-  // A restored cluster must not write into the backup path of the cluster it came from (barman refuses a
-  // non-empty one): it archives under its own server name in the same store.
-  if (p.backup.method === 'objectStore') {
-    const b = spec.backup as Record<string, any>
-    b.barmanObjectStore = { ...b.barmanObjectStore, serverName: o.name }
-  }
-  return {
-    apiVersion: cnpgApiVersion,
-    kind: 'Cluster',
-    metadata: { name: o.name, namespace: p.namespace, labels: p.labels, annotations: keepOnDelete },
-    spec,
-  }
+  const restore = { backupName: o.backupName, ...(o.targetTime ? { targetTime: o.targetTime } : {}) }
+  const restored = { ...p, name: o.name, restore }
+  return { apiVersion: cnpgApiVersion, kind: 'Cluster', metadata: { name: o.name, namespace: p.namespace, labels: p.labels, annotations: keepOnDelete }, spec: clusterSpec(restored) }
 }

@@ -17,6 +17,13 @@
 //    that cannot read metrics reports a failing ScalingActive condition: Degraded.
 //  - A resource whose kind the cluster does not know fails the sync's dry run, before anything is applied
 //    (unless SkipDryRunOnMissingResource, which we do not use).
+//  - Argo CD's built-in health checks of the operators' kinds (argo-cd resource_customizations/):
+//    external-secrets.io ExternalSecret and SecretStore are Healthy when their Ready condition is True,
+//    Degraded when it is False, Progressing before any status; postgresql.cnpg.io Cluster is Healthy in phase
+//    "Cluster in healthy state", Progressing while it sets up (no status, "Setting up primary", …). No check
+//    for ScheduledBackup: Healthy once it exists. Operators' behaviour (their docs): ESO writes the
+//    ExternalSecret's target Secret once it has read the store; CNPG creates `<cluster>-app` for the owner
+//    once the primary is up, which needs the Cluster's StorageClass.
 //  - Inside a wave, kinds go in Argo CD's (Helm's) install order: Namespace, NetworkPolicy, …, ServiceAccount,
 //    Secret, ConfigMap, StorageClass, PV, PVC, CRD, RBAC, Service, workloads, HPA, Ingress; custom kinds last.
 import type { K8sObject } from './helpers.ts'
@@ -58,6 +65,11 @@ export interface ClusterState {
   ingressController: boolean
   /** A running Sealed Secrets controller (it turns a SealedSecret into its Secret). */
   sealedSecretsController: boolean
+  /** Running CloudNativePG / External Secrets operators (their add-ons synced). */
+  cnpgOperator?: boolean
+  externalSecretsOperator?: boolean
+  /** The external secret store answers and holds the environment's values. */
+  externalStoreUp?: boolean
 }
 
 export const key = (kind: string, namespace: string | undefined, name: string) => `${kind} ${namespace ?? ''}/${name}`
@@ -71,6 +83,22 @@ export const addonEffects: Record<string, (s: ClusterState) => void> = {
   'metrics-server': (s) => {
     s.metricsApi = true
   },
+  'cloudnative-pg': (s) => {
+    s.crdGroups.add('postgresql.cnpg.io')
+    s.cnpgOperator = true
+  },
+  'external-secrets': (s) => {
+    s.crdGroups.add('external-secrets.io')
+    s.externalSecretsOperator = true
+  },
+  reloader: () => {},
+}
+
+/** The Secret an operator writes for a custom resource once that resource is Healthy. */
+function secretWrittenFor(o: K8sObject): string | undefined {
+  if (o.kind === 'ExternalSecret') return o.spec.target?.name ?? o.metadata.name
+  if (o.kind === 'Cluster' && groupOf(o) === 'postgresql.cnpg.io') return `${o.metadata.name}-app`
+  return undefined
 }
 
 export interface ChildResult {
@@ -152,6 +180,19 @@ function syncResources(objects: K8sObject[], state: ClusterState, live: Set<stri
         return state.metricsApi ? { health: 'Healthy' } : { health: 'Degraded', reason: `HPA ${o.metadata.name}: no metrics API (metrics-server)` }
       case 'SealedSecret':
         return state.sealedSecretsController ? { health: 'Healthy' } : { health: 'Progressing', reason: `SealedSecret ${o.metadata.name}: no controller unseals it` }
+      case 'SecretStore':
+      case 'ExternalSecret': {
+        // Ready condition: none without a running operator (Progressing), False when the store fails (Degraded).
+        if (!state.externalSecretsOperator) return { health: 'Progressing', reason: `${o.kind} ${o.metadata.name}: no External Secrets Operator sets its Ready condition` }
+        if (!state.externalStoreUp) return { health: 'Degraded', reason: `${o.kind} ${o.metadata.name}: Ready=False, the external store does not answer` }
+        return { health: 'Healthy' }
+      }
+      case 'Cluster': {
+        if (groupOf(o) !== 'postgresql.cnpg.io') return { health: 'Healthy' }
+        if (!state.cnpgOperator) return { health: 'Progressing', reason: `Cluster ${o.metadata.name}: no CloudNativePG operator, no status` }
+        if (!state.storageClasses.has(o.spec.storage.storageClass)) return { health: 'Progressing', reason: `Cluster ${o.metadata.name}: "Setting up primary", its PVC waits for StorageClass ${o.spec.storage.storageClass}` }
+        return { health: 'Healthy' }
+      }
       default:
         return { health: 'Healthy' }
     }
@@ -162,6 +203,11 @@ function syncResources(objects: K8sObject[], state: ClusterState, live: Set<stri
       live.add(key(o.kind, o.metadata.namespace, o.metadata.name))
       // The controller writes the Secret a SealedSecret holds.
       if (o.kind === 'SealedSecret' && state.sealedSecretsController) live.add(key('Secret', o.metadata.namespace, o.metadata.name))
+    }
+    // Operators write their Secrets once their resource is Healthy (the ExternalSecret's target, <cluster>-app).
+    for (const o of applied) {
+      const secret = secretWrittenFor(o)
+      if (secret && healthOf(o).health === 'Healthy') live.add(key('Secret', o.metadata.namespace, secret))
     }
     const last = i === waves.length - 1
     const unhealthy = applied.map((o) => healthOf(o)).filter((h) => h.health !== 'Healthy')

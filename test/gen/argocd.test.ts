@@ -17,7 +17,8 @@ import fs from 'node:fs'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { argocd, clusters, environments, promotionOrder, repository } from '../../gen/environments.ts'
+import { argocd, clusters, clusterServices, environments, promotionOrder, repository } from '../../gen/environments.ts'
+import { cloudnativePg, externalSecrets, reloader } from '../../gen/addons.ts'
 import { appWaves, applicationHealthKey, installDir, rootDir, rootName, rootsOf, sourceLabel, renderArgocd } from '../../gen/argocd.ts'
 import { isClusterScoped } from '../../gen/scope.ts'
 import type { K8sObject } from './helpers.ts'
@@ -185,30 +186,61 @@ t.test('Argo CD itself is in git, synced by an Application of its own; no script
 })
 
 t.test('namespaces Argo CD creates get their labels from git', async (t) => {
+  let creators = 0
   for (const r of roots) {
     for (const app of r.apps.filter((a) => a.spec.syncPolicy.syncOptions?.includes('CreateNamespace=true'))) {
-      t.equal(app.spec.syncPolicy.managedNamespaceMetadata?.labels?.['pod-security.kubernetes.io/enforce'], 'privileged', `${app.metadata.name}: its namespace's Pod Security level is set in git`)
+      creators++
+      const labels = app.spec.syncPolicy.managedNamespaceMetadata?.labels ?? {}
+      // Fluent Bit reads the node's logs (hostPath, root): privileged. The operators' charts meet restricted.
+      const level = app.spec.destination.namespace === clusterServices.loggingNamespace ? 'privileged' : 'restricted'
+      for (const mode of ['enforce', 'audit', 'warn']) t.equal(labels[`pod-security.kubernetes.io/${mode}`], level, `${app.metadata.name}: its namespace's Pod Security ${mode} level is set in git`)
     }
   }
+  t.ok(creators >= 3, `${creators} Applications create their namespace`)
 })
 
-t.test('the add-ons: pinned charts, found where their clients look', async (t) => {
+t.test('the add-ons: pinned charts, found where their clients look, on the clusters that need them', async (t) => {
+  const charts = (r: (typeof roots)[number]) => r.apps.filter((a) => a.spec.source.chart)
+  const addon = (r: (typeof roots)[number], chart: string) => charts(r).find((a) => a.spec.source.chart === chart)
+  for (const r of roots) {
+    const envs = Object.values(environments).filter((e) => clusters[e.cluster] && rootsOf(clusters).get(r.cluster)!.includes(e.cluster))
+    const expect = (chart: string, needed: boolean, why: string) => t.equal(!!addon(r, chart), needed, `${r.cluster}: ${chart} ${needed ? 'installed' : 'absent'} (${why})`)
+    expect(argocd.sealedSecrets.chart, envs.some((e) => e.secret === 'sealed'), 'an environment with a SealedSecret')
+    expect(cloudnativePg.chart, envs.some((e) => e.storage.backend === 'postgres'), 'an environment on PostgreSQL')
+    expect(externalSecrets.chart, envs.some((e) => e.secret === 'external'), 'an environment with an external secret store')
+    expect(reloader.chart, envs.length > 0, 'every environment rolls on a Secret change')
+    for (const a of charts(r)) {
+      t.notOk(a.metadata.finalizers, `${a.metadata.name}: no resources finalizer (its CRDs outlive it)`)
+      t.equal(a.spec.project, argocd.platformProject, `${a.metadata.name}: in the platform project`)
+    }
+  }
   const prod = roots.find((r) => r.cluster === 'prod')!
+  const staging = roots.find((r) => r.cluster === 'staging')!
   const s = argocd.sealedSecrets
-  const sealed = one(prod.apps, 'Application', `${s.releaseName}-prod`)
-  t.same([sealed.spec.source.repoURL, sealed.spec.source.chart, sealed.spec.source.targetRevision], [s.chartRepo, s.chart, s.version], 'the pinned Sealed Secrets chart')
+  const sealed = addon(staging, s.chart)!
+  t.same([sealed.spec.source.repoURL, sealed.spec.source.targetRevision], [s.chartRepo, s.version], 'the pinned Sealed Secrets chart')
   t.equal(sealed.spec.source.helm.releaseName, 'sealed-secrets-controller', 'release name kubeseal expects')
   t.equal(sealed.spec.destination.namespace, 'kube-system')
   const m = argocd.metricsServer
-  const metrics = one(prod.apps, 'Application', `${m.releaseName}-prod`)
-  t.same([metrics.spec.source.repoURL, metrics.spec.source.chart, metrics.spec.source.targetRevision], [m.chartRepo, m.chart, m.version], 'prod (HPA) gets the pinned metrics-server chart')
-  const minikube = roots.find((r) => r.cluster === 'minikube')!
-  t.same(minikube.apps.filter((a) => a.spec.source.chart), [], 'Minikube needs no chart add-on: dev\'s Secret comes from the bootstrap, metrics from the addon')
+  const metrics = addon(prod, m.chart)!
+  t.same([metrics.spec.source.repoURL, metrics.spec.source.targetRevision], [m.chartRepo, m.version], 'prod (HPA) gets the pinned metrics-server chart')
   for (const r of roots) {
     const hpa = envApps(r.apps).some((a) => r.builds.get(a.spec.source.path)!.some((o) => o.kind === 'HorizontalPodAutoscaler'))
     const c = clusters[r.cluster]
     if (hpa) t.ok(c.metricsServer === 'provided' || r.apps.some((a) => a.spec.source.chart === m.chart), `${r.cluster}: an HPA has metrics (chart or provided, checked by the bootstrap)`)
   }
+  // The operators: the chart versions that ship the CRDs the tests validate against, applied server-side.
+  for (const op of [cloudnativePg, externalSecrets]) {
+    const app = addon(prod, op.chart)!
+    t.same([app.spec.source.repoURL, app.spec.source.targetRevision, app.spec.destination.namespace], [op.chartRepo, op.version, op.namespace], `${op.chart}: pinned chart ${op.version}`)
+    t.ok(app.spec.syncPolicy.syncOptions.includes('ServerSideApply=true'), `${op.chart}: server-side apply (CRDs over 256 KiB)`)
+    const crdFiles = fs.readdirSync(join(root, 'test/schemas/crds')).filter((f) => f.startsWith(`${op.apiGroup}_`))
+    const version = op.appVersion.replace(/^v?/, 'v')
+    t.ok(crdFiles.length >= 2, `${op.chart}: ${crdFiles.length} of its CRDs are committed`)
+    for (const f of crdFiles) t.match(readFileSync(join(root, 'test/schemas/crds', f), 'utf8').split('\n')[0], ` ${version},`, `${f} is from operator ${version}, the one chart ${op.version} ships`)
+  }
+  t.same(addon(prod, externalSecrets.chart)!.spec.source.helm.valuesObject.processClusterStore, false, 'ESO: no cluster-wide stores')
+  t.equal(addon(prod, reloader.chart)!.spec.source.helm.valuesObject.reloader.reloadStrategy, 'annotations', 'Reloader marks pod templates with an annotation git does not set')
 })
 
 // ---- deletion ----------------------------------------------------------------------------------------------
@@ -226,13 +258,16 @@ function deletedWith(app: K8sObject, built: K8sObject[] | undefined): { deleted:
   return { deleted: [...new Set([...direct, ...inside])], unknown: false }
 }
 
-t.test('deleting any Application never deletes a Namespace, a PVC or a CRD', async (t) => {
+// A CNPG Cluster owns its PVCs: deleting the Cluster deletes the database's volumes.
+const dataKinds = ['Namespace', 'PersistentVolumeClaim', 'CustomResourceDefinition', 'Cluster']
+
+t.test('deleting any Application never deletes a Namespace, a PVC, a database Cluster or a CRD', async (t) => {
   for (const r of roots) {
     for (const app of r.apps) {
       const at = `${r.cluster}: deleting ${app.metadata.name}`
       const { deleted, unknown } = deletedWith(app, r.builds.get(app.spec.source.path))
       t.notOk(unknown, `${at}: an add-on (chart) Application has no resources finalizer, so its CRDs stay`)
-      const lost = deleted.filter((o) => ['Namespace', 'PersistentVolumeClaim', 'CustomResourceDefinition'].includes(o.kind))
+      const lost = deleted.filter((o) => dataKinds.includes(o.kind))
       t.same(lost.map((o) => `${o.kind}/${o.metadata.name}`), [], `${at} keeps namespaces, data and CRDs`)
     }
     t.notOk(one(r.apps, 'Application', 'argocd').metadata.finalizers, `${r.cluster}: deleting the argocd Application leaves Argo CD running`)
@@ -244,9 +279,9 @@ t.test('deleting any Application never deletes a Namespace, a PVC or a CRD', asy
   t.ok(deletedWith(dev, stripped).deleted.some((o) => o.kind === 'PersistentVolumeClaim'), 'a Namespace without Delete=false would take the PVC along')
 })
 
-t.test('every Namespace and PVC an environment renders is kept on delete and never pruned', async (t) => {
+t.test('every Namespace, PVC, database Cluster and its backup schedule is kept on delete and never pruned', async (t) => {
   for (const name of promotionOrder) {
-    for (const o of (await kustomize(`overlays/${name}`)).filter((x) => ['Namespace', 'PersistentVolumeClaim'].includes(x.kind))) {
+    for (const o of (await kustomize(`overlays/${name}`)).filter((x) => [...dataKinds, 'ScheduledBackup'].includes(x.kind))) {
       t.equal(o.metadata.annotations?.['argocd.argoproj.io/sync-options'], 'Prune=false,Delete=false', `${name}: ${o.kind}/${o.metadata.name}`)
     }
   }

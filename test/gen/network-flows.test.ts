@@ -3,7 +3,10 @@
 // cluster, next to the cluster services they talk to: the strictest case (separate clusters only remove
 // flows), and the one that shows environments cannot reach each other.
 import t from 'tap'
-import { clusterServices, environments, promotionOrder } from '../../gen/environments.ts'
+import { clusters, clusterServices, environments, promotionOrder } from '../../gen/environments.ts'
+import { postgresOf } from '../../gen/database.ts'
+import { clusterLabel, instanceStatusPort, postgresMetricsPort, postgresPort } from '../../gen/postgres.ts'
+import { cloudnativePg } from '../../gen/addons.ts'
 import { acmeSolver } from '../../gen/overlay.ts'
 import { ollamaPort } from '../../gen/ollama.ts'
 import { sinkAddress } from '../../gen/observability/log-shipping.ts'
@@ -40,6 +43,13 @@ for (const name of promotionOrder) {
   // cert-manager's solver pod for an HTTP-01 challenge, in the app's namespace (it listens on 8089).
   if (env.exposure.tls) pods.push({ name: `cm-acme-http-solver-${name}`, namespace: env.namespace, labels: acmeSolver.labels, ip: ip(), ports: [{ name: 'http', containerPort: acmeSolver.port }] })
   if (env.logShipping.enabled) addPods(await kustomize(`log-shipping/${name}`))
+  // The pods CloudNativePG runs for the environment's Cluster (labels from the operator, CNPG docs "Labels").
+  const pg = postgresOf(env)
+  if (pg) {
+    for (let i = 1; i <= pg.instances; i++) {
+      pods.push({ name: `${pg.name}-${i}`, namespace: env.namespace, labels: { [clusterLabel]: pg.name, 'cnpg.io/instanceName': `${pg.name}-${i}`, 'cnpg.io/podRole': 'instance' }, ip: ip(), ports: [{ name: 'postgresql', containerPort: postgresPort }, { name: 'status', containerPort: instanceStatusPort }, { name: 'metrics', containerPort: postgresMetricsPort }] })
+    }
+  }
 }
 namespaces.set(clusterServices.loggingNamespace, loggingNamespaceLabels)
 const service = (name: string, namespace: string, labels: Record<string, string>, ports: Pod['ports'] = []): Pod => {
@@ -53,6 +63,7 @@ const kubeDns = service('coredns', 'kube-system', { 'k8s-app': 'kube-dns' }, [{ 
 const loki = service('loki', clusterServices.loggingNamespace, { app: 'loki' }, [{ containerPort: 3100 }])
 const elasticsearch = service('elasticsearch', clusterServices.loggingNamespace, { app: 'elasticsearch' }, [{ containerPort: 9200 }])
 const stranger = service('curl', 'unrelated', { app: 'curl' })
+const cnpgOperator = service('cnpg-operator', cloudnativePg.namespace, { ...cloudnativePg.podLabels, 'app.kubernetes.io/instance': cloudnativePg.releaseName })
 const internet = { ip: '104.18.6.192' }
 
 const net: Network = { namespaces, policies }
@@ -90,6 +101,27 @@ for (const name of promotionOrder) {
     must.push({ what: `${name}: Fluent Bit → its ${env.logShipping.sink} sink :${sink.port}`, from: podOf(clusterServices.loggingNamespace, `fluent-bit-${name}`), to: target, port: sink.port })
   }
   mustNot.push({ what: `${name}: a pod of an unrelated namespace → app :${appPort}`, from: stranger, to: a, port: appPort })
+  const pg = postgresOf(env)
+  if (pg) {
+    const db = (i: number) => podOf(env.namespace, `${pg.name}-${i}`)
+    const apiServer = { ip: clusters[env.cluster].apiServer!.cidr.split('/')[0] }
+    must.push({ what: `${name}: app → PostgreSQL :${postgresPort}`, from: a, to: db(1), port: postgresPort })
+    for (const p of [instanceStatusPort, postgresPort]) must.push({ what: `${name}: CNPG operator → instance :${p}`, from: cnpgOperator, to: db(1), port: p })
+    must.push({ what: `${name}: instance → the API server`, from: db(1), to: apiServer, port: clusters[env.cluster].apiServer!.port })
+    must.push({ what: `${name}: instance → kube-dns`, from: db(1), to: kubeDns, port: 53, protocol: 'UDP' })
+    if (env.monitoring === 'prometheus-operator') must.push({ what: `${name}: Prometheus → PostgreSQL exporter :${postgresMetricsPort}`, from: prometheus, to: db(1), port: postgresMetricsPort })
+    if (pg.instances > 1) {
+      must.push({ what: `${name}: standby → primary :${postgresPort} (replication)`, from: db(2), to: db(1), port: postgresPort })
+      must.push({ what: `${name}: primary → standby :${postgresPort} (a former primary rejoins)`, from: db(1), to: db(3), port: postgresPort })
+    }
+    mustNot.push({ what: `${name}: app → PostgreSQL's status port :${instanceStatusPort}`, from: a, to: db(1), port: instanceStatusPort })
+    mustNot.push({ what: `${name}: a pod of an unrelated namespace → PostgreSQL`, from: stranger, to: db(1), port: postgresPort })
+    mustNot.push({ what: `${name}: PostgreSQL → HTTPS on the internet (snapshot backups stay in the cluster)`, from: db(1), to: internet, port: 443 })
+    mustNot.push({ what: `${name}: PostgreSQL → app`, from: db(1), to: a, port: appPort })
+    for (const other of promotionOrder.filter((o) => o !== name)) {
+      mustNot.push({ what: `${name}: ${other}'s app → ${name}'s PostgreSQL`, from: app(other), to: db(1), port: postgresPort })
+    }
+  }
   if (env.exposure.tls) mustNot.push({ what: `${name}: a pod of an unrelated namespace → ACME solver`, from: stranger, to: podOf(env.namespace, `cm-acme-http-solver-${name}`), port: acmeSolver.port })
   for (const other of promotionOrder.filter((o) => o !== name)) {
     mustNot.push({ what: `${name}: app → ${other}'s app :${appPort}`, from: a, to: app(other), port: appPort })

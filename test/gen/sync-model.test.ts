@@ -13,7 +13,8 @@ import type { K8sObject } from './helpers.ts'
 import { parseYaml, root } from './helpers.ts'
 import { loadRoots, type RenderedRoot } from './roots.ts'
 import type { Child, ClusterState } from './argocd-sync-model.ts'
-import { applyOrder, key, podNeeds, syncChild, syncRoot } from './argocd-sync-model.ts'
+import { applyOrder, key, podNeeds, syncChild, syncRoot, waveOf } from './argocd-sync-model.ts'
+import { cloudnativePg, externalSecrets, reloader } from '../../gen/addons.ts'
 
 const roots = await loadRoots()
 const healthCheck: string = parseYaml(readFileSync(join(root, installDir, 'argocd-cm.yaml'), 'utf8'))[0].data[applicationHealthKey]
@@ -45,9 +46,20 @@ function freshCluster(c: Cluster, { prerequisites }: { prerequisites: boolean })
       if (p.kind === 'prometheus-operator') state.crdGroups.add('monitoring.coreos.com')
     }
     state.metricsApi = c.metricsServer === 'provided'
+    // The external secret store (Vault / AWS) is the operator's to run, holding the values (docs/secrets.md).
+    state.externalStoreUp = true
   }
   return state
 }
+
+/** The root's chart add-ons synced into `state` (what the root's earlier wave does before the environments). */
+function withAddons(r: RenderedRoot, state: ClusterState): ClusterState {
+  for (const c of childrenOf(r).filter((c) => c.app.spec.source.chart)) syncChild(c, state, new Set())
+  return state
+}
+
+/** A child as if someone pressed Sync (prod is manual). */
+const synced = (c: Child): Child => ({ ...c, app: { ...c.app, spec: { ...c.app.spec, syncPolicy: { ...c.app.spec.syncPolicy, automated: {} } } } })
 
 function childrenOf(r: RenderedRoot): Child[] {
   return r.apps.map((app) => ({ app, objects: r.builds.get(app.spec.source.path) }))
@@ -132,20 +144,75 @@ t.test('what the model says a fresh cluster lacks', async (t) => {
   const s = syncChild(byName(staging, 'todo-app-staging'), freshCluster(clusters.staging, { prerequisites: false }), new Set())
   t.match(s.reasons.join(), /no CRD for monitoring\.coreos\.com\/v1 ServiceMonitor/, 'staging without the Prometheus Operator fails its dry run')
   const prepared = freshCluster(clusters.staging, { prerequisites: true })
+  const noOperator = syncChild(byName(staging, 'todo-app-staging'), prepared, new Set())
+  t.match(noOperator.reasons.join(), /no CRD for postgresql\.cnpg\.io\/v1 Cluster/, 'without the CloudNativePG add-on, staging fails its dry run')
+  withAddons(staging, prepared)
   const s2 = syncChild(byName(staging, 'todo-app-staging'), prepared, new Set())
-  t.match(s2.reasons.join(), /pods wait for Secret todo-app-secrets/, 'with the prerequisites, it waits for its sealed Secret (docs/deployment.md: seal, commit)')
+  t.match(s2.reasons.join(), /pods wait for Secret todo-app-secrets/, 'with the add-ons, it waits for its sealed Secret (docs/deployment.md: seal, commit)')
   prepared.objects.add(key('Secret', environments.staging.namespace, 'todo-app-secrets'))
   t.equal(syncChild(byName(staging, 'todo-app-staging'), prepared, new Set()).health, 'Healthy', 'and with it, staging is Healthy')
 
   // prod's HPA: Degraded without a metrics API; the root's metrics-server add-on syncs in an earlier wave.
   const prod = roots.find((x) => x.cluster === 'prod')!
   const p = freshCluster(clusters.prod, { prerequisites: true })
-  p.objects.add(key('Secret', environments.prod.namespace, 'todo-app-secrets'))
-  const noMetrics = syncChild({ app: { ...byName(prod, 'todo-app-prod').app, spec: { ...byName(prod, 'todo-app-prod').app.spec, syncPolicy: { automated: {} } } }, objects: byName(prod, 'todo-app-prod').objects }, p, new Set())
+  const prodApp = synced(byName(prod, 'todo-app-prod'))
+  for (const c of childrenOf(prod).filter((c) => c.app.spec.source.chart && c.app.spec.source.chart !== argocd.metricsServer.chart)) syncChild(c, p, new Set())
+  const noMetrics = syncChild(prodApp, p, new Set())
   t.match(noMetrics.reasons.join(), /HPA todo-app-hpa: no metrics API/)
   syncChild(byName(prod, `${argocd.metricsServer.releaseName}-prod`), p, new Set())
-  const withMetrics = syncChild({ app: { ...byName(prod, 'todo-app-prod').app, spec: { ...byName(prod, 'todo-app-prod').app.spec, syncPolicy: { automated: {} } } }, objects: byName(prod, 'todo-app-prod').objects }, p, new Set())
-  t.equal(withMetrics.health, 'Healthy', 'after the metrics-server add-on, prod (once synced by hand) is Healthy')
+  t.equal(syncChild(prodApp, p, new Set()).health, 'Healthy', 'after the metrics-server add-on, prod (once synced by hand) is Healthy')
+})
+
+t.test('prod: the ExternalSecret and the database come before the Deployment, and the add-ons before both', async (t) => {
+  const prod = roots.find((x) => x.cluster === 'prod')!
+  const result = syncRoot(childrenOf(prod), prod.projects, freshCluster(clusters.prod, { prerequisites: true }), healthCheck)
+  t.ok(result.finished, 'the root finishes')
+  const waveOfChild = (name: string) => result.waves.find((w) => w.children.includes(name))!
+  for (const chart of [cloudnativePg.chart, externalSecrets.chart, reloader.chart]) {
+    const addon = childrenOf(prod).find((c) => c.app.spec.source.chart === chart)!.app.metadata.name
+    t.ok(waveOfChild(addon).awaited && waveOfChild(addon).wave < waveOfChild('todo-app-prod').wave, `${addon} is awaited before todo-app-prod`)
+    t.equal(result.children.find((c) => c.name === addon)!.health, 'Healthy', `${addon} is Healthy`)
+  }
+  // Pressing Sync on prod, on the cluster the root prepared:
+  const state = withAddons(prod, freshCluster(clusters.prod, { prerequisites: true }))
+  const app = synced(childrenOf(prod).find((c) => c.app.metadata.name === 'todo-app-prod')!)
+  const r = syncChild(app, state, new Set())
+  t.equal(r.health, 'Healthy', r.reasons.join('; '))
+  const at = (kind: string) => r.applied.findIndex((o) => o.kind === kind)
+  const deployment = at('Deployment')
+  for (const kind of ['ServiceAccount', 'SecretStore', 'ExternalSecret', 'Cluster', 'ScheduledBackup']) {
+    t.ok(at(kind) >= 0 && at(kind) < deployment, `${kind} is applied before the Deployment`)
+  }
+  const dep = r.applied[deployment]
+  t.ok(waveOf(dep) > waveOf(r.applied[at('ExternalSecret')]) && waveOf(dep) > waveOf(r.applied[at('Cluster')]), 'in an earlier wave, so Argo CD waits for them to be Healthy')
+  const needs = [...new Set(podNeeds(dep).filter((n) => n.kind === 'Secret' && !n.optional).map((n) => n.name))].sort()
+  t.same(needs, ['todo-app-secrets', 'todo-db-app'], 'the pods need the ExternalSecret\'s Secret and the operator\'s app Secret')
+})
+
+t.test('prod: with the external store down, the sync stops before the Deployment; without an operator, before anything', async (t) => {
+  const prod = roots.find((x) => x.cluster === 'prod')!
+  const app = synced(childrenOf(prod).find((c) => c.app.metadata.name === 'todo-app-prod')!)
+  const down = withAddons(prod, freshCluster(clusters.prod, { prerequisites: true }))
+  down.externalStoreUp = false
+  const r = syncChild(app, down, new Set())
+  t.equal(r.health, 'Degraded')
+  t.match(r.reasons.join(), /ExternalSecret todo-app-secrets: Ready=False, the external store does not answer.*later waves wait/)
+  t.notOk(r.applied.some((o) => o.kind === 'Deployment'), 'the Deployment is not applied: running pods keep the last Secret (docs/secrets.md)')
+  const bare = freshCluster(clusters.prod, { prerequisites: true })
+  const r2 = syncChild(app, bare, new Set())
+  t.match(r2.reasons.join(), /no CRD for external-secrets\.io\/v1 (ExternalSecret|SecretStore)/, 'without the ESO add-on the dry run fails')
+  t.match(r2.reasons.join(), /no CRD for postgresql\.cnpg\.io\/v1 Cluster/, 'and without the CNPG add-on too')
+})
+
+t.test('staging: the database needs its StorageClass; until then the Deployment waits in the next wave', async (t) => {
+  const staging = roots.find((x) => x.cluster === 'staging')!
+  const state = withAddons(staging, freshCluster(clusters.staging, { prerequisites: true }))
+  state.objects.add(key('Secret', environments.staging.namespace, 'todo-app-secrets'))
+  state.storageClasses.clear()
+  const r = syncChild(childrenOf(staging).find((c) => c.app.metadata.name === 'todo-app-staging')!, state, new Set())
+  t.equal(r.health, 'Progressing')
+  t.match(r.reasons.join(), /Cluster todo-db: "Setting up primary", its PVC waits for StorageClass/)
+  t.notOk(r.applied.some((o) => o.kind === 'Deployment'), 'the Deployment waits for the database')
 })
 
 t.test('the health rule: a never-synced child is Missing, an Application without status Progressing', async (t) => {
