@@ -245,7 +245,7 @@ t.test('--dry-run prints every command in order and runs none', async (t) => {
     'apply -f - < argocd/clusters/minikube/root-app.yaml',
     'get application todo-app-root -o json',
     'get application sealed-secrets',
-    'get application todo-app-dev',
+    `get application todo-app-dev -o 'jsonpath={.status.sync.status} {.status.health.status}'    # repeated until "Synced Healthy" (at most ${environments.dev.ollama!.firstStartSeconds}s)`,
   ]
   t.match(out, `Wait for the Sealed Secrets controller (chart ${ss.chart} ${ss.version})`, 'the pinned chart from the table')
   let at = -1
