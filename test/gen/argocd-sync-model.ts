@@ -15,8 +15,9 @@
 //  - Built-in health (same page): Deployment/DaemonSet Healthy when updated replicas are available (here:
 //    when its pods can start), PVC Healthy when Bound, Ingress when it has a load-balancer address; an HPA
 //    that cannot read metrics reports a failing ScalingActive condition: Degraded.
-//  - A resource whose kind the cluster does not know fails the sync's dry run, before anything is applied
-//    (unless SkipDryRunOnMissingResource, which we do not use).
+//  - A resource whose kind the cluster does not know fails the sync's dry run, before anything is applied;
+//    with `SkipDryRunOnMissingResource=true` (Sync Options, "Skip Dry Run for new custom resources types") the
+//    dry run skips it and the sync fails only when its wave is applied and the kind is still unknown.
 //  - Argo CD's built-in health checks of the operators' kinds (argo-cd resource_customizations/):
 //    external-secrets.io ExternalSecret and SecretStore are Healthy when their Ready condition is True,
 //    Degraded when it is False, Progressing before any status; postgresql.cnpg.io Cluster is Healthy in phase
@@ -143,9 +144,12 @@ export function podNeeds(o: K8sObject): { kind: string; name: string; optional: 
 /** One child Application's sync on the cluster (mutates nothing but `live`). */
 function syncResources(objects: K8sObject[], state: ClusterState, live: Set<string>): { health: Health; reasons: string[]; applied: K8sObject[] } {
   const crds = new Set(objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.spec.group))
-  const unknown = objects.filter((o) => isCustom(o) && !state.crdGroups.has(groupOf(o)) && !crds.has(groupOf(o)))
-  if (unknown.length) {
-    return { health: 'Missing', reasons: unknown.map((o) => `sync fails: the cluster has no CRD for ${o.apiVersion} ${o.kind} (${o.metadata.name})`), applied: [] }
+  const isUnknown = (o: K8sObject) => isCustom(o) && !state.crdGroups.has(groupOf(o)) && !crds.has(groupOf(o))
+  const skipsDryRun = (o: K8sObject) => /SkipDryRunOnMissingResource=true/.test(o.metadata.annotations?.['argocd.argoproj.io/sync-options'] ?? '')
+  const noCrd = (o: K8sObject) => `the cluster has no CRD for ${o.apiVersion} ${o.kind} (${o.metadata.name})`
+  const dryRunFailures = objects.filter((o) => isUnknown(o) && !skipsDryRun(o))
+  if (dryRunFailures.length) {
+    return { health: 'Missing', reasons: dryRunFailures.map((o) => `sync fails its dry run: ${noCrd(o)}`), applied: [] }
   }
   const exists = (kind: string, ns: string | undefined, name: string) => live.has(key(kind, ns, name)) || state.objects.has(key(kind, ns, name))
   const order = applyOrder(objects)
@@ -199,6 +203,11 @@ function syncResources(objects: K8sObject[], state: ClusterState, live: Set<stri
   }
   for (const [i, wave] of waves.entries()) {
     for (const o of order.filter((x) => waveOf(x) === wave)) {
+      if (isUnknown(o)) {
+        // The apply fails: the operation ends failed here, later waves are never applied.
+        const healths = applied.map((x) => healthOf(x).health)
+        return { health: worst([...healths, 'Missing']), reasons: [`sync fails at wave ${wave}: ${noCrd(o)}`], applied }
+      }
       applied.push(o)
       live.add(key(o.kind, o.metadata.namespace, o.metadata.name))
       // The controller writes the Secret a SealedSecret holds.
