@@ -5,6 +5,7 @@ import t from 'tap'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { environments } from '../../gen/environments.ts'
+import { postgresOf } from '../../gen/database.ts'
 import { ownedDirs, renderAll } from '../../gen/render.ts'
 import { writeTree } from '../../gen/write.ts'
 import { find, kustomize, tempDir } from './helpers.ts'
@@ -55,8 +56,8 @@ t.test('with sealed-secrets/<env>/kustomization.yaml the overlay deploys the Sea
   const order = applyOrder(objects).map((o) => `${o.kind}/${o.metadata.name}`)
   t.ok(order.indexOf('SealedSecret/todo-app-secrets') < order.indexOf('Deployment/todo-app-deployment'), 'applied before the Deployment')
   const state: ClusterState = {
-    name: 'staging', storageClasses: new Map([['nfs', 'Immediate']]), crdGroups: new Set(['bitnami.com', 'monitoring.coreos.com']),
-    objects: new Set(), localImages: new Set(), metricsApi: true, ingressController: true, sealedSecretsController: true,
+    name: 'staging', storageClasses: new Map([[postgresOf(env)!.storage.storageClass, 'WaitForFirstConsumer']]), crdGroups: new Set(['bitnami.com', 'monitoring.coreos.com', 'postgresql.cnpg.io']),
+    objects: new Set(), localImages: new Set(), metricsApi: true, ingressController: true, sealedSecretsController: true, cnpgOperator: true,
   }
   const app = { metadata: { name: 'todo-app-staging' }, spec: { syncPolicy: { automated: {} } } } as any
   const synced = syncChild({ app, objects }, state, new Set())

@@ -15,6 +15,7 @@ import { loadRoots, type RenderedRoot } from './roots.ts'
 import type { Child, ClusterState } from './argocd-sync-model.ts'
 import { applyOrder, key, podNeeds, syncChild, syncRoot, waveOf } from './argocd-sync-model.ts'
 import { cloudnativePg, externalSecrets, reloader } from '../../gen/addons.ts'
+import { postgresOf } from '../../gen/database.ts'
 
 const roots = await loadRoots()
 const healthCheck: string = parseYaml(readFileSync(join(root, installDir, 'argocd-cm.yaml'), 'utf8'))[0].data[applicationHealthKey]
@@ -141,7 +142,10 @@ t.test('what the model says a fresh cluster lacks', async (t) => {
   t.equal(dev.health, 'Degraded', 'dev on a cluster that did not build its image (staging, before per-cluster roots)')
   t.match(dev.reasons.join(), /ErrImageNeverPull todo-app:/)
   const staging = roots.find((x) => x.cluster === 'staging')!
-  const s = syncChild(byName(staging, 'todo-app-staging'), freshCluster(clusters.staging, { prerequisites: false }), new Set())
+  // (the root's add-ons synced first, as its earlier wave does; the database's StorageClass there)
+  const noPrometheus = withAddons(staging, freshCluster(clusters.staging, { prerequisites: false }))
+  noPrometheus.storageClasses.set(postgresOf(environments.staging)!.storage.storageClass, 'WaitForFirstConsumer')
+  const s = syncChild(byName(staging, 'todo-app-staging'), noPrometheus, new Set())
   t.match(s.reasons.join(), /sync fails at wave 0: the cluster has no CRD for monitoring\.coreos\.com\/v1 (PrometheusRule|ServiceMonitor)/, "staging without the Prometheus Operator: its monitoring objects skip the dry run, then fail to apply")
   const prepared = freshCluster(clusters.staging, { prerequisites: true })
   const noOperator = syncChild(byName(staging, 'todo-app-staging'), prepared, new Set())
