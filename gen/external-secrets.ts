@@ -77,7 +77,7 @@ export class ExternalSecretSource extends Construct {
       kind: 'SecretStore',
       metadata: meta(p.storeName),
       spec: { provider: provider(p.provider, p.serviceAccount) },
-    } as any)
+    })
     new ApiObject(this, 'external-secret', {
       apiVersion: esoApiVersion,
       kind: 'ExternalSecret',
@@ -94,7 +94,7 @@ export class ExternalSecretSource extends Construct {
         },
         data: Object.entries(p.keys).map(([secretKey, property]) => ({ secretKey, remoteRef: { key: p.remoteKey, property } })),
       },
-    } as any)
+    })
   }
 }
 

@@ -155,7 +155,7 @@ function backupMethod(b: BackupTarget): 'volumeSnapshot' | 'barmanObjectStore' {
   return b.method === 'volumeSnapshot' ? 'volumeSnapshot' : 'barmanObjectStore'
 }
 
-const tcp = (port: number) => ({ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' })
+const tcp = (port: number): k8s.NetworkPolicyPort => ({ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' })
 const privateRanges = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']
 
 /** A CNPG Cluster, its daily ScheduledBackup, and its NetworkPolicies. */
@@ -168,7 +168,7 @@ export class PostgresCluster extends Construct {
     const meta = (name: string, annotations: Record<string, string> = {}) =>
       ({ name, namespace: p.namespace, labels: p.labels, annotations: { [syncWaveKey]: p.syncWave, ...annotations } })
 
-    new ApiObject(this, 'cluster', { apiVersion: cnpgApiVersion, kind: 'Cluster', metadata: meta(p.name, keepOnDelete), spec: clusterSpec(p) } as any)
+    new ApiObject(this, 'cluster', { apiVersion: cnpgApiVersion, kind: 'Cluster', metadata: meta(p.name, keepOnDelete), spec: clusterSpec(p) })
     new ApiObject(this, 'backup', {
       apiVersion: cnpgApiVersion,
       kind: 'ScheduledBackup',
@@ -182,20 +182,20 @@ export class PostgresCluster extends Construct {
         // Backups outlive the ScheduledBackup and the Cluster: nothing owns them.
         backupOwnerReference: 'none',
       },
-    } as any)
+    })
     this.networkPolicies(p)
   }
 
   private networkPolicies(p: PostgresProps): void {
     const db = { matchLabels: { [clusterLabel]: p.name } }
     const app = { matchLabels: p.clientPods }
-    const policy = (id: string, name: string, spec: Record<string, unknown>) =>
+    const policy = (id: string, name: string, spec: k8s.NetworkPolicySpec) =>
       new k8s.KubeNetworkPolicy(this, id, {
         metadata: { name, namespace: p.namespace, labels: p.labels, annotations: { [syncWaveKey]: p.syncWave } },
-        spec: spec as any,
+        spec,
       })
     policy('app-egress', `${p.name}-client-egress`, { podSelector: app, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: db }], ports: [tcp(postgresPort)] }] })
-    const ingress: Record<string, unknown>[] = [
+    const ingress: k8s.NetworkPolicyIngressRule[] = [
       { from: [{ podSelector: app }], ports: [tcp(postgresPort)] },
       {
         from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': p.operator.namespace } }, podSelector: { matchLabels: p.operator.podLabels } }],
@@ -207,7 +207,7 @@ export class PostgresCluster extends Construct {
       ingress.push({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': p.metricsFromNamespace } } }], ports: [tcp(postgresMetricsPort)] })
     }
     policy('ingress', `${p.name}-ingress`, { podSelector: db, policyTypes: ['Ingress'], ingress })
-    const egress: Record<string, unknown>[] = [{ to: [{ ipBlock: { cidr: p.apiServer.cidr } }], ports: [tcp(p.apiServer.port)] }]
+    const egress: k8s.NetworkPolicyEgressRule[] = [{ to: [{ ipBlock: { cidr: p.apiServer.cidr } }], ports: [tcp(p.apiServer.port)] }]
     // Streaming replication: standbys connect to the primary (and a former primary rejoins with pg_rewind).
     if (p.instances > 1) egress.push({ to: [{ podSelector: db }], ports: [tcp(postgresPort), tcp(instanceStatusPort)] })
     // barman-cloud uploads base backups and WAL over HTTPS to the object store outside the cluster.

@@ -8,6 +8,9 @@ import { Cron } from 'croner'
 import type { BackupTarget, PostgresProps } from '../../gen/postgres.ts'
 import { appSecretName, databaseUrlEnv, postgresObjects, recoveryCluster } from '../../gen/postgres.ts'
 import { keepOnDelete } from '../../gen/app.ts'
+import { clusters, environments } from '../../gen/environments.ts'
+import { checkEnvironment } from '../../gen/check-table.ts'
+import { postgresProps, storageDeploymentPatch } from '../../gen/database.ts'
 import { crdErrors } from './crd-schema.ts'
 import type { K8sObject } from './helpers.ts'
 import { one, selects } from './helpers.ts'
@@ -181,4 +184,19 @@ t.test('NetworkPolicies: app -> 5432, operator -> 8000/5432, instances <-> insta
   const s3 = (postgresObjects(props({ backup: s3Role })) as K8sObject[]).filter((o) => o.kind === 'NetworkPolicy')
   t.ok(s3.some((pol) => (pol.spec.egress ?? []).some((r: any) => r.ports.some((pp: any) => pp.port === 443))), 'object store: HTTPS out')
   t.notOk(policies.some((pol) => (pol.spec.egress ?? []).some((r: any) => r.ports.some((pp: any) => pp.port === 443))), 'snapshots: nothing leaves the cluster')
+})
+
+t.test('the table\'s restore renders the new Cluster from the backup, and the app follows it', async (t) => {
+  const env = structuredClone(environments.prod)
+  if (env.storage.backend !== 'postgres') throw new Error('prod is expected on postgres')
+  env.storage.postgres = { ...env.storage.postgres, name: 'todo-db-r1', restore: { backupName: 'todo-db-daily-20260101030000' } }
+  checkEnvironment(env)
+  const objects = postgresObjects(postgresProps(env, clusters[env.cluster])) as K8sObject[]
+  const cluster = one(objects, 'Cluster')
+  t.equal(cluster.metadata.name, 'todo-db-r1')
+  t.same(cluster.spec.bootstrap, { recovery: { backup: { name: 'todo-db-daily-20260101030000' }, database: 'todo', owner: 'todo' } }, 'bootstrapped from the backup')
+  t.equal(crdErrors(cluster), '', 'valid against the CRD')
+  t.equal(one(objects, 'ScheduledBackup').spec.cluster.name, 'todo-db-r1', 'and backed up from then on')
+  t.same(storageDeploymentPatch(env).env, [databaseUrlEnv('todo-db-r1')], 'DATABASE_URL from todo-db-r1-app')
+  t.ok(objects.filter((o) => o.kind === 'NetworkPolicy').every((p) => JSON.stringify(p).includes('todo-db-r1')), 'its NetworkPolicies select the new Cluster')
 })
