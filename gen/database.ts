@@ -8,6 +8,7 @@ import { cloudnativePg } from './addons.ts'
 import type { PostgresProps } from './postgres.ts'
 import { appDatabase, dailyBackupSchedule, databaseUrlEnv, postgresImage } from './postgres.ts'
 import type { KubeObject } from './chart.ts'
+import { monitoringAnnotations, monitoringLabels } from './observability/monitoring.ts'
 import { objectsOf } from './chart.ts'
 import { claim } from './workload.ts'
 
@@ -30,6 +31,7 @@ export function postgresProps(env: Environment, cluster: Cluster): PostgresProps
     operator: { namespace: cloudnativePg.namespace, podLabels: cloudnativePg.podLabels },
     apiServer: cluster.apiServer,
     metricsFromNamespace: env.monitoring === 'prometheus-operator' ? clusterServices.monitoringNamespace : undefined,
+    podMonitor: env.monitoring === 'prometheus-operator' ? { labels: monitoringLabels(), annotations: monitoringAnnotations } : undefined,
     // Before the Deployment, which reads DATABASE_URL from the Secret the operator makes for the Cluster.
     syncWave: waves.prerequisites,
     labels: partOf,

@@ -81,6 +81,9 @@ export interface PostgresProps {
   readonly apiServer: { readonly cidr: string; readonly port: number }
   /** Let Prometheus in this namespace scrape the exporter. */
   readonly metricsFromNamespace?: string
+  /** A Prometheus Operator PodMonitor for the exporter (CNPG's own `enablePodMonitor` is deprecated), with
+   *  the labels Prometheus selects monitors by. */
+  readonly podMonitor?: { readonly labels: Record<string, string>; readonly annotations: Record<string, string> }
   /** Argo CD sync wave of the Cluster and its backups (before the Deployment that needs the app Secret). */
   readonly syncWave: string
   readonly labels: Record<string, string>
@@ -184,6 +187,15 @@ export class PostgresCluster extends Construct {
       },
     })
     this.networkPolicies(p)
+    if (p.podMonitor) {
+      new ApiObject(this, 'pod-monitor', {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'PodMonitor',
+        metadata: { name: p.name, namespace: p.namespace, labels: p.podMonitor.labels, annotations: p.podMonitor.annotations },
+        // The instance pods' exporter port is named `metrics` by the operator.
+        spec: { selector: { matchLabels: { [clusterLabel]: p.name } }, podMetricsEndpoints: [{ port: 'metrics' }] },
+      })
+    }
   }
 
   private networkPolicies(p: PostgresProps): void {

@@ -12,6 +12,7 @@ import { clusters, environments } from '../../gen/environments.ts'
 import { checkEnvironment } from '../../gen/check-table.ts'
 import { postgresProps, storageDeploymentPatch } from '../../gen/database.ts'
 import { crdErrors } from './crd-schema.ts'
+import { validationErrors } from './validate.ts'
 import type { K8sObject } from './helpers.ts'
 import { one, selects } from './helpers.ts'
 
@@ -199,4 +200,15 @@ t.test('the table\'s restore renders the new Cluster from the backup, and the ap
   t.equal(one(objects, 'ScheduledBackup').spec.cluster.name, 'todo-db-r1', 'and backed up from then on')
   t.same(storageDeploymentPatch(env).env, [databaseUrlEnv('todo-db-r1')], 'DATABASE_URL from todo-db-r1-app')
   t.ok(objects.filter((o) => o.kind === 'NetworkPolicy').every((p) => JSON.stringify(p).includes('todo-db-r1')), 'its NetworkPolicies select the new Cluster')
+})
+
+t.test('with the Prometheus Operator, a PodMonitor scrapes the instances\' exporter', async (t) => {
+  const labels = { release: 'kube-prometheus-stack' }
+  const objects = postgresObjects(props({ podMonitor: { labels, annotations: {} } })) as K8sObject[]
+  const monitor = one(objects, 'PodMonitor')
+  t.same(monitor.spec.selector, { matchLabels: { 'cnpg.io/cluster': 'todo-db' } }, 'the Cluster\'s pods')
+  t.same(monitor.spec.podMetricsEndpoints, [{ port: 'metrics' }], 'the exporter port')
+  t.same(monitor.metadata.labels, labels, 'labelled for Prometheus to select')
+  t.equal(await validationErrors(monitor), '', 'valid against the Prometheus Operator schema')
+  t.equal(postgresObjects(props()).filter((o) => o.kind === 'PodMonitor').length, 0, 'none without it')
 })
