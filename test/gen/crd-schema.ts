@@ -115,11 +115,6 @@ const crds = loadCrds()
 const ajv = newAjv()
 const compiled = new Map<string, ValidateFunction>()
 
-/** The CRD-backed API versions this validator knows, e.g. 'postgresql.cnpg.io/v1'. */
-export function crdApiVersions(): string[] {
-  return [...new Set([...crds.values()].flatMap((c) => c.versions.filter((v) => v.served).map((v) => `${c.group}/${v.name}`)))]
-}
-
 export function knowsKind(obj: { apiVersion: string; kind: string }): boolean {
   return crds.has(`${obj.apiVersion.split('/')[0]}/${obj.kind}`)
 }
