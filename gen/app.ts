@@ -19,10 +19,13 @@ export const names = {
   roleBinding: 'todo-app-rolebinding',
   /** The base's placeholder image name; overlays replace it through kustomize `images:`. */
   image: 'todo-app',
+  /** The identity the External Secrets Operator reads the store with (Vault Kubernetes auth, or IRSA). */
+  secretStore: 'todo-app-secret-store',
+  secretStoreServiceAccount: 'todo-app-secret-store',
   ollama: { app: 'ollama', deployment: 'ollama-deployment', service: 'ollama-service', pvc: 'ollama-pvc', serviceAccount: 'ollama-sa' },
 } as const
 
-export const secretKeys = { openaiApiKey: 'openai-api-key', jwtSecret: 'jwt-secret' } as const
+export const secretKeys = { openaiApiKey: 'openai-api-key', jwtSecret: 'jwt-secret', jwtSecretPrevious: 'jwt-secret-previous' } as const
 
 /** On every object this repository renders (kustomize adds it to base/ and log-shipping/ too). */
 export const partOf = { 'app.kubernetes.io/part-of': 'todo-gitops' }

@@ -49,6 +49,8 @@ function deployment(): KubeObject[] {
           envVariables: {
             OPENAI_API_KEY: kplus.EnvValue.fromSecretValue({ secret, key: secretKeys.openaiApiKey }, { optional: false }),
             JWT_SECRET: kplus.EnvValue.fromSecretValue({ secret, key: secretKeys.jwtSecret }, { optional: false }),
+            // The key before the last rotation: tokens it signed stay valid until they expire (docs/secrets.md).
+            JWT_SECRET_PREVIOUS: kplus.EnvValue.fromSecretValue({ secret, key: secretKeys.jwtSecretPrevious }, { optional: true }),
           },
           volumeMounts: [
             { path: dataPath, volume: data },

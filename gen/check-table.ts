@@ -28,6 +28,14 @@ function checkCluster(env: Environment, cluster: Cluster | undefined, fail: (fie
   if (issuer && !cluster.prerequisites.some((p) => p.kind === 'cert-manager' && p.clusterIssuers.includes(issuer))) {
     fail('exposure.tls.clusterIssuer', `'${issuer}' is not a cert-manager ClusterIssuer of cluster ${cluster.name}`)
   }
+  if (env.secret === 'external') {
+    const store = env.externalSecret?.store
+    if (!store) fail('externalSecret', "secret is 'external': name the store (vault or aws-secrets-manager) and the refresh interval")
+    else if (!cluster.prerequisites.some((p) => p.kind === 'secret-store' && p.provider === store.provider)) {
+      fail('externalSecret.store', `cluster ${cluster.name} has no ${store.provider} among its prerequisites (clusters.${cluster.name}.prerequisites)`)
+    }
+    if (env.externalSecret && !/^\d+(s|m|h)$/.test(env.externalSecret.refreshInterval)) fail('externalSecret.refreshInterval', `'${env.externalSecret.refreshInterval}' is not a duration like 1h or 30m`)
+  } else if (env.externalSecret) fail('externalSecret', `only an environment with secret 'external' reads an external store (secret is '${env.secret}')`)
   if (env.monitoring === 'prometheus-operator' && !has('prometheus-operator')) {
     fail('monitoring', `cluster ${cluster.name} has no prometheus-operator among its prerequisites`)
   }

@@ -41,6 +41,21 @@ export type ClusterPrerequisite =
   | { kind: 'cert-manager'; clusterIssuers: string[] }
   | { kind: 'prometheus-operator' }
   | { kind: 'storage-class'; name: string; volumeBindingMode: 'Immediate' | 'WaitForFirstConsumer' }
+  /** The external secret store an `external` environment reads, reachable from the cluster and set up for it
+   *  (docs/secrets.md: the Vault role / the IAM role). */
+  | { kind: 'secret-store'; provider: SecretStore['provider'] }
+
+/**
+ * Where an `external` environment's todo-app-secrets live. The External Secrets Operator reads them with the
+ * namespace's own Kubernetes identity — no static credential anywhere:
+ *  - vault: Vault's Kubernetes auth (a ServiceAccount token, checked by Vault against the cluster), a KV v2 secret;
+ *  - aws-secrets-manager: IAM roles for service accounts (IRSA: the ServiceAccount carries the role's ARN), one
+ *    Secrets Manager secret holding a JSON object.
+ * The secret holds the properties openai-api-key, jwt-secret and jwt-secret-previous (docs/secrets.md).
+ */
+export type SecretStore =
+  | { provider: 'vault'; server: string; kvMount: string; path: string; authMountPath: string; role: string }
+  | { provider: 'aws-secrets-manager'; region: string; secretName: string; roleArn: string }
 
 export interface Resources {
   requests: { cpu: string; memory: string }
@@ -95,8 +110,11 @@ export interface Environment {
   }
   /** Argo CD sync: automated (prune + selfHeal) or manual (sync by hand in the UI). */
   sync: 'automated' | 'manual'
-  /** Where todo-app-secrets comes from: created by the bootstrap, or a SealedSecret in sealed-secrets/<env>/. */
-  secret: 'bootstrap' | 'sealed'
+  /** Where todo-app-secrets comes from: created by the bootstrap, a SealedSecret in sealed-secrets/<env>/, or
+   *  an external store through the External Secrets Operator (`externalSecret` below). */
+  secret: 'bootstrap' | 'sealed' | 'external'
+  /** With secret 'external': the store, and how often the operator re-reads it (a rotation shows up within this). */
+  externalSecret?: { store: SecretStore; refreshInterval: string }
   /** Prometheus scrape annotations only, or Prometheus Operator objects (ServiceMonitor, PrometheusRule). */
   monitoring: 'annotations' | 'prometheus-operator'
   /** Log retention (FR-43) for the optional log shipping component. */
@@ -129,6 +147,22 @@ export const argocd = {
     version: '2.18.5', // ships controller v0.36.6 (helm/sealed-secrets/Chart.yaml appVersion)
     namespace: 'kube-system',
     releaseName: 'sealed-secrets-controller',
+  },
+  /** External Secrets Operator chart, pinned (its CRDs: external-secrets.io v1), for clusters with an `external` environment. */
+  externalSecrets: {
+    chartRepo: 'https://charts.external-secrets.io',
+    chart: 'external-secrets',
+    version: '2.9.0',
+    namespace: 'external-secrets',
+    releaseName: 'external-secrets',
+  },
+  /** Stakater Reloader chart, pinned: rolls a Deployment when the Secret it names changes (sealed or external secrets). */
+  reloader: {
+    chartRepo: 'https://stakater.github.io/stakater-charts',
+    chart: 'reloader',
+    version: '2.2.9',
+    namespace: 'kube-system',
+    releaseName: 'reloader',
   },
   /** metrics-server chart, pinned, for clusters with `metricsServer: 'chart'`. */
   metricsServer: {
@@ -182,6 +216,7 @@ export const clusters: Record<ClusterName, Cluster> = {
       { kind: 'cert-manager', clusterIssuers: ['letsencrypt-prod'] },
       { kind: 'prometheus-operator' },
       { kind: 'storage-class', name: 'nfs', volumeBindingMode: 'Immediate' },
+      { kind: 'secret-store', provider: 'vault' },
     ],
   },
 }
@@ -274,7 +309,19 @@ export const environments: Record<EnvName, Environment> = {
       tls: { secretName: 'todo-app-prod-tls', clusterIssuer: 'letsencrypt-prod' },
     },
     sync: 'manual',
-    secret: 'sealed',
+    secret: 'external',
+    // Vault rotates the values (every 30 days, docs/secrets.md); the operator picks a rotation up within the hour.
+    externalSecret: {
+      store: {
+        provider: 'vault',
+        server: 'https://vault.example.com:8200',
+        kvMount: 'secret',
+        path: 'todo-app/prod',
+        authMountPath: 'kubernetes-prod',
+        role: 'todo-app-prod',
+      },
+      refreshInterval: '1h',
+    },
     monitoring: 'prometheus-operator',
     logRetentionDays: 30,
     logShipping: { enabled: true, sink: 'elasticsearch', url: 'https://elasticsearch.logging.svc:9200' },

@@ -10,6 +10,8 @@ import { objectsOf } from './chart.ts'
 import type { KubeObject } from './chart.ts'
 import { kustomizeImage } from './image.ts'
 import { ollamaObjects, ollamaPort } from './ollama.ts'
+import { externalSecretObjects } from './external-secret.ts'
+import { rollsOnSecretChange } from './argocd-addons.ts'
 import { monitoringManifests } from './observability/index.ts'
 import { yamlFile } from './yaml.ts'
 
@@ -22,8 +24,8 @@ export function sealedSecretDir(env: Environment): string {
 function sealedSecretsPresent(root: string, env: Environment): boolean {
   const dir = join(root, sealedSecretDir(env))
   const kustomization = existsSync(join(dir, 'kustomization.yaml'))
-  if (existsSync(dir) && env.secret === 'bootstrap') {
-    throw new Error(`${sealedSecretDir(env)}/ exists, but environments.${env.name}.secret is 'bootstrap': remove one of them`)
+  if (existsSync(dir) && env.secret !== 'sealed') {
+    throw new Error(`${sealedSecretDir(env)}/ exists, but environments.${env.name}.secret is '${env.secret}': remove one of them`)
   }
   if (!kustomization && existsSync(join(dir, `${names.secret}.yaml`))) {
     throw new Error(`${sealedSecretDir(env)}/${names.secret}.yaml has no kustomization.yaml next to it: re-run scripts/seal-secret.mjs`)
@@ -69,7 +71,8 @@ function deploymentPatch(env: Environment): Record<string, unknown> {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: names.deployment },
+    // Stakater Reloader rolls the pods when todo-app-secrets changes (a rotation), one at a time.
+    metadata: { name: names.deployment, ...(rollsOnSecretChange(env) ? { annotations: { 'secret.reloader.stakater.com/reload': names.secret } } : {}) },
     spec: {
       template: {
         spec: {
@@ -276,11 +279,12 @@ export function renderOverlay(root: string, env: Environment): RenderedOverlay {
   add('network-policies.yaml', networkPolicies(env))
   add('ingress.yaml', ingress(env))
   add('ollama.yaml', ollamaObjects(env))
+  add('external-secret.yaml', externalSecretObjects(env))
   add('autoscaling.yaml', autoscaling(env))
   add('monitoring.yaml', monitoringManifests(env) as KubeObject[])
   const sealed = env.secret === 'sealed' && sealedSecretsPresent(root, env)
   if (sealed) resources.push(`../../${sealedSecretDir(env)}`)
-  if (env.secret === 'bootstrap') sealedSecretsPresent(root, env)
+  if (env.secret !== 'sealed') sealedSecretsPresent(root, env)
 
   files[`${dir}/deployment-patch.yaml`] = yamlFile([deploymentPatch(env)])
   files[`${dir}/service-patch.yaml`] = yamlFile([servicePatch(env)])

@@ -16,7 +16,8 @@ import type { Child, ClusterState } from './argocd-sync-model.ts'
 import { applyOrder, key, podNeeds, syncChild, syncRoot } from './argocd-sync-model.ts'
 
 const roots = await loadRoots()
-const healthCheck: string = parseYaml(readFileSync(join(root, installDir, 'argocd-cm.yaml'), 'utf8'))[0].data[applicationHealthKey]
+const checks: Record<string, string> = parseYaml(readFileSync(join(root, installDir, 'argocd-cm.yaml'), 'utf8'))[0].data
+const healthCheck = checks[applicationHealthKey]
 
 /** A cluster right after its bootstrap: Argo CD installed; with `prerequisites`, what its operator installs too. */
 function freshCluster(c: Cluster, { prerequisites }: { prerequisites: boolean }): ClusterState {
@@ -29,6 +30,8 @@ function freshCluster(c: Cluster, { prerequisites }: { prerequisites: boolean })
     metricsApi: false,
     ingressController: false,
     sealedSecretsController: false,
+    externalSecretsController: false,
+    secretStores: new Set(),
   }
   if (c.minikube) {
     // scripts/bootstrap-minikube.mjs: the addons, the image built in the node, the dev namespace and Secret.
@@ -43,6 +46,7 @@ function freshCluster(c: Cluster, { prerequisites }: { prerequisites: boolean })
       if (p.kind === 'ingress-nginx') state.ingressController = true
       if (p.kind === 'cert-manager') state.crdGroups.add('cert-manager.io')
       if (p.kind === 'prometheus-operator') state.crdGroups.add('monitoring.coreos.com')
+      if (p.kind === 'secret-store') state.secretStores!.add(p.provider)
     }
     state.metricsApi = c.metricsServer === 'provided'
   }
@@ -56,7 +60,7 @@ function childrenOf(r: RenderedRoot): Child[] {
 t.test('each root\'s sync reaches its end on a fresh cluster, with or without the cluster\'s prerequisites', async (t) => {
   for (const r of roots) {
     for (const prerequisites of [false, true]) {
-      const result = syncRoot(childrenOf(r), r.projects, freshCluster(clusters[r.cluster], { prerequisites }), healthCheck)
+      const result = syncRoot(childrenOf(r), r.projects, freshCluster(clusters[r.cluster], { prerequisites }), checks)
       t.ok(result.finished, `${r.cluster}${prerequisites ? ' (prerequisites installed)' : ' (bare)'}: the root finishes${result.finished ? '' : `, but waits at wave ${result.stuckAt}: ${result.reasons.join(' | ')}`}`)
       const awaited = result.waves.filter((w) => w.awaited).flatMap((w) => w.children)
       for (const c of result.children.filter((c) => awaited.includes(c.name))) t.equal(c.health, 'Healthy', `${r.cluster}: awaited child ${c.name} is Healthy`)
@@ -68,7 +72,7 @@ t.test('each root\'s sync reaches its end on a fresh cluster, with or without th
 
 t.test('on Minikube after the bootstrap, todo-app-dev becomes Healthy', async (t) => {
   const r = roots.find((x) => x.cluster === 'minikube')!
-  const result = syncRoot(childrenOf(r), r.projects, freshCluster(clusters.minikube, { prerequisites: true }), healthCheck)
+  const result = syncRoot(childrenOf(r), r.projects, freshCluster(clusters.minikube, { prerequisites: true }), checks)
   const dev = result.children.find((c) => c.name === 'todo-app-dev')!
   t.equal(dev.health, 'Healthy', dev.reasons.join('; '))
   t.ok(dev.applied.some((o) => o.kind === 'Deployment' && o.metadata.name === 'ollama-deployment'), 'Ollama comes up too')
@@ -100,7 +104,7 @@ t.test('a manual child in an awaited wave blocks the root forever (the bug this 
   const children = childrenOf(r).map((c) => (c.app.metadata.name === 'log-shipping-prod'
     ? { ...c, app: { ...c.app, metadata: { ...c.app.metadata, annotations: { 'argocd.argoproj.io/sync-wave': '-1' } } } }
     : c))
-  const result = syncRoot(children, r.projects, freshCluster(clusters.prod, { prerequisites: true }), healthCheck)
+  const result = syncRoot(children, r.projects, freshCluster(clusters.prod, { prerequisites: true }), checks)
   t.notOk(result.finished, 'the root never finishes')
   t.equal(result.stuckAt, -1)
   t.match(result.reasons.join(), /log-shipping-prod is Missing: manual sync/)
@@ -140,12 +144,12 @@ t.test('what the model says a fresh cluster lacks', async (t) => {
   // prod's HPA: Degraded without a metrics API; the root's metrics-server add-on syncs in an earlier wave.
   const prod = roots.find((x) => x.cluster === 'prod')!
   const p = freshCluster(clusters.prod, { prerequisites: true })
-  p.objects.add(key('Secret', environments.prod.namespace, 'todo-app-secrets'))
-  const noMetrics = syncChild({ app: { ...byName(prod, 'todo-app-prod').app, spec: { ...byName(prod, 'todo-app-prod').app.spec, syncPolicy: { automated: {} } } }, objects: byName(prod, 'todo-app-prod').objects }, p, new Set())
-  t.match(noMetrics.reasons.join(), /HPA todo-app-hpa: no metrics API/)
-  syncChild(byName(prod, `${argocd.metricsServer.releaseName}-prod`), p, new Set())
-  const withMetrics = syncChild({ app: { ...byName(prod, 'todo-app-prod').app, spec: { ...byName(prod, 'todo-app-prod').app.spec, syncPolicy: { automated: {} } } }, objects: byName(prod, 'todo-app-prod').objects }, p, new Set())
-  t.equal(withMetrics.health, 'Healthy', 'after the metrics-server add-on, prod (once synced by hand) is Healthy')
+  syncChild(byName(prod, `${argocd.externalSecrets.releaseName}-prod`), p, new Set(), checks)
+  const pressSync = { app: { ...byName(prod, 'todo-app-prod').app, spec: { ...byName(prod, 'todo-app-prod').app.spec, syncPolicy: { automated: {} } } }, objects: byName(prod, 'todo-app-prod').objects }
+  t.match(syncChild(pressSync, p, new Set(), checks).reasons.join(), /HPA todo-app-hpa: no metrics API/)
+  syncChild(byName(prod, `${argocd.metricsServer.releaseName}-prod`), p, new Set(), checks)
+  const withMetrics = syncChild(pressSync, p, new Set(), checks)
+  t.equal(withMetrics.health, 'Healthy', `after the add-ons, prod (once synced by hand) is Healthy ${withMetrics.reasons.join('; ')}`)
 })
 
 t.test('the health rule: a never-synced child is Missing, an Application without status Progressing', async (t) => {

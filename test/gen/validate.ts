@@ -1,6 +1,28 @@
 // Schema validation of rendered objects with the kubernetes-models packages: Kubernetes core kinds, and the
-// Argo CD, Sealed Secrets and Prometheus Operator CRDs.
+// Argo CD, Sealed Secrets and Prometheus Operator CRDs; the External Secrets Operator's kinds against its own
+// CRDs, committed in test/schemas/ (no kubernetes-models package matches its version).
+import { readFileSync, readdirSync } from 'node:fs'
+import { Ajv } from 'ajv'
+import { parse } from 'yaml'
 import type { K8sObject } from './helpers.ts'
+
+const crdDir = new URL('../schemas/external-secrets-v2.9.0/', import.meta.url)
+const ajv = new Ajv({ strict: false, allErrors: true })
+/** `<apiVersion> <kind>` -> the served version's openAPIV3Schema of a committed CRD. */
+const crdSchemas = new Map<string, ReturnType<Ajv['compile']>>()
+for (const file of readdirSync(crdDir).filter((f) => f.endsWith('.yaml'))) {
+  const crd = parse(readFileSync(new URL(file, crdDir), 'utf8'))
+  for (const v of crd.spec.versions.filter((x: any) => x.served)) {
+    crdSchemas.set(`${crd.spec.group}/${v.name} ${crd.spec.names.kind}`, ajv.compile(v.schema.openAPIV3Schema))
+  }
+}
+
+function crdErrors(obj: K8sObject): string | undefined {
+  const validate = crdSchemas.get(`${obj.apiVersion} ${obj.kind}`)
+  if (!validate) return obj.apiVersion.startsWith('external-secrets.io/') ? `no served CRD version for ${obj.apiVersion} ${obj.kind}` : undefined
+  if (typeof obj.metadata?.name !== 'string' || obj.metadata.name === '') return 'metadata.name is required'
+  return validate(obj) ? '' : ajv.errorsText(validate.errors, { dataVar: obj.kind })
+}
 
 const packages: Record<string, string> = {
   'argoproj.io': '@kubernetes-models/argo-cd/argoproj.io',
@@ -23,6 +45,8 @@ function modulePath(apiVersion: string): string {
 
 /** Validates one object; returns the errors as text ('' when valid). */
 export async function validationErrors(obj: K8sObject): Promise<string> {
+  const fromCrd = crdErrors(obj)
+  if (fromCrd !== undefined) return fromCrd
   let mod: Record<string, any>
   try {
     // One module per kind: the package's index modules take seconds to load.

@@ -1,0 +1,32 @@
+// Which cluster add-ons (pinned Helm charts, one Argo CD Application each) a cluster needs, from what its
+// environments use. One place decides it; gen/argocd.ts renders the Applications, gen/overlay.ts the
+// annotations that rely on them.
+import type { Cluster, Environment } from './environments.ts'
+import { argocd } from './environments.ts'
+
+/** A cluster add-on from a pinned Helm chart. */
+export interface ChartAddon {
+  chartRepo: string
+  chart: string
+  version: string
+  namespace: string
+  releaseName: string
+}
+
+/** Add-ons whose namespace Argo CD creates, and those that need server-side apply (CRDs too big otherwise). */
+export const createsNamespace = (addon: ChartAddon) => addon.namespace !== 'kube-system'
+export const serverSide = (addon: ChartAddon) => addon.chart === argocd.externalSecrets.chart
+
+/** An environment whose Secret can change under running pods (sealed or external): Reloader rolls them. */
+export const rollsOnSecretChange = (env: Environment) => env.secret === 'sealed' || env.secret === 'external'
+
+/** The add-ons a cluster needs, from what its environments use. */
+export function addonsOf(cluster: Cluster, envs: readonly Environment[]): ChartAddon[] {
+  const here = envs.filter((env) => env.cluster === cluster.name)
+  const addons: ChartAddon[] = []
+  if (here.some((env) => env.secret === 'sealed')) addons.push(argocd.sealedSecrets)
+  if (here.some((env) => env.secret === 'external')) addons.push(argocd.externalSecrets)
+  if (here.some(rollsOnSecretChange)) addons.push(argocd.reloader)
+  if (here.some((env) => env.autoscaling) && cluster.metricsServer === 'chart') addons.push(argocd.metricsServer)
+  return addons
+}
