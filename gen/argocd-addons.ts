@@ -24,7 +24,9 @@ export const rollsOnSecretChange = (env: Environment) => env.secret === 'sealed'
 export function addonsOf(cluster: Cluster, envs: readonly Environment[]): ChartAddon[] {
   const here = envs.filter((env) => env.cluster === cluster.name)
   const addons: ChartAddon[] = []
-  if (here.some((env) => env.secret === 'sealed')) addons.push(argocd.sealedSecrets)
+  // Sealed Secrets: for a sealed todo-app-secrets, and for Fluent Bit's Elasticsearch credentials, which are
+  // sealed by hand for the cluster's controller (docs/observability.md).
+  if (here.some((env) => env.secret === 'sealed' || (env.logShipping.enabled && env.logShipping.sink === 'elasticsearch'))) addons.push(argocd.sealedSecrets)
   if (here.some((env) => env.secret === 'external')) addons.push(argocd.externalSecrets)
   if (here.some(rollsOnSecretChange)) addons.push(argocd.reloader)
   if (here.some((env) => env.autoscaling) && cluster.metricsServer === 'chart') addons.push(argocd.metricsServer)

@@ -203,7 +203,9 @@ t.test('the add-ons: pinned charts, found where their clients look', async (t) =
   t.same([sealed.spec.source.repoURL, sealed.spec.source.chart, sealed.spec.source.targetRevision], [s.chartRepo, s.chart, s.version], 'the pinned Sealed Secrets chart')
   t.equal(sealed.spec.source.helm.releaseName, 'sealed-secrets-controller', 'release name kubeseal expects')
   t.equal(sealed.spec.destination.namespace, 'kube-system')
-  t.notOk(prod.apps.some((a) => a.spec.source.chart === s.chart), 'prod reads an external store: no Sealed Secrets there')
+  // prod's todo-app-secrets come from Vault; its controller is there for Fluent Bit's Elasticsearch credentials.
+  t.equal(environments.prod.secret, 'external')
+  t.equal(prod.apps.some((a) => a.spec.source.chart === s.chart), environments.prod.logShipping.sink === 'elasticsearch', 'prod: Sealed Secrets only for the log sink\'s credentials')
   const e = argocd.externalSecrets
   const eso = one(prod.apps, 'Application', `${e.releaseName}-prod`)
   t.same([eso.spec.source.repoURL, eso.spec.source.chart, eso.spec.source.targetRevision], [e.chartRepo, e.chart, e.version], 'prod gets the pinned External Secrets Operator chart')
