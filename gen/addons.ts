@@ -16,8 +16,6 @@ export interface OperatorAddon {
   readonly apiGroup?: string
   /** The labels of the operator's pods (NetworkPolicies that admit it select them). */
   readonly podLabels: Record<string, string>
-  /** Pod Security level its namespace enforces (the charts' pods meet restricted). */
-  readonly podSecurity: 'restricted' | 'baseline'
   /**
    * Server-side apply: these charts' CRDs are larger than the 256 KiB that client-side apply's
    * last-applied-configuration annotation allows (clusters.postgresql.cnpg.io ~460 KB, secretstores ~690 KB).
@@ -36,7 +34,6 @@ export const cloudnativePg: OperatorAddon = {
   apiGroup: 'postgresql.cnpg.io',
   values: { crds: { create: true }, config: { clusterWide: true } },
   podLabels: { 'app.kubernetes.io/name': 'cloudnative-pg' },
-  podSecurity: 'restricted',
   serverSideApply: true,
 }
 
@@ -52,7 +49,6 @@ export const externalSecrets: OperatorAddon = {
   // Only namespaced SecretStores are used: the cluster-wide kinds stay off, so no namespace can read another's store.
   values: { installCRDs: true, processClusterStore: false, processClusterExternalSecret: false },
   podLabels: { 'app.kubernetes.io/name': 'external-secrets' },
-  podSecurity: 'restricted',
   serverSideApply: true,
 }
 
@@ -78,11 +74,5 @@ export const reloader: OperatorAddon = {
     },
   },
   podLabels: { 'app.kubernetes.io/name': 'reloader' },
-  podSecurity: 'restricted',
   serverSideApply: false,
-}
-
-/** On the Deployment: roll the pods when this Secret's data changes (Reloader's explicit, no-discovery form). */
-export function reloadOnSecret(secretName: string): Record<string, string> {
-  return { 'secret.reloader.stakater.com/reload': secretName }
 }

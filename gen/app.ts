@@ -19,15 +19,13 @@ export const names = {
   roleBinding: 'todo-app-rolebinding',
   /** The base's placeholder image name; overlays replace it through kustomize `images:`. */
   image: 'todo-app',
+  /** The identity the External Secrets Operator reads the store with (Vault Kubernetes auth, or IRSA). */
+  secretStore: 'todo-app-secret-store',
+  secretStoreServiceAccount: 'todo-app-secret-store',
   ollama: { app: 'ollama', deployment: 'ollama-deployment', service: 'ollama-service', pvc: 'ollama-pvc', serviceAccount: 'ollama-sa' },
 } as const
 
-/** Keys of `todo-app-secrets` (docs/secrets.md). `jwt-secret-previous` is optional: the service also accepts
- *  tokens signed with it, so a key rotates without logging anyone out. */
 export const secretKeys = { openaiApiKey: 'openai-api-key', jwtSecret: 'jwt-secret', jwtSecretPrevious: 'jwt-secret-previous' } as const
-
-/** Objects of the external secret source (prod): the store, and the identity it signs in as. */
-export const externalSecretNames = { store: 'todo-app-store', serviceAccount: 'todo-app-secrets-reader' } as const
 
 /** On every object this repository renders (kustomize adds it to base/ and log-shipping/ too). */
 export const partOf = { 'app.kubernetes.io/part-of': 'todo-gitops' }

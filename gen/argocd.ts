@@ -10,8 +10,9 @@ import { names, partOf, syncWaveKey } from './app.ts'
 import type { KubeObject } from './chart.ts'
 import type { LogShipping } from './log-shipping.ts'
 import { clusterScopedKinds } from './scope.ts'
+import type { ChartAddon } from './argocd-addons.ts'
+import { addonsOf, createsNamespace, serverSide } from './argocd-addons.ts'
 import { yamlFile } from './yaml.ts'
-import { cloudnativePg, externalSecrets, reloader } from './addons.ts'
 
 type Application = Omit<IApplication, 'spec'> & { spec: Record<string, any> }
 type AppProject = Omit<IAppProject, 'spec'> & { spec: Record<string, any> }
@@ -87,21 +88,20 @@ export function environmentApp(env: Environment, root: ClusterName): Application
   }
 }
 
-/** A namespace's Pod Security Standard, enforced, audited and warned at one level. */
-export function podSecurityLabels(level: 'restricted' | 'baseline' | 'privileged'): Record<string, string> {
-  return {
-    'pod-security.kubernetes.io/enforce': level,
-    'pod-security.kubernetes.io/audit': level,
-    'pod-security.kubernetes.io/warn': level,
-  }
-}
-
 /** The privileged Pod Security level for the logging namespace: Fluent Bit mounts the node's /var/log
  *  (hostPath) and reads it as root, which the baseline and restricted levels reject. */
 export const loggingNamespaceLabels = {
   'pod-security.kubernetes.io/enforce': 'privileged',
   'pod-security.kubernetes.io/audit': 'privileged',
   'pod-security.kubernetes.io/warn': 'privileged',
+}
+
+/** The add-ons' own namespaces: the operators' charts run non-root with the restricted settings, but their
+ *  exact pod specs are not ours, so baseline is enforced and restricted only warned about. */
+export const addonNamespaceLabels = {
+  'pod-security.kubernetes.io/enforce': 'baseline',
+  'pod-security.kubernetes.io/audit': 'restricted',
+  'pod-security.kubernetes.io/warn': 'restricted',
 }
 
 export function logShippingApp(ls: LogShipping, root: ClusterName): Application {
@@ -130,34 +130,6 @@ export function logShippingApp(ls: LogShipping, root: ClusterName): Application 
   }
 }
 
-/** A cluster add-on from a pinned Helm chart. */
-export interface ChartAddon {
-  chartRepo: string
-  chart: string
-  version: string
-  namespace: string
-  releaseName: string
-  /** Helm values besides fullnameOverride. */
-  values?: Record<string, unknown>
-  /** Apply server-side (CRDs too large for client-side apply's annotation). */
-  serverSideApply?: boolean
-  /** A namespace of its own, created by Argo CD with this Pod Security level (absent: kube-system). */
-  podSecurity?: 'restricted' | 'baseline'
-}
-
-/** The add-ons a cluster needs, from what its environments use. */
-export function addonsOf(cluster: Cluster, envs: readonly Environment[]): ChartAddon[] {
-  const here = envs.filter((env) => env.cluster === cluster.name)
-  const addons: ChartAddon[] = []
-  if (here.some((env) => env.secret === 'sealed')) addons.push(argocd.sealedSecrets)
-  if (here.some((env) => env.autoscaling) && cluster.metricsServer === 'chart') addons.push(argocd.metricsServer)
-  if (here.some((env) => env.storage.backend === 'postgres')) addons.push(cloudnativePg)
-  if (here.some((env) => env.secret === 'external')) addons.push(externalSecrets)
-  // Every environment's Deployment rolls on a change of its Secret (docs/secrets.md).
-  if (here.length > 0) addons.push(reloader)
-  return addons
-}
-
 export const addonAppName = (addon: ChartAddon, cluster: ClusterName) => `${addon.releaseName}-${cluster}`
 
 export function addonApp(addon: ChartAddon, cluster: ClusterName, root: ClusterName): Application {
@@ -183,8 +155,14 @@ export function addonApp(addon: ChartAddon, cluster: ClusterName, root: ClusterN
       },
       destination: { ...destinationOf(cluster, root), namespace: addon.namespace },
       syncPolicy: {
-        ...syncPolicy('automated', ['PruneLast=true', ...(addon.serverSideApply ? ['ServerSideApply=true'] : []), ...(addon.podSecurity ? ['CreateNamespace=true'] : [])]),
-        ...(addon.podSecurity ? { managedNamespaceMetadata: { labels: podSecurityLabels(addon.podSecurity) } } : {}),
+        ...syncPolicy('automated', [
+          'PruneLast=true',
+          ...(createsNamespace(addon) ? ['CreateNamespace=true'] : []),
+          // The operator's CRDs are too big for client-side apply's last-applied annotation.
+          ...(serverSide(addon) ? ['ServerSideApply=true'] : []),
+        ]),
+        // A namespace Argo CD creates gets its Pod Security level from git, like every namespace here.
+        ...(createsNamespace(addon) ? { managedNamespaceMetadata: { labels: addonNamespaceLabels } } : {}),
       },
       revisionHistoryLimit: 10,
     },
@@ -255,20 +233,16 @@ export function platformProject(root: ClusterName, addons: readonly { addon: Cha
       description: `Cluster add-ons the todo service needs: ${[...new Set(addons.map((a) => a.addon.chart))].join(', ')}.`,
       sourceRepos: repos,
       destinations,
-      // What the charts install cluster-wide (CRDs, the controllers' RBAC, metrics-server's APIService).
+      // What the charts install cluster-wide (CRDs, the controllers' RBAC, metrics-server's APIService, the
+      // CloudNativePG and External Secrets operators' webhooks) and the namespaces Argo CD creates for them.
       clusterResourceWhitelist: [
+        { group: '', kind: 'Namespace' },
+        { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' },
+        { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
         { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
         { group: 'apiregistration.k8s.io', kind: 'APIService' },
         { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
         { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-        // The admission webhooks of the CloudNativePG and External Secrets operators.
-        ...(addons.some((a) => a.addon.podSecurity)
-          ? [
-            { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' },
-            { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
-            { group: '', kind: 'Namespace' },
-          ]
-          : []),
       ],
     },
   }
@@ -303,13 +277,33 @@ end
 return hs
 `
 
+// The External Secrets Operator's kinds report a Ready condition. Spelled out here rather than relying on
+// whichever check the installed Argo CD bundles: the prerequisites wave must wait until the Secret exists
+// (Ready True), and a store that refuses us must show as Degraded, not as Progressing forever.
+export const readyConditionHealth = `hs = { status = "Progressing", message = "Waiting for the External Secrets Operator" }
+if obj.status ~= nil and obj.status.conditions ~= nil then
+  for _, c in ipairs(obj.status.conditions) do
+    if c.type == "Ready" then
+      hs.message = c.message or ""
+      if c.status == "True" then hs.status = "Healthy" elseif c.status == "False" then hs.status = "Degraded" end
+    end
+  end
+end
+return hs
+`
+export const healthKey = (group: string, kind: string) => `resource.customizations.health.${group}_${kind}`
+
 /** Our settings, merged into the argocd-cm that the pinned install ships (a strategic-merge patch). */
 export function argocdCmPatch(): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: 'argocd-cm', labels: { 'app.kubernetes.io/name': 'argocd-cm', 'app.kubernetes.io/part-of': 'argocd' } },
-    data: { [applicationHealthKey]: applicationHealth },
+    data: {
+      [applicationHealthKey]: applicationHealth,
+      [healthKey('external-secrets.io', 'ExternalSecret')]: readyConditionHealth,
+      [healthKey('external-secrets.io', 'SecretStore')]: readyConditionHealth,
+    },
   }
 }
 

@@ -13,7 +13,6 @@ import type { KubeObject } from './chart.ts'
 import { containerSecurity, hardenedDeployment, httpProbe, plainService } from './workload.ts'
 import { clusterServices } from './environments.ts'
 import { yamlFile } from './yaml.ts'
-import { reloadOnSecret } from './addons.ts'
 
 const prerequisite = { [syncWaveKey]: waves.prerequisites }
 
@@ -29,8 +28,7 @@ function deployment(): KubeObject[] {
       selector: selectorLabels,
       podLabels,
       podAnnotations: scrapeAnnotations,
-      // Rolls the pods when todo-app-secrets changes (Reloader add-on; docs/secrets.md).
-      annotations: { [syncWaveKey]: waves.workloads, ...reloadOnSecret(names.secret) },
+      annotations: { [syncWaveKey]: waves.workloads },
       replicas: 1,
       strategy: kplus.DeploymentStrategy.rollingUpdate({
         maxSurge: kplus.PercentOrAbsolute.absolute(1),
@@ -51,7 +49,7 @@ function deployment(): KubeObject[] {
           envVariables: {
             OPENAI_API_KEY: kplus.EnvValue.fromSecretValue({ secret, key: secretKeys.openaiApiKey }, { optional: false }),
             JWT_SECRET: kplus.EnvValue.fromSecretValue({ secret, key: secretKeys.jwtSecret }, { optional: false }),
-            // Only during a key rotation (docs/secrets.md): absent, the service accepts the current key alone.
+            // The key before the last rotation: tokens it signed stay valid until they expire (docs/secrets.md).
             JWT_SECRET_PREVIOUS: kplus.EnvValue.fromSecretValue({ secret, key: secretKeys.jwtSecretPrevious }, { optional: true }),
           },
           volumeMounts: [{ path: '/tmp', volume: tmp }],

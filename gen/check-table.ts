@@ -39,6 +39,15 @@ function checkCluster(env: Environment, cluster: Cluster | undefined, fail: (fie
   if (issuer && !cluster.prerequisites.some((p) => p.kind === 'cert-manager' && p.clusterIssuers.includes(issuer))) {
     fail('exposure.tls.clusterIssuer', `'${issuer}' is not a cert-manager ClusterIssuer of cluster ${cluster.name}`)
   }
+  if (env.secret === 'external') {
+    const store = env.externalSecret?.store
+    if (!store) fail('externalSecret', "secret is 'external': name the store (vault or aws-secrets-manager) and the refresh interval")
+    else if (!cluster.prerequisites.some((p) => p.kind === 'secret-store' && p.provider === store.provider)) {
+      fail('externalSecret.store', `cluster ${cluster.name} has no ${store.provider} among its prerequisites (clusters.${cluster.name}.prerequisites)`)
+    }
+    if (env.externalSecret && !/^\d+(s|m|h)$/.test(env.externalSecret.refreshInterval)) fail('externalSecret.refreshInterval', `'${env.externalSecret.refreshInterval}' is not a duration like 1h or 30m`)
+    if (store?.provider === 'vault' && !/^https:\/\//.test(store.server)) fail('externalSecret.store.server', 'Vault is reached over TLS only (https://)')
+  } else if (env.externalSecret) fail('externalSecret', `only an environment with secret 'external' reads an external store (secret is '${env.secret}')`)
   if (env.monitoring === 'prometheus-operator' && !has('prometheus-operator')) {
     fail('monitoring', `cluster ${cluster.name} has no prometheus-operator among its prerequisites`)
   }
@@ -63,7 +72,6 @@ export function checkEnvironment(env: Environment, cluster: Cluster | undefined 
   checkCluster(env, cluster, fail)
   checkResources(`${at}.resources`, env.resources)
   checkStorage(env, fail)
-  checkSecretSource(env, fail)
   if (env.exposure.serviceType === 'NodePort') {
     const p = env.exposure.nodePort
     if (p !== undefined && (p < 30000 || p > 32767)) fail('exposure.nodePort', `${p} is outside 30000-32767`)
@@ -117,16 +125,4 @@ function checkStorage(env: Environment, fail: Fail): void {
     if (pg.restore.targetTime !== undefined && Number.isNaN(Date.parse(pg.restore.targetTime))) fail('storage.postgres.restore.targetTime', `'${pg.restore.targetTime}' is not an RFC 3339 time`)
     if (!dns1123.test(pg.restore.backupName)) fail('storage.postgres.restore.backupName', `'${pg.restore.backupName}' is not a Backup name`)
   }
-}
-
-function checkSecretSource(env: Environment, fail: Fail): void {
-  if (env.secret !== 'external') {
-    if (env.secretStore) fail('secretStore', `only an environment with secret 'external' reads a store (secret is '${env.secret}')`)
-    return
-  }
-  const store = env.secretStore
-  if (!store) return fail('secretStore', "secret 'external' needs the store (provider, remoteKey, refreshInterval)")
-  if (!/^([0-9]+(ns|us|µs|ms|s|m|h))+$/.test(store.refreshInterval)) fail('secretStore.refreshInterval', `'${store.refreshInterval}' is not a duration like 1h or 15m`)
-  if (store.provider.kind === 'vault' && !/^https:\/\//.test(store.provider.server)) fail('secretStore.provider.server', 'Vault is reached over TLS only (https://)')
-  if (!store.remoteKey) fail('secretStore.remoteKey', 'empty')
 }

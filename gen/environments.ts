@@ -5,7 +5,6 @@
 // To change an environment: edit this file, run `npm run synth`, commit, push. Argo CD does the rest.
 
 import type { BackupTarget } from './postgres.ts'
-import type { SecretStoreProvider } from './external-secrets.ts'
 
 export type EnvName = 'dev' | 'staging' | 'prod'
 export type ClusterName = 'minikube' | 'staging' | 'prod'
@@ -50,6 +49,21 @@ export type ClusterPrerequisite =
   | { kind: 'storage-class'; name: string; volumeBindingMode: 'Immediate' | 'WaitForFirstConsumer' }
   /** CSI snapshots (the snapshot CRDs and controller, and this VolumeSnapshotClass): database backups by snapshot. */
   | { kind: 'volume-snapshot-class'; name: string }
+  /** The external secret store an `external` environment reads, reachable from the cluster and set up for it
+   *  (docs/secrets.md: the Vault role / the IAM role). */
+  | { kind: 'secret-store'; provider: SecretStore['provider'] }
+
+/**
+ * Where an `external` environment's todo-app-secrets live. The External Secrets Operator reads them with the
+ * namespace's own Kubernetes identity — no static credential anywhere:
+ *  - vault: Vault's Kubernetes auth (a ServiceAccount token, checked by Vault against the cluster), a KV v2 secret;
+ *  - aws-secrets-manager: IAM roles for service accounts (IRSA: the ServiceAccount carries the role's ARN), one
+ *    Secrets Manager secret holding a JSON object.
+ * The secret holds the properties openai-api-key, jwt-secret and jwt-secret-previous (docs/secrets.md).
+ */
+export type SecretStore =
+  | { provider: 'vault'; server: string; kvMount: string; path: string; authMountPath: string; role: string }
+  | { provider: 'aws-secrets-manager'; region: string; secretName: string; roleArn: string }
 
 export interface Resources {
   requests: { cpu: string; memory: string }
@@ -106,17 +120,11 @@ export interface Environment {
   }
   /** Argo CD sync: automated (prune + selfHeal) or manual (sync by hand in the UI). */
   sync: 'automated' | 'manual'
-  /** Where todo-app-secrets comes from (docs/secrets.md): created by the bootstrap, a SealedSecret in
-   *  sealed-secrets/<env>/, or the external store below through the External Secrets Operator. */
+  /** Where todo-app-secrets comes from: created by the bootstrap, a SealedSecret in sealed-secrets/<env>/, or
+   *  an external store through the External Secrets Operator (`externalSecret` below). */
   secret: 'bootstrap' | 'sealed' | 'external'
-  /** The external store, for `secret: 'external'` (FR-42: prod). */
-  secretStore?: {
-    provider: SecretStoreProvider
-    /** The store's secret holding the keys as properties (a KV path in Vault, a secret name in AWS). */
-    remoteKey: string
-    /** How often the operator re-reads the store (Go duration): the delay before a rotation reaches the Secret. */
-    refreshInterval: string
-  }
+  /** With secret 'external': the store, and how often the operator re-reads it (a rotation shows up within this). */
+  externalSecret?: { store: SecretStore; refreshInterval: string }
   /** Prometheus scrape annotations only, or Prometheus Operator objects (ServiceMonitor, PrometheusRule). */
   monitoring: 'annotations' | 'prometheus-operator'
   /** Log retention (FR-43) for the optional log shipping component. */
@@ -233,6 +241,7 @@ export const clusters: Record<ClusterName, Cluster> = {
       { kind: 'prometheus-operator' },
       { kind: 'storage-class', name: 'csi-block', volumeBindingMode: 'WaitForFirstConsumer' },
       { kind: 'volume-snapshot-class', name: 'csi-snapshots' },
+      { kind: 'secret-store', provider: 'vault' },
     ],
     apiServer: { cidr: '10.30.0.10/32', port: 6443 }, // kubectl get endpoints kubernetes
   },
@@ -350,16 +359,16 @@ export const environments: Record<EnvName, Environment> = {
     },
     sync: 'manual',
     secret: 'external',
-    secretStore: {
-      provider: {
-        kind: 'vault',
+    // Vault rotates the values (every 30 days, docs/secrets.md); the operator picks a rotation up within the hour.
+    externalSecret: {
+      store: {
+        provider: 'vault',
         server: 'https://vault.example.com:8200',
-        mount: 'secret',
-        kvVersion: 'v2',
-        authMount: 'kubernetes',
+        kvMount: 'secret',
+        path: 'todo-app/prod',
+        authMountPath: 'kubernetes-prod',
         role: 'todo-app-prod',
       },
-      remoteKey: 'todo-app/prod',
       refreshInterval: '1h',
     },
     monitoring: 'prometheus-operator',

@@ -10,6 +10,7 @@ import { objectsOf } from './chart.ts'
 import type { KubeObject } from './chart.ts'
 import { kustomizeImage } from './image.ts'
 import { ollamaObjects, ollamaPort } from './ollama.ts'
+import { rollsOnSecretChange } from './argocd-addons.ts'
 import { monitoringManifests } from './observability/index.ts'
 import { yamlFile } from './yaml.ts'
 import { postgresProps, sqliteClaim, storageConfig, storageDeploymentPatch } from './database.ts'
@@ -74,7 +75,8 @@ function deploymentPatch(env: Environment): Record<string, unknown> {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: names.deployment },
+    // Stakater Reloader rolls the pods when todo-app-secrets changes (a rotation), one at a time.
+    metadata: { name: names.deployment, ...(rollsOnSecretChange(env) ? { annotations: { 'secret.reloader.stakater.com/reload': names.secret } } : {}) },
     spec: {
       template: {
         spec: {
@@ -273,7 +275,7 @@ export function renderOverlay(root: string, env: Environment): RenderedOverlay {
   add('autoscaling.yaml', autoscaling(env))
   add('monitoring.yaml', monitoringManifests(env) as KubeObject[])
   add('storage.yaml', env.storage.backend === 'sqlite' ? sqliteClaim(env) : postgresObjects(postgresProps(env, clusters[env.cluster])))
-  if (env.secret === 'external') add('secrets.yaml', externalSecretObjects(externalSecretProps(env)))
+  if (env.secret === 'external') add('external-secret.yaml', externalSecretObjects(externalSecretProps(env)))
   const sealed = env.secret === 'sealed' && sealedSecretsPresent(root, env)
   if (sealed) resources.push(`../../${sealedSecretDir(env)}`)
   if (env.secret !== 'sealed') sealedSecretsPresent(root, env)

@@ -49,11 +49,12 @@ Options:
   --repo-ssh-key FILE        a private repository or fork over ssh (git@host:org/repo.git): the private key file
   --local                    serve this clone to the cluster with git daemon instead of using a remote
   --git-port N               git daemon port for --local (default 9418)
+  --rotate-jwt               new JWT signing key for dev; the current one stays valid as jwt-secret-previous (nobody is logged out)
   --timeout SECONDS          how long to wait for each rollout/sync (default ${DEFAULT_TIMEOUT}: a first start pulls Ollama and its model)
 
 Environment: JWT_SECRET (at least 32 bytes; default: generated once, then kept), OPENAI_API_KEY (optional).`
 
-const OPTIONS = { boolean: ['dry-run', 'local', 'help'], string: ['cni', 'kubernetes-version', 'driver', 'repo-url', 'repo-username', 'repo-token-env', 'repo-ssh-key', 'git-port', 'timeout'] }
+const OPTIONS = { boolean: ['dry-run', 'local', 'help', 'rotate-jwt'], string: ['cni', 'kubernetes-version', 'driver', 'repo-url', 'repo-username', 'repo-token-env', 'repo-ssh-key', 'git-port', 'timeout'] }
 const args = parseArgv(process.argv.slice(2), OPTIONS)
 const known = new Set([...OPTIONS.boolean, ...OPTIONS.string, '_'])
 const unknown = Object.keys(args).filter((k) => !known.has(k))
@@ -380,11 +381,18 @@ async function createDevSecret() {
   const existing = await sh.probe('kubectl', kubectl('-n', dev.namespace, 'get', 'secret', SECRET_NAME, '-o', 'json'))
   const current = existing.ok ? JSON.parse(existing.stdout).data ?? {} : {}
   const decode = (b64) => (b64 === undefined ? undefined : Buffer.from(b64, 'base64').toString('utf8'))
+  const currentJwt = decode(current['jwt-secret'])
+  const newKey = () => randomBytes(48).toString('base64url')
+  // Kept across runs: a new JWT secret would log every user out. A rotation keeps the old one as the previous
+  // key, which the service still accepts until the tokens it signed expire (docs/secrets.md).
+  const rotate = args['rotate-jwt'] && currentJwt !== undefined
   const wanted = {
-    // Kept across runs: a new JWT secret would log every user out.
-    'jwt-secret': process.env.JWT_SECRET || decode(current['jwt-secret']) || randomBytes(48).toString('base64url'),
+    'jwt-secret': rotate ? process.env.JWT_SECRET || newKey() : process.env.JWT_SECRET || currentJwt || newKey(),
     'openai-api-key': process.env.OPENAI_API_KEY ?? decode(current['openai-api-key']) ?? '',
   }
+  const previous = rotate ? currentJwt : decode(current['jwt-secret-previous'])
+  if (previous !== undefined && previous !== wanted['jwt-secret']) wanted['jwt-secret-previous'] = previous
+  if (rotate && wanted['jwt-secret'] === currentJwt) throw new Error('--rotate-jwt: JWT_SECRET is the key in use; unset it to get a new one, or give another')
   const data = Object.fromEntries(Object.entries(wanted).map(([k, v]) => [k, Buffer.from(v).toString('base64')]))
   if (existing.ok && Object.keys(data).every((k) => data[k] === current[k])) {
     same(`Secret ${dev.namespace}/${SECRET_NAME} is up to date`)
@@ -402,7 +410,10 @@ async function createDevSecret() {
     input: YAML.stringify(secret),
     inputNote: `(Secret ${dev.namespace}/${SECRET_NAME}: ${Object.keys(data).join(', ')}; values not shown)`,
   })
-  changed(`Secret ${dev.namespace}/${SECRET_NAME} ${existing.ok ? 'updated' : 'created'}`)
+  changed(`Secret ${dev.namespace}/${SECRET_NAME} ${existing.ok ? 'updated' : 'created'}${rotate ? ' (JWT key rotated; the previous one still verifies)' : ''}`)
+  // Environment variables are read at start: running pods see a changed Secret only after a restart.
+  const deployment = await sh.probe('kubectl', kubectl('-n', dev.namespace, 'get', 'deployment', 'todo-app-deployment', '-o', 'name'))
+  if (existing.ok && deployment.ok) await sh.run('kubectl', kubectl('-n', dev.namespace, 'rollout', 'restart', 'deployment/todo-app-deployment'))
 }
 
 // ---- 8. repository -------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import YAML from 'yaml'
 import { argocd, environments } from '../../gen/environments.ts'
 import { exec } from '../lib/run.mjs'
 import { JWT_SECRET_MIN_BYTES, jwtSecretProblem } from '../lib/jwt-secret.mjs'
-import { SECRET_KEYS, SECRET_NAME, CERT_ANNOTATION, loadCertificate, sealValue, sealedSecretDocument, verifySealedSecret } from '../lib/sealing.mjs'
+import { JWT_KEYS, REQUIRED_KEYS, SECRET_KEYS, SECRET_NAME, CERT_ANNOTATION, loadCertificate, sealValue, sealedSecretDocument, verifySealedSecret } from '../lib/sealing.mjs'
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..')
 // Overridable so the script's own tests do not run the real renderer (like promote's PROMOTE_SYNTH_CMD).
@@ -28,7 +28,9 @@ Options:
   --in-process       seal with Node's crypto even when kubeseal is installed
   --from-env KEY=VAR also works, to name the key explicitly
 
-Keys: ${SECRET_KEYS.join(', ')} (jwt-secret: at least ${JWT_SECRET_MIN_BYTES} bytes). Environments with sealed secrets: ${sealedEnvironments().join(', ')}.
+Keys: ${SECRET_KEYS.join(', ')} (the JWT keys: at least ${JWT_SECRET_MIN_BYTES} bytes; jwt-secret-previous is optional).
+Rotating the JWT key without logging anyone out (docs/secrets.md):
+  JWT_SECRET_PREVIOUS=<the current key> JWT_SECRET=$(openssl rand -base64 48) npm run seal -- --env ENV --merge --from-env JWT_SECRET --from-env JWT_SECRET_PREVIOUS Environments with sealed secrets: ${sealedEnvironments().join(', ')}.
 Sealing then runs npm run synth, so overlays/ENV lists sealed-secrets/ENV: commit the two together.`
 
 const OPTIONS = { boolean: ['merge', 'verify', 'fetch-cert', 'in-process', 'help'], string: ['env', 'from-env', 'from-file', 'cert', 'context'] }
@@ -59,7 +61,7 @@ function readValues(args) {
   const put = (key, value, origin) => {
     if (!SECRET_KEYS.includes(key)) throw new UsageError(`${origin}: unknown key "${key}" (allowed: ${SECRET_KEYS.join(', ')})`)
     if (values.has(key)) throw new UsageError(`${origin}: key "${key}" is given twice`)
-    const problem = key === 'jwt-secret' ? jwtSecretProblem(value, origin) : undefined
+    const problem = JWT_KEYS.includes(key) ? jwtSecretProblem(value, origin) : undefined
     if (problem) throw new UsageError(problem)
     values.set(key, value)
   }
@@ -145,7 +147,7 @@ async function seal(args) {
     }
     encryptedData = { ...existing.spec.encryptedData }
   } else {
-    const missing = SECRET_KEYS.filter((k) => !values.has(k))
+    const missing = REQUIRED_KEYS.filter((k) => !values.has(k))
     if (missing.length) throw new UsageError(`missing ${missing.join(', ')}: seal every key, or pass --merge to re-seal some and keep the others`)
   }
 

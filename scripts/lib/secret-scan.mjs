@@ -5,9 +5,9 @@ import YAML from 'yaml'
 
 /** Shapes of real credentials. Each needs enough characters that prose and placeholders do not match. */
 export const KEY_SHAPES = [
-  // The header followed by key material (after a newline, or an escaped "\n" inside a JSON/YAML string); a
-  // documented placeholder such as "-----BEGIN PRIVATE KEY-----\n<private-key>" has none.
-  { name: 'private key', pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----(?:\s|\\n)+(?:Proc-Type:|[A-Za-z0-9+/]{16})/ },
+  // A PEM header followed by key material (on the next line, or after an escaped \n in JSON); a header with a
+  // placeholder body, as in the External Secrets CRDs' examples, is documentation.
+  { name: 'private key', pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----(?:\s|\\n)*[A-Za-z0-9+/=]{40,}/ },
   { name: 'OpenAI API key', pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/ },
   { name: 'GitHub token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})/ },
   { name: 'AWS access key', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/ },

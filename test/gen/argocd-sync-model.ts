@@ -18,13 +18,13 @@
 //  - A resource whose kind the cluster does not know fails the sync's dry run, before anything is applied;
 //    with `SkipDryRunOnMissingResource=true` (Sync Options, "Skip Dry Run for new custom resources types") the
 //    dry run skips it and the sync fails only when its wave is applied and the kind is still unknown.
-//  - Argo CD's built-in health checks of the operators' kinds (argo-cd resource_customizations/):
-//    external-secrets.io ExternalSecret and SecretStore are Healthy when their Ready condition is True,
-//    Degraded when it is False, Progressing before any status; postgresql.cnpg.io Cluster is Healthy in phase
-//    "Cluster in healthy state", Progressing while it sets up (no status, "Setting up primary", …). No check
-//    for ScheduledBackup: Healthy once it exists. Operators' behaviour (their docs): ESO writes the
-//    ExternalSecret's target Secret once it has read the store; CNPG creates `<cluster>-app` for the owner
-//    once the primary is up, which needs the Cluster's StorageClass.
+//  - A kind with a health customization in argocd-cm (`resource.customizations.health.<group>_<kind>`) is
+//    judged by that Lua, which we run on the status its controller would write (the External Secrets
+//    Operator: a Ready condition, True once the Secret is written, False when the store refuses).
+//  - Argo CD's built-in health check of postgresql.cnpg.io Cluster (argo-cd resource_customizations/): Healthy in
+//    phase "Cluster in healthy state", Progressing while it sets up (no status, "Setting up primary", …). No
+//    check for ScheduledBackup: Healthy once it exists. The operator (CNPG docs) creates `<cluster>-app` for the
+//    owner once the primary is up, which needs the Cluster's StorageClass.
 //  - Inside a wave, kinds go in Argo CD's (Helm's) install order: Namespace, NetworkPolicy, …, ServiceAccount,
 //    Secret, ConfigMap, StorageClass, PV, PVC, CRD, RBAC, Service, workloads, HPA, Ingress; custom kinds last.
 import type { K8sObject } from './helpers.ts'
@@ -66,12 +66,15 @@ export interface ClusterState {
   ingressController: boolean
   /** A running Sealed Secrets controller (it turns a SealedSecret into its Secret). */
   sealedSecretsController: boolean
-  /** Running CloudNativePG / External Secrets operators (their add-ons synced). */
+  /** A running CloudNativePG operator (its add-on synced). */
   cnpgOperator?: boolean
-  externalSecretsOperator?: boolean
-  /** The external secret store answers and holds the environment's values. */
-  externalStoreUp?: boolean
+  /** A running External Secrets Operator, and the external stores that answer it. */
+  externalSecretsController?: boolean
+  secretStores?: Set<string>
 }
+
+/** argocd-cm's data: the health customizations by key. */
+export type HealthChecks = Record<string, string>
 
 export const key = (kind: string, namespace: string | undefined, name: string) => `${kind} ${namespace ?? ''}/${name}`
 
@@ -88,18 +91,21 @@ export const addonEffects: Record<string, (s: ClusterState) => void> = {
     s.crdGroups.add('postgresql.cnpg.io')
     s.cnpgOperator = true
   },
+  reloader: () => {},
   'external-secrets': (s) => {
     s.crdGroups.add('external-secrets.io')
-    s.externalSecretsOperator = true
+    s.externalSecretsController = true
   },
-  reloader: () => {},
 }
 
-/** The Secret an operator writes for a custom resource once that resource is Healthy. */
-function secretWrittenFor(o: K8sObject): string | undefined {
-  if (o.kind === 'ExternalSecret') return o.spec.target?.name ?? o.metadata.name
-  if (o.kind === 'Cluster' && groupOf(o) === 'postgresql.cnpg.io') return `${o.metadata.name}-app`
-  return undefined
+/** The status the External Secrets Operator writes on a SecretStore / ExternalSecret. */
+function externalSecretsStatus(o: K8sObject, state: ClusterState, objects: K8sObject[]): Record<string, unknown> | undefined {
+  if (!state.externalSecretsController) return undefined
+  const store = o.kind === 'SecretStore' ? o : objects.find((s) => s.kind === 'SecretStore' && s.metadata.name === o.spec.secretStoreRef?.name)
+  const provider = store ? (store.spec.provider.vault ? 'vault' : store.spec.provider.aws ? 'aws-secrets-manager' : 'other') : undefined
+  const ok = provider !== undefined && (state.secretStores?.has(provider) ?? false)
+  const message = ok ? 'secret synced' : provider ? `could not reach the ${provider} store` : `no SecretStore ${o.spec.secretStoreRef?.name}`
+  return { conditions: [{ type: 'Ready', status: ok ? 'True' : 'False', reason: ok ? 'SecretSynced' : 'SecretSyncedError', message }] }
 }
 
 export interface ChildResult {
@@ -142,7 +148,7 @@ export function podNeeds(o: K8sObject): { kind: string; name: string; optional: 
 }
 
 /** One child Application's sync on the cluster (mutates nothing but `live`). */
-function syncResources(objects: K8sObject[], state: ClusterState, live: Set<string>): { health: Health; reasons: string[]; applied: K8sObject[] } {
+function syncResources(objects: K8sObject[], state: ClusterState, live: Set<string>, checks: HealthChecks): { health: Health; reasons: string[]; applied: K8sObject[] } {
   const crds = new Set(objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.spec.group))
   const isUnknown = (o: K8sObject) => isCustom(o) && !state.crdGroups.has(groupOf(o)) && !crds.has(groupOf(o))
   const skipsDryRun = (o: K8sObject) => /SkipDryRunOnMissingResource=true/.test(o.metadata.annotations?.['argocd.argoproj.io/sync-options'] ?? '')
@@ -157,6 +163,12 @@ function syncResources(objects: K8sObject[], state: ClusterState, live: Set<stri
   const applied: K8sObject[] = []
   const healthOf = (o: K8sObject): { health: Health; reason?: string } => {
     const ns = o.metadata.namespace
+    const lua = checks[`resource.customizations.health.${groupOf(o)}_${o.kind}`]
+    if (lua) {
+      const status = groupOf(o) === 'external-secrets.io' ? externalSecretsStatus(o, state, objects) : undefined
+      const seen = runHealthCheck(lua, { ...o, ...(status ? { status } : {}) })
+      return seen.status === 'Healthy' ? { health: 'Healthy' } : { health: seen.status as Health, reason: `${o.kind} ${o.metadata.name}: ${seen.status} (${seen.message})` }
+    }
     if (podTemplate(o)) {
       for (const need of podNeeds(o)) {
         if (!need.optional && !exists(need.kind, ns, need.name)) return { health: 'Progressing', reason: `${o.kind}/${o.metadata.name}: pods wait for ${need.kind} ${need.name}` }
@@ -184,13 +196,6 @@ function syncResources(objects: K8sObject[], state: ClusterState, live: Set<stri
         return state.metricsApi ? { health: 'Healthy' } : { health: 'Degraded', reason: `HPA ${o.metadata.name}: no metrics API (metrics-server)` }
       case 'SealedSecret':
         return state.sealedSecretsController ? { health: 'Healthy' } : { health: 'Progressing', reason: `SealedSecret ${o.metadata.name}: no controller unseals it` }
-      case 'SecretStore':
-      case 'ExternalSecret': {
-        // Ready condition: none without a running operator (Progressing), False when the store fails (Degraded).
-        if (!state.externalSecretsOperator) return { health: 'Progressing', reason: `${o.kind} ${o.metadata.name}: no External Secrets Operator sets its Ready condition` }
-        if (!state.externalStoreUp) return { health: 'Degraded', reason: `${o.kind} ${o.metadata.name}: Ready=False, the external store does not answer` }
-        return { health: 'Healthy' }
-      }
       case 'Cluster': {
         if (groupOf(o) !== 'postgresql.cnpg.io') return { health: 'Healthy' }
         if (!state.cnpgOperator) return { health: 'Progressing', reason: `Cluster ${o.metadata.name}: no CloudNativePG operator, no status` }
@@ -210,13 +215,15 @@ function syncResources(objects: K8sObject[], state: ClusterState, live: Set<stri
       }
       applied.push(o)
       live.add(key(o.kind, o.metadata.namespace, o.metadata.name))
-      // The controller writes the Secret a SealedSecret holds.
+      // The controllers write the Secret a SealedSecret holds, or an ExternalSecret reads, once they can.
       if (o.kind === 'SealedSecret' && state.sealedSecretsController) live.add(key('Secret', o.metadata.namespace, o.metadata.name))
+      if (o.kind === 'ExternalSecret' && (externalSecretsStatus(o, state, objects)?.conditions as any)?.[0]?.status === 'True') {
+        live.add(key('Secret', o.metadata.namespace, o.spec.target?.name ?? o.metadata.name))
+      }
     }
-    // Operators write their Secrets once their resource is Healthy (the ExternalSecret's target, <cluster>-app).
+    // The CloudNativePG operator writes the owner's Secret once the Cluster is up.
     for (const o of applied) {
-      const secret = secretWrittenFor(o)
-      if (secret && healthOf(o).health === 'Healthy') live.add(key('Secret', o.metadata.namespace, secret))
+      if (o.kind === 'Cluster' && groupOf(o) === 'postgresql.cnpg.io' && healthOf(o).health === 'Healthy') live.add(key('Secret', o.metadata.namespace, `${o.metadata.name}-app`))
     }
     const last = i === waves.length - 1
     const unhealthy = applied.map((o) => healthOf(o)).filter((h) => h.health !== 'Healthy')
@@ -235,7 +242,7 @@ export interface Child {
   objects?: K8sObject[]
 }
 
-export function syncChild(child: Child, state: ClusterState, live: Set<string>): ChildResult {
+export function syncChild(child: Child, state: ClusterState, live: Set<string>, checks: HealthChecks = {}): ChildResult {
   const name = child.app.metadata.name
   if (!child.app.spec.syncPolicy?.automated) {
     return { name, health: 'Missing', reasons: ['manual sync: never synced on a fresh cluster, so its resources are Missing'], applied: [] }
@@ -245,7 +252,7 @@ export function syncChild(child: Child, state: ClusterState, live: Set<string>):
     return { name, health: 'Healthy', reasons: [], applied: [] }
   }
   if (!child.objects) return { name, health: 'Healthy', reasons: [], applied: [] } // Argo CD itself, already running
-  return { name, ...syncResources(child.objects, state, live) }
+  return { name, ...syncResources(child.objects, state, live, checks) }
 }
 
 export interface RootResult {
@@ -261,9 +268,11 @@ export interface RootResult {
 
 /**
  * The root's sync: its children (Applications and AppProjects) by wave; every wave but the last must be
- * Healthy under `healthCheck` (the Lua of argocd-cm) before the next is applied.
+ * Healthy under argocd-cm's Application health check (its Lua, run) before the next is applied.
  */
-export function syncRoot(children: Child[], projects: K8sObject[], state: ClusterState, healthCheck: string): RootResult {
+export function syncRoot(children: Child[], projects: K8sObject[], state: ClusterState, checks: HealthChecks): RootResult {
+  const healthCheck = checks['resource.customizations.health.argoproj.io_Application']
+  if (!healthCheck) throw new Error('argocd-cm has no Application health check: waves across Applications would not wait')
   const all = [...children.map((c) => ({ wave: waveOf(c.app), child: c as Child | undefined, name: c.app.metadata.name })), ...projects.map((p) => ({ wave: waveOf(p), child: undefined, name: p.metadata.name }))]
   const waves = [...new Set(all.map((x) => x.wave))].sort((a, b) => a - b)
   const results: ChildResult[] = []
@@ -276,7 +285,7 @@ export function syncRoot(children: Child[], projects: K8sObject[], state: Cluste
     const blocking: string[] = []
     for (const x of inWave) {
       if (!x.child) continue // an AppProject is Healthy once it exists
-      const r = syncChild(x.child, state, live)
+      const r = syncChild(x.child, state, live, checks)
       results.push(r)
       const seen = runHealthCheck(healthCheck, { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', status: { health: { status: r.health } } })
       if (seen.status !== 'Healthy') blocking.push(`${r.name} is ${seen.status}: ${r.reasons.join('; ')}`)

@@ -18,7 +18,8 @@ import { cloudnativePg, externalSecrets, reloader } from '../../gen/addons.ts'
 import { postgresOf } from '../../gen/database.ts'
 
 const roots = await loadRoots()
-const healthCheck: string = parseYaml(readFileSync(join(root, installDir, 'argocd-cm.yaml'), 'utf8'))[0].data[applicationHealthKey]
+const checks: Record<string, string> = parseYaml(readFileSync(join(root, installDir, 'argocd-cm.yaml'), 'utf8'))[0].data
+const healthCheck = checks[applicationHealthKey]
 
 /** A cluster right after its bootstrap: Argo CD installed; with `prerequisites`, what its operator installs too. */
 function freshCluster(c: Cluster, { prerequisites }: { prerequisites: boolean }): ClusterState {
@@ -31,6 +32,8 @@ function freshCluster(c: Cluster, { prerequisites }: { prerequisites: boolean })
     metricsApi: false,
     ingressController: false,
     sealedSecretsController: false,
+    externalSecretsController: false,
+    secretStores: new Set(),
   }
   if (c.minikube) {
     // scripts/bootstrap-minikube.mjs: the addons, the image built in the node, the dev namespace and Secret.
@@ -45,17 +48,16 @@ function freshCluster(c: Cluster, { prerequisites }: { prerequisites: boolean })
       if (p.kind === 'ingress-nginx') state.ingressController = true
       if (p.kind === 'cert-manager') state.crdGroups.add('cert-manager.io')
       if (p.kind === 'prometheus-operator') state.crdGroups.add('monitoring.coreos.com')
+      if (p.kind === 'secret-store') state.secretStores!.add(p.provider)
     }
     state.metricsApi = c.metricsServer === 'provided'
-    // The external secret store (Vault / AWS) is the operator's to run, holding the values (docs/secrets.md).
-    state.externalStoreUp = true
   }
   return state
 }
 
 /** The root's chart add-ons synced into `state` (what the root's earlier wave does before the environments). */
 function withAddons(r: RenderedRoot, state: ClusterState): ClusterState {
-  for (const c of childrenOf(r).filter((c) => c.app.spec.source.chart)) syncChild(c, state, new Set())
+  for (const c of childrenOf(r).filter((c) => c.app.spec.source.chart)) syncChild(c, state, new Set(), checks)
   return state
 }
 
@@ -69,7 +71,7 @@ function childrenOf(r: RenderedRoot): Child[] {
 t.test('each root\'s sync reaches its end on a fresh cluster, with or without the cluster\'s prerequisites', async (t) => {
   for (const r of roots) {
     for (const prerequisites of [false, true]) {
-      const result = syncRoot(childrenOf(r), r.projects, freshCluster(clusters[r.cluster], { prerequisites }), healthCheck)
+      const result = syncRoot(childrenOf(r), r.projects, freshCluster(clusters[r.cluster], { prerequisites }), checks)
       t.ok(result.finished, `${r.cluster}${prerequisites ? ' (prerequisites installed)' : ' (bare)'}: the root finishes${result.finished ? '' : `, but waits at wave ${result.stuckAt}: ${result.reasons.join(' | ')}`}`)
       const awaited = result.waves.filter((w) => w.awaited).flatMap((w) => w.children)
       for (const c of result.children.filter((c) => awaited.includes(c.name))) t.equal(c.health, 'Healthy', `${r.cluster}: awaited child ${c.name} is Healthy`)
@@ -81,7 +83,7 @@ t.test('each root\'s sync reaches its end on a fresh cluster, with or without th
 
 t.test('on Minikube after the bootstrap, todo-app-dev becomes Healthy', async (t) => {
   const r = roots.find((x) => x.cluster === 'minikube')!
-  const result = syncRoot(childrenOf(r), r.projects, freshCluster(clusters.minikube, { prerequisites: true }), healthCheck)
+  const result = syncRoot(childrenOf(r), r.projects, freshCluster(clusters.minikube, { prerequisites: true }), checks)
   const dev = result.children.find((c) => c.name === 'todo-app-dev')!
   t.equal(dev.health, 'Healthy', dev.reasons.join('; '))
   t.ok(dev.applied.some((o) => o.kind === 'Deployment' && o.metadata.name === 'ollama-deployment'), 'Ollama comes up too')
@@ -113,7 +115,7 @@ t.test('a manual child in an awaited wave blocks the root forever (the bug this 
   const children = childrenOf(r).map((c) => (c.app.metadata.name === 'log-shipping-prod'
     ? { ...c, app: { ...c.app, metadata: { ...c.app.metadata, annotations: { 'argocd.argoproj.io/sync-wave': '-1' } } } }
     : c))
-  const result = syncRoot(children, r.projects, freshCluster(clusters.prod, { prerequisites: true }), healthCheck)
+  const result = syncRoot(children, r.projects, freshCluster(clusters.prod, { prerequisites: true }), checks)
   t.notOk(result.finished, 'the root never finishes')
   t.equal(result.stuckAt, -1)
   t.match(result.reasons.join(), /log-shipping-prod is Missing: manual sync/)
@@ -125,9 +127,9 @@ t.test('a claim on a WaitForFirstConsumer class in an earlier wave than its pod 
   const state = freshCluster(clusters.minikube, { prerequisites: true })
   state.storageClasses.set('standard', 'WaitForFirstConsumer')
   const dev = childrenOf(r).find((c) => c.app.metadata.name === 'todo-app-dev')!
-  t.equal(syncChild(dev, state, new Set()).health, 'Healthy', 'as rendered (claims in the workloads\' wave), it binds')
+  t.equal(syncChild(dev, state, new Set(), checks).health, 'Healthy', 'as rendered (claims in the workloads\' wave), it binds')
   const early = dev.objects!.map((o) => (o.kind === 'PersistentVolumeClaim' ? { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, 'argocd.argoproj.io/sync-wave': '-1' } } } : o))
-  const stuck = syncChild({ ...dev, objects: early }, state, new Set())
+  const stuck = syncChild({ ...dev, objects: early }, state, new Set(), checks)
   t.equal(stuck.health, 'Progressing')
   t.match(stuck.reasons.join(), /WaitForFirstConsumer.*later waves wait/)
 })
@@ -138,38 +140,38 @@ t.test('what the model says a fresh cluster lacks', async (t) => {
   const bare = freshCluster(clusters.staging, { prerequisites: true })
   bare.objects.add(key('Secret', environments.dev.namespace, 'todo-app-secrets'))
   bare.storageClasses.set('standard', 'Immediate')
-  const dev = syncChild(byName(minikube, 'todo-app-dev'), bare, new Set())
+  const dev = syncChild(byName(minikube, 'todo-app-dev'), bare, new Set(), checks)
   t.equal(dev.health, 'Degraded', 'dev on a cluster that did not build its image (staging, before per-cluster roots)')
   t.match(dev.reasons.join(), /ErrImageNeverPull todo-app:/)
   const staging = roots.find((x) => x.cluster === 'staging')!
   // (the root's add-ons synced first, as its earlier wave does; the database's StorageClass there)
   const noPrometheus = withAddons(staging, freshCluster(clusters.staging, { prerequisites: false }))
   noPrometheus.storageClasses.set(postgresOf(environments.staging)!.storage.storageClass, 'WaitForFirstConsumer')
-  const s = syncChild(byName(staging, 'todo-app-staging'), noPrometheus, new Set())
+  const s = syncChild(byName(staging, 'todo-app-staging'), noPrometheus, new Set(), checks)
   t.match(s.reasons.join(), /sync fails at wave 0: the cluster has no CRD for monitoring\.coreos\.com\/v1 (PrometheusRule|ServiceMonitor)/, "staging without the Prometheus Operator: its monitoring objects skip the dry run, then fail to apply")
   const prepared = freshCluster(clusters.staging, { prerequisites: true })
-  const noOperator = syncChild(byName(staging, 'todo-app-staging'), prepared, new Set())
+  const noOperator = syncChild(byName(staging, 'todo-app-staging'), prepared, new Set(), checks)
   t.match(noOperator.reasons.join(), /no CRD for postgresql\.cnpg\.io\/v1 Cluster/, 'without the CloudNativePG add-on, staging fails its dry run')
   withAddons(staging, prepared)
-  const s2 = syncChild(byName(staging, 'todo-app-staging'), prepared, new Set())
+  const s2 = syncChild(byName(staging, 'todo-app-staging'), prepared, new Set(), checks)
   t.match(s2.reasons.join(), /pods wait for Secret todo-app-secrets/, 'with the add-ons, it waits for its sealed Secret (docs/deployment.md: seal, commit)')
   prepared.objects.add(key('Secret', environments.staging.namespace, 'todo-app-secrets'))
-  t.equal(syncChild(byName(staging, 'todo-app-staging'), prepared, new Set()).health, 'Healthy', 'and with it, staging is Healthy')
+  t.equal(syncChild(byName(staging, 'todo-app-staging'), prepared, new Set(), checks).health, 'Healthy', 'and with it, staging is Healthy')
 
   // prod's HPA: Degraded without a metrics API; the root's metrics-server add-on syncs in an earlier wave.
   const prod = roots.find((x) => x.cluster === 'prod')!
   const p = freshCluster(clusters.prod, { prerequisites: true })
   const prodApp = synced(byName(prod, 'todo-app-prod'))
-  for (const c of childrenOf(prod).filter((c) => c.app.spec.source.chart && c.app.spec.source.chart !== argocd.metricsServer.chart)) syncChild(c, p, new Set())
-  const noMetrics = syncChild(prodApp, p, new Set())
+  for (const c of childrenOf(prod).filter((c) => c.app.spec.source.chart && c.app.spec.source.chart !== argocd.metricsServer.chart)) syncChild(c, p, new Set(), checks)
+  const noMetrics = syncChild(prodApp, p, new Set(), checks)
   t.match(noMetrics.reasons.join(), /HPA todo-app-hpa: no metrics API/)
-  syncChild(byName(prod, `${argocd.metricsServer.releaseName}-prod`), p, new Set())
-  t.equal(syncChild(prodApp, p, new Set()).health, 'Healthy', 'after the metrics-server add-on, prod (once synced by hand) is Healthy')
+  syncChild(byName(prod, `${argocd.metricsServer.releaseName}-prod`), p, new Set(), checks)
+  t.equal(syncChild(prodApp, p, new Set(), checks).health, 'Healthy', 'after the metrics-server add-on, prod (once synced by hand) is Healthy')
 })
 
 t.test('prod: the ExternalSecret and the database come before the Deployment, and the add-ons before both', async (t) => {
   const prod = roots.find((x) => x.cluster === 'prod')!
-  const result = syncRoot(childrenOf(prod), prod.projects, freshCluster(clusters.prod, { prerequisites: true }), healthCheck)
+  const result = syncRoot(childrenOf(prod), prod.projects, freshCluster(clusters.prod, { prerequisites: true }), checks)
   t.ok(result.finished, 'the root finishes')
   const waveOfChild = (name: string) => result.waves.find((w) => w.children.includes(name))!
   for (const chart of [cloudnativePg.chart, externalSecrets.chart, reloader.chart]) {
@@ -180,7 +182,7 @@ t.test('prod: the ExternalSecret and the database come before the Deployment, an
   // Pressing Sync on prod, on the cluster the root prepared:
   const state = withAddons(prod, freshCluster(clusters.prod, { prerequisites: true }))
   const app = synced(childrenOf(prod).find((c) => c.app.metadata.name === 'todo-app-prod')!)
-  const r = syncChild(app, state, new Set())
+  const r = syncChild(app, state, new Set(), checks)
   t.equal(r.health, 'Healthy', r.reasons.join('; '))
   const at = (kind: string) => r.applied.findIndex((o) => o.kind === kind)
   const deployment = at('Deployment')
@@ -197,13 +199,13 @@ t.test('prod: with the external store down, the sync stops before the Deployment
   const prod = roots.find((x) => x.cluster === 'prod')!
   const app = synced(childrenOf(prod).find((c) => c.app.metadata.name === 'todo-app-prod')!)
   const down = withAddons(prod, freshCluster(clusters.prod, { prerequisites: true }))
-  down.externalStoreUp = false
-  const r = syncChild(app, down, new Set())
+  down.secretStores = new Set()
+  const r = syncChild(app, down, new Set(), checks)
   t.equal(r.health, 'Degraded')
-  t.match(r.reasons.join(), /ExternalSecret todo-app-secrets: Ready=False, the external store does not answer.*later waves wait/)
+  t.match(r.reasons.join(), /ExternalSecret todo-app-secrets: Degraded \(could not reach the vault store\).*later waves wait/)
   t.notOk(r.applied.some((o) => o.kind === 'Deployment'), 'the Deployment is not applied: running pods keep the last Secret (docs/secrets.md)')
   const bare = freshCluster(clusters.prod, { prerequisites: true })
-  const r2 = syncChild(app, bare, new Set())
+  const r2 = syncChild(app, bare, new Set(), checks)
   t.match(r2.reasons.join(), /no CRD for external-secrets\.io\/v1 (ExternalSecret|SecretStore)/, 'without the ESO add-on the dry run fails')
   t.match(r2.reasons.join(), /no CRD for postgresql\.cnpg\.io\/v1 Cluster/, 'and without the CNPG add-on too')
 })
@@ -213,7 +215,7 @@ t.test('staging: the database needs its StorageClass; until then the Deployment 
   const state = withAddons(staging, freshCluster(clusters.staging, { prerequisites: true }))
   state.objects.add(key('Secret', environments.staging.namespace, 'todo-app-secrets'))
   state.storageClasses.clear()
-  const r = syncChild(childrenOf(staging).find((c) => c.app.metadata.name === 'todo-app-staging')!, state, new Set())
+  const r = syncChild(childrenOf(staging).find((c) => c.app.metadata.name === 'todo-app-staging')!, state, new Set(), checks)
   t.equal(r.health, 'Progressing')
   t.match(r.reasons.join(), /Cluster todo-db: "Setting up primary", its PVC waits for StorageClass/)
   t.notOk(r.applied.some((o) => o.kind === 'Deployment'), 'the Deployment waits for the database')

@@ -422,3 +422,23 @@ t.test('bad credential options stop the run before anything runs', async (t) => 
   t.match(both.stderr, /exclude each other/)
   t.same(stubs.calls(), [], 'no command ran')
 })
+
+t.test('--rotate-jwt: a new dev key, the old one kept as jwt-secret-previous, the pods restarted', async (t) => {
+  const { stubs, run } = setup(t)
+  const old = 'test-jwt-secret-not-real-0123456789'
+  const data = { 'jwt-secret': Buffer.from(old).toString('base64'), 'openai-api-key': '' }
+  stubs.setRules([{ match: 'apply -f -', stdout: 'secret/todo-app-secrets configured\n' }, ...readyCluster(data)])
+  const result = await run(['--rotate-jwt'])
+  t.equal(result.code, 0, result.stderr)
+  const calls = stubs.calls()
+  const secret = calls.filter((c) => /apply -f -$/.test(line(c))).map((c) => YAML.parse(c.stdin!)).find((o) => o.kind === 'Secret')
+  const decoded = Object.fromEntries(Object.entries(secret.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]))
+  t.equal(decoded['jwt-secret-previous'], old, 'the old key still verifies')
+  t.not(decoded['jwt-secret'], old, 'a new key signs')
+  t.ok(decoded['jwt-secret'].length >= 32)
+  const apply = calls.findIndex((c) => /apply -f -$/.test(line(c)) && c.stdin?.includes('kind: Secret'))
+  const restart = calls.findIndex((c) => /rollout restart deployment\/todo-app-deployment/.test(line(c)))
+  t.ok(restart > apply, 'the pods are restarted after the Secret changed')
+  t.match(result.stdout, /JWT key rotated; the previous one still verifies/)
+  t.notOk(result.stdout.includes(old) || result.stdout.includes(decoded['jwt-secret']), 'no key in the output')
+})
