@@ -11,6 +11,8 @@ export interface ChartAddon {
   version: string
   namespace: string
   releaseName: string
+  /** Chart values besides the release's full name. */
+  values?: Record<string, unknown>
 }
 
 /** Add-ons whose namespace Argo CD creates, and those that need server-side apply (CRDs too big otherwise). */

@@ -151,7 +151,7 @@ export function addonApp(addon: ChartAddon, cluster: ClusterName, root: ClusterN
         chart: addon.chart,
         targetRevision: addon.version,
         // The release name is what kubeseal looks for (sealed-secrets-controller in kube-system).
-        helm: { releaseName: addon.releaseName, valuesObject: { fullnameOverride: addon.releaseName } },
+        helm: { releaseName: addon.releaseName, valuesObject: { fullnameOverride: addon.releaseName, ...addon.values } },
       },
       destination: { ...destinationOf(cluster, root), namespace: addon.namespace },
       syncPolicy: {

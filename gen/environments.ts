@@ -166,6 +166,9 @@ export const argocd = {
     version: '2.2.9',
     namespace: 'kube-system',
     releaseName: 'reloader',
+    // Roll by a pod-template annotation, not an added env var (Reloader's advice for Argo CD): an env var
+    // Argo CD did not render shows as drift, which self-heal would revert, rolling the pods back.
+    values: { reloader: { reloadStrategy: 'annotations' } },
   },
   /** metrics-server chart, pinned, for clusters with `metricsServer: 'chart'`. */
   metricsServer: {
