@@ -20,9 +20,9 @@ type AppProject = Omit<IAppProject, 'spec'> & { spec: Record<string, any> }
 export const inCluster = 'https://kubernetes.default.svc'
 /** Marks objects whose repoURL is this repository, so the bootstrap can point them at a local clone. */
 export const sourceLabel = { 'todo-gitops/repository': 'this' }
-/** Where Argo CD itself is described (kustomization + argocd-cm settings). */
-export const installDir = 'argocd/install'
-export const rootDir = (cluster: ClusterName) => `argocd/clusters/${cluster}`
+/** Where Argo CD itself is described (kustomization + argocd-cm settings), and each cluster's root. */
+export const installDir = argocd.installDir
+export const rootDir = (cluster: ClusterName) => `${argocd.clustersDir}/${cluster}`
 /** The root Application's name; one per Argo CD. */
 export const rootName = 'todo-gitops'
 

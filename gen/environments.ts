@@ -173,6 +173,9 @@ export const argocd = {
   /** The Argo CD every cluster root installs and upgrades itself (argocd/install/, a remote Kustomize resource). */
   version: 'v3.5.1',
   installManifest: 'https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.1/manifests/install.yaml',
+  /** Where Argo CD itself is described, and where each cluster's root is rendered (`<clustersDir>/<cluster>/`). */
+  installDir: 'argocd/install',
+  clustersDir: 'argocd/clusters',
   project: 'todo-app',
   /** AppProject of the cluster add-ons that come from other repositories (the Sealed Secrets chart). */
   platformProject: 'todo-platform',

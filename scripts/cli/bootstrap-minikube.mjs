@@ -19,9 +19,8 @@ const CLUSTER = clusters.minikube
 const PROFILE = CLUSTER.minikube.profile
 const ARGOCD_VERSION = argocd.version
 /** Argo CD itself: the pinned install plus our argocd-cm, the same directory its own Application syncs. */
-const ARGOCD_INSTALL_DIR = 'argocd/install'
-const ROOT_DIR = `argocd/clusters/${CLUSTER.name}`
-const HEALTH_KEY = 'resource.customizations.health.argoproj.io_Application'
+const ARGOCD_INSTALL_DIR = argocd.installDir
+const ROOT_DIR = `${argocd.clustersDir}/${CLUSTER.name}`
 const ADDONS = ['ingress', 'storage-provisioner', 'metrics-server']
 /** Where Argo CD finds the credentials of a private repository (never in git). */
 const REPO_SECRET = 'repo-todo-gitops'
@@ -104,7 +103,7 @@ const same = (message) => console.log(`  = ${message}`)
 const note = (message) => console.log(`  ! ${message}`)
 
 // Filled in by the steps, used by later ones.
-const state = { argo: undefined, devNamespace: undefined, repoUrl: undefined, minikubeIp: undefined }
+const state = { argo: undefined, argoSettings: {}, devNamespace: undefined, repoUrl: undefined, minikubeIp: undefined }
 
 // ---- 1. prerequisites ----------------------------------------------------------------------------------
 
@@ -142,7 +141,8 @@ async function checkPrerequisites() {
   }
   try {
     state.argo = readArgoTree(ROOT, ROOT_DIR)
-    same(`rendered root ${ROOT_DIR} found`)
+    state.argoSettings = readArgoSettings()
+    same(`rendered root ${ROOT_DIR} and ${ARGOCD_INSTALL_DIR} found`)
   } catch (error) {
     problems.push(error.message)
   }
@@ -152,6 +152,14 @@ async function checkPrerequisites() {
     problems.push(error.message)
   }
   if (problems.length) throw new Error(problems.join('\n  '))
+}
+
+/** The data of the rendered argocd-cm patch in argocd/install: the settings Argo CD must run with. */
+function readArgoSettings() {
+  const file = path.join(ROOT, ARGOCD_INSTALL_DIR, 'argocd-cm.yaml')
+  const cm = fs.existsSync(file) ? YAML.parse(fs.readFileSync(file, 'utf8')) : undefined
+  if (!cm?.data || !Object.keys(cm.data).length) throw new Error(`${ARGOCD_INSTALL_DIR}/argocd-cm.yaml has no settings: render the tree with \`npm run synth\``)
+  return cm.data
 }
 
 // ---- 2-3. cluster and addons ---------------------------------------------------------------------------
@@ -262,8 +270,16 @@ async function ensureNamespace(name) {
 
 async function installArgoCd() {
   const image = await sh.probe('kubectl', kubectl('-n', argocd.namespace, 'get', 'deployment', 'argocd-server', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'))
-  const health = await sh.probe('kubectl', kubectl('-n', argocd.namespace, 'get', 'configmap', 'argocd-cm', '-o', `jsonpath={.data.${HEALTH_KEY.replaceAll('.', '\\.')}}`))
-  if (image.ok && image.stdout.trim().endsWith(`:${ARGOCD_VERSION}`) && health.ok && health.stdout.trim()) {
+  // Our settings are the rendered argocd-cm patch: installed when every key of it is in the live argocd-cm.
+  const cm = await sh.probe('kubectl', kubectl('-n', argocd.namespace, 'get', 'configmap', 'argocd-cm', '-o', 'json'))
+  let live = {}
+  try {
+    live = JSON.parse(cm.stdout).data ?? {}
+  } catch {
+    // not installed yet
+  }
+  const settings = Object.entries(state.argoSettings)
+  if (image.ok && image.stdout.trim().endsWith(`:${ARGOCD_VERSION}`) && settings.every(([k, v]) => live[k] === v)) {
     same(`Argo CD ${ARGOCD_VERSION} is installed with the settings of ${ARGOCD_INSTALL_DIR}`)
   } else {
     await ensureNamespace(argocd.namespace)

@@ -44,16 +44,20 @@ export function ownArguments(scriptFile, argv = process.argv) {
 export async function startScript(entryUrl, main) {
   const entry = fileURLToPath(entryUrl)
   const root = path.resolve(path.dirname(entry), '..')
-  let engines
+  let pkg = {}
   try {
-    engines = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).engines?.node
+    pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
   } catch {
     // no readable package.json: nothing to check against
   }
+  const engines = pkg.engines?.node
   const minimum = minimumNode(engines)
   if (minimum && olderThan(process.versions.node, minimum)) {
-    const name = path.basename(entry, '.mjs')
-    console.error(`${path.relative(process.cwd(), entry) || entry} needs Node.js ${minimum.join('.')} or newer (package.json engines "${engines}"); this is Node.js ${process.versions.node}. Run \`npm ci\` once, then \`npm run ${name === 'bootstrap-minikube' ? 'bootstrap' : name === 'seal-secret' ? 'seal' : name} -- …\` (it uses the project's own Node.js), or install Node.js ${minimum[0]}.`)
+    const file = path.relative(root, entry).split(path.sep).join('/')
+    // The npm script that runs this file, if there is one (package.json says which).
+    const npmName = Object.entries(pkg.scripts ?? {}).find(([, command]) => command.includes(file))?.[0]
+    const howTo = npmName ? `Run \`npm ci\` once, then \`npm run ${npmName} -- …\` (it uses the project's own Node.js), or install` : 'Install'
+    console.error(`${file} needs Node.js ${minimum.join('.')} or newer (package.json engines "${engines}"); this is Node.js ${process.versions.node}. ${howTo} Node.js ${minimum[0]}.`)
     process.exit(1)
   }
   process.argv = [process.argv[0], entry, ...ownArguments(entry)]

@@ -192,5 +192,7 @@ t.test('rotation: Reloader rolls the pods when todo-app-secrets changes, where i
   const dev = one(await kustomize('overlays/dev'), 'Deployment', 'todo-app-deployment')
   t.notOk(dev.metadata.annotations?.['secret.reloader.stakater.com/reload'], 'dev: the bootstrap restarts the pods itself')
   t.ok(clusters.prod.prerequisites.some((p) => p.kind === 'secret-store'), 'prod\'s store is a prerequisite of its cluster')
-  t.equal(reloader.chart, 'reloader')
+  const prodRoot = await kustomize('argocd/clusters/prod')
+  const reloaderApp = one(prodRoot, 'Application', `${reloader.releaseName}-prod`)
+  t.equal(reloaderApp.spec.source.helm.valuesObject.reloader.reloadStrategy, 'annotations', 'Reloader rolls by annotation, which Argo CD\'s self-heal leaves alone')
 })

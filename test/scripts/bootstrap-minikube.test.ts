@@ -12,6 +12,9 @@ import { REPO, makeFixture, runScript } from './helpers/fixture.ts'
 
 const ss = argocd.sealedSecrets
 const R = 'argocd/clusters/minikube'
+// The rendered argocd-cm settings, as committed: "installed" means the live argocd-cm holds every one of them.
+const ARGOCD_CM = fs.readFileSync(path.join(REPO, 'argocd', 'install', 'argocd-cm.yaml'), 'utf8')
+const argoSettings: Record<string, string> = YAML.parse(ARGOCD_CM).data
 // The rendered dev Namespace, as committed: the bootstrap takes its labels from this file.
 const DEV_NAMESPACE = fs.readFileSync(path.join(REPO, 'overlays', 'dev', 'namespace.yaml'), 'utf8')
 const devLabels: Record<string, string> = YAML.parse(DEV_NAMESPACE).metadata.labels
@@ -45,6 +48,7 @@ const ARGO_TREE = {
     spec: { project: argocd.project, source: { repoURL: repository.url, targetRevision: repository.targetRevision, path: R } },
   }),
   'overlays/dev/namespace.yaml': DEV_NAMESPACE,
+  'argocd/install/argocd-cm.yaml': ARGOCD_CM,
   '.gitignore': '.secrets/\n',
   // An allowlist, like the real one: everything out, then the build inputs back in.
   '.dockerignore': '*\n!package.json\n!src/\n',
@@ -94,7 +98,7 @@ const readyCluster = (secretData: Record<string, string>): Rule[] => [
   { match: '^minikube addons list', stdout: JSON.stringify({ ingress: { Status: 'enabled' }, 'storage-provisioner': { Status: 'enabled' }, 'metrics-server': { Status: 'enabled' } }) },
   { match: '^docker image inspect', stdout: 'sha256:1111111111111111111111\n' },
   { match: 'get deployment argocd-server', stdout: 'quay.io/argoproj/argocd:v3.5.1' },
-  { match: 'get configmap argocd-cm', stdout: 'hs = { status = "Progressing" }' },
+  { match: 'get configmap argocd-cm', stdout: JSON.stringify({ data: { ...argoSettings, 'url': 'https://argocd.example.invalid' } }) },
   { match: 'get namespace todo-app -o json', stdout: JSON.stringify({ metadata: { name: 'todo-app', labels: { ...devLabels, 'kubernetes.io/metadata.name': 'todo-app' } } }) },
   { match: 'get namespace', stdout: 'namespace/x\n' },
   { match: 'get secret todo-app-secrets', stdout: JSON.stringify({ data: secretData }) },
@@ -441,4 +445,15 @@ t.test('--rotate-jwt: a new dev key, the old one kept as jwt-secret-previous, th
   t.ok(restart > apply, 'the pods are restarted after the Secret changed')
   t.match(result.stdout, /JWT key rotated; the previous one still verifies/)
   t.notOk(result.stdout.includes(old) || result.stdout.includes(decoded['jwt-secret']), 'no key in the output')
+})
+
+t.test('an installed Argo CD without our argocd-cm settings (or with a hand edit) gets argocd/install applied again', async (t) => {
+  const { stubs, run } = setup(t)
+  const data = { 'jwt-secret': Buffer.from('test-jwt-secret-not-real-0123456789').toString('base64'), 'openai-api-key': '' }
+  const edited = Object.fromEntries(Object.keys(argoSettings).map((k) => [k, 'hs = {}']))
+  stubs.setRules([{ match: 'get configmap argocd-cm', stdout: JSON.stringify({ data: edited }) }, ...readyCluster(data)])
+  const result = await run()
+  t.equal(result.code, 0, result.stderr)
+  t.ok(stubs.calls().some((c) => line(c) === 'kubectl --context todo-app-dev apply --server-side --force-conflicts -k argocd/install'), 'applied from argocd/install, never patched')
+  t.match(result.stdout, /Argo CD v3\.5\.1 applied from argocd\/install/)
 })

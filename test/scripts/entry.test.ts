@@ -12,7 +12,7 @@ import { systemTool } from '../helpers/system-tool.ts'
 /** The real rendered Minikube root and what the bootstrap reads, copied into a fixture. */
 function realTree(): Record<string, string> {
   const files: Record<string, string> = { '.gitignore': '.secrets/\n', '.dockerignore': fs.readFileSync(path.join(REPO, '.dockerignore'), 'utf8') }
-  for (const dir of ['argocd/clusters/minikube', 'overlays/dev']) {
+  for (const dir of ['argocd/clusters/minikube', 'argocd/install', 'overlays/dev']) {
     for (const f of fs.readdirSync(path.join(REPO, dir))) files[`${dir}/${f}`] = fs.readFileSync(path.join(REPO, dir, f), 'utf8')
   }
   return files
