@@ -277,3 +277,13 @@ t.test('docs/gitops.md says what deleting each Application does', async (t) => {
   const names = new Set(roots.flatMap((r) => [r.rootApp, ...r.apps].map((a) => generic(a, r.cluster))))
   for (const name of names) t.match(section, `\`${name}\``, `${name} is in the table`)
 })
+
+t.test('docs/deployment.md names only roots, files and Applications that are rendered', async (t) => {
+  const docs = readFileSync(join(root, 'docs/deployment.md'), 'utf8')
+  const paths = [...new Set([...docs.matchAll(/\bargocd\/(?:install|clusters\/[a-z]+)(?:\/[\w.-]+\.yaml)?/g)].map((m) => m[0]))]
+  t.ok(paths.length >= 3, `${paths.length} paths`)
+  for (const p of paths) t.ok(existsSync(join(root, p)), `${p} exists`)
+  const names = new Set(roots.flatMap((r) => r.apps.map((a) => a.metadata.name)))
+  const mentioned = [...docs.matchAll(/application\/([a-z0-9-]+)/g)].map((m) => m[1])
+  for (const name of mentioned) t.ok(names.has(name), `application/${name} is rendered`)
+})
