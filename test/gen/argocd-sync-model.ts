@@ -26,7 +26,8 @@
 //    check for ScheduledBackup: Healthy once it exists. The operator (CNPG docs) creates `<cluster>-app` for the
 //    owner once the primary is up, which needs the Cluster's StorageClass.
 //  - Inside a wave, kinds go in Argo CD's (Helm's) install order: Namespace, NetworkPolicy, …, ServiceAccount,
-//    Secret, ConfigMap, StorageClass, PV, PVC, CRD, RBAC, Service, workloads, HPA, Ingress; custom kinds last.
+//    Secret, ConfigMap, StorageClass, PV, PVC, CRD, RBAC, Service, workloads, HPA, Ingress; any other kind
+//    (custom resources) after them, then by name (gitops-engine pkg/sync/sync_tasks.go, `kindOrder`).
 import type { K8sObject } from './helpers.ts'
 import { runHealthCheck } from './lua-health.ts'
 
@@ -48,7 +49,7 @@ export const waveOf = (o: K8sObject) => Number(o.metadata.annotations?.['argocd.
 
 /** Argo CD's apply order within the sync phase: wave, kind (custom kinds last), name. */
 export function applyOrder(objects: K8sObject[]): K8sObject[] {
-  const kindRank = (o: K8sObject) => (isCustom(o) ? kindOrder.length + 1 : kindOrder.includes(o.kind) ? kindOrder.indexOf(o.kind) : kindOrder.length)
+  const kindRank = (o: K8sObject) => (kindOrder.includes(o.kind) ? kindOrder.indexOf(o.kind) : kindOrder.length)
   return [...objects].sort((a, b) => waveOf(a) - waveOf(b) || kindRank(a) - kindRank(b) || a.metadata.name.localeCompare(b.metadata.name))
 }
 
