@@ -20,6 +20,9 @@ export const names = {
   roleBinding: 'todo-app-rolebinding',
   /** The base's placeholder image name; overlays replace it through kustomize `images:`. */
   image: 'todo-app',
+  /** The identity the External Secrets Operator reads the store with (Vault Kubernetes auth, or IRSA). */
+  secretStore: 'todo-app-secret-store',
+  secretStoreServiceAccount: 'todo-app-secret-store',
   ollama: { app: 'ollama', deployment: 'ollama-deployment', service: 'ollama-service', pvc: 'ollama-pvc', serviceAccount: 'ollama-sa' },
 } as const
 
@@ -43,6 +46,8 @@ export const dataPath = '/data'
 
 /** The base ConfigMap: the service's defaults (src/contract.ts); overlays merge their table values over it. */
 export const baseConfig: Record<string, string> = {
+  // The service's default store: SQLite on the data volume. Environments on PostgreSQL set STORAGE_BACKEND.
+  STORAGE_BACKEND: TEXT_DEFAULTS.STORAGE_BACKEND,
   STORAGE_PATH: `${dataPath}/todo.db`,
   LOG_LEVEL: TEXT_DEFAULTS.LOG_LEVEL,
   AI_BACKEND: TEXT_DEFAULTS.AI_BACKEND,
@@ -72,8 +77,16 @@ export const shutdown = {
 /** Non-root UID/GID of the image (DESIGN.md §2) and of Ollama in dev. */
 export const uid = 1000
 
-/** Argo CD sync waves: namespaces, then secrets/config/RBAC/storage, then the workloads. */
+/**
+ * Argo CD sync waves inside an environment: the Namespace, then secrets/config/RBAC/policies, then the
+ * workloads. PVCs are in the workloads' wave (applied before the Deployment, Argo CD orders a wave by kind):
+ * a claim on a WaitForFirstConsumer class stays Pending, so Progressing, until a pod uses it, and an
+ * earlier wave would wait for it forever.
+ */
 export const waves = { namespace: '-2', prerequisites: '-1', workloads: '0' }
+export const syncOptionsKey = 'argocd.argoproj.io/sync-options'
+/** On what must outlive its Application (the namespace, the data): never pruned, never deleted with it. */
+export const keepOnDelete = { [syncOptionsKey]: 'Prune=false,Delete=false' }
 export const syncWaveKey = 'argocd.argoproj.io/sync-wave'
 
 /** Prometheus scrape annotations (FR-44) on every todo-app pod. */

@@ -17,7 +17,9 @@ export function makeFixture(t: { teardown(fn: () => void): void }, files: Record
   fs.mkdirSync(path.join(dir, 'src'))
   fs.copyFileSync(path.join(REPO, 'src', 'contract.ts'), path.join(dir, 'src', 'contract.ts'))
   fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'))
-  const all = { 'package.json': JSON.stringify({ name: 'fixture', private: true, type: 'module' }), ...files }
+  // The real engines (the scripts check the Node.js version against it) and npm scripts (`npm run <name>`).
+  const real = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'))
+  const all = { 'package.json': JSON.stringify({ name: 'fixture', private: true, type: 'module', engines: real.engines, scripts: real.scripts }), ...files }
   for (const [name, text] of Object.entries(all)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true })
     fs.writeFileSync(path.join(dir, name), text)
