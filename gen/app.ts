@@ -1,4 +1,4 @@
-// What every environment shares: names (DESIGN.md §3), the container contract (DESIGN.md §2), probes,
+// What every environment shares: names and the container contract (docs/contracts.md), probes,
 // security settings. Per-environment values are NOT here: they live in environments.ts.
 import { readFileSync } from 'node:fs'
 import { DEFAULT_PORT, DECIMAL_SETTINGS, INTEGER_SETTINGS, SECRET_KEYS, TEXT_DEFAULTS } from '../src/contract.ts'
@@ -40,7 +40,7 @@ export const port = DEFAULT_PORT
 /** The name of the HTTP port on the container and the Service; the ServiceMonitor scrapes by this name. */
 export const portName = 'http'
 export const servicePort = 80
-/** Where the service serves its Prometheus metrics (DESIGN.md §2). */
+/** Where the service serves its Prometheus metrics (docs/contracts.md). */
 export const metricsPath = '/metrics'
 export const dataPath = '/data'
 
@@ -74,7 +74,7 @@ export const shutdown = {
   terminationGracePeriodSeconds: 30,
 }
 
-/** Non-root UID/GID of the image (DESIGN.md §2) and of Ollama in dev. */
+/** Non-root UID/GID of the image (docs/contracts.md) and of Ollama in dev. */
 export const uid = 1000
 
 /**
