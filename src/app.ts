@@ -9,10 +9,10 @@ import { createTokens } from './auth/tokens.ts'
 import type { Config } from './config.ts'
 import { AccessLog, loggerOptions, requestId, type LogDestination } from './logging.ts'
 import { createMetrics } from './metrics.ts'
-import { authenticate } from './plugins/auth.ts'
-import { clientErrorHandler, frameworkErrorHandler, setupErrorHandling } from './plugins/errors.ts'
-import { setupObservability } from './plugins/observability.ts'
-import { setupProtection, type PressureOptions } from './plugins/protection.ts'
+import auth from './plugins/auth.ts'
+import errors, { clientErrorHandler, frameworkErrorHandler } from './plugins/errors.ts'
+import observability from './plugins/observability.ts'
+import protection, { type PressureOptions } from './plugins/protection.ts'
 import webPage from './plugins/web-page.ts'
 import authRoutes from './routes/auth.ts'
 import healthRoutes from './routes/health.ts'
@@ -40,7 +40,7 @@ export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json'
 
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const clock = deps.clock ?? (() => new Date())
-  let store: Store // assigned once the logger exists; the gauges only read it at scrape time
+  let store: Store // eslint-disable-line prefer-const -- assigned once the logger exists; the gauges only read it at scrape time
   const metrics = createMetrics({
     tasksTotal: () => store.countTasks(),
     sessionsActive: () => store.countActiveSessions(liveAfter(clock(), config.sessionTimeoutMinutes)),
@@ -67,7 +67,6 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     http: { headersTimeout: requestTimeoutMs, connectionsCheckingInterval: 1000 },
     // Errors of the HTTP parser (bad framing, oversized headers) and those timeouts, in the contract format.
     clientErrorHandler: clientErrorHandler(metrics, () => app.log),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   })
 
   const ownStore = !deps.store
@@ -91,23 +90,24 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     'configuration loaded',
   )
 
-  app.decorateRequest('userId', '')
   app.removeContentTypeParser('text/plain') // all bodies are JSON: anything else is a 415
-  setupErrorHandling(app, { metrics })
-  setupObservability(app, { metrics })
-  await setupProtection(app, config, {
-    maxEventLoopDelayMs: config.maxEventLoopDelayMs,
-    maxHeapUsedBytes: config.maxHeapUsedBytes,
-    ...deps.pressure,
+  // Named plugins on the root instance, in dependency order (each declares what it needs): request validation
+  // and errors, request ids and metrics, authentication, then rate limit and load shedding before any route.
+  await app.register(errors, { metrics })
+  await app.register(observability, { metrics })
+  await app.register(auth, { tokens, userExists: knownUsers(store) })
+  await app.register(protection, {
+    config,
+    pressure: { maxEventLoopDelayMs: config.maxEventLoopDelayMs, maxHeapUsedBytes: config.maxHeapUsedBytes, ...deps.pressure },
   })
 
-  await app.register(healthRoutes, { store, assistant, config, version: VERSION })
+  await app.register(healthRoutes, { store, assistant, version: VERSION })
   await app.register(metricsRoutes, { metrics })
   await app.register(authRoutes, { store, tokens, clock })
   await app.register(webPage) // the chat page at / (docs/chat-page.md)
   await app.register(async function authenticated(scope) {
-    scope.addHook('onRequest', authenticate(tokens, knownUsers(store)))
-    await scope.register(taskRoutes, { store, clock, config })
+    scope.addHook('onRequest', app.authenticate)
+    await scope.register(taskRoutes, { store, clock })
     await scope.register(sessionRoutes, { store, assistant, config, clock, metrics })
   })
 

@@ -2,11 +2,12 @@
 // calls tools through `createToolExecutor`; arguments are checked with the same JSON schemas as REST
 // requests (src/tasks/schemas.ts) and the work is done by src/tasks/tasks.ts.
 
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import type { ValidateFunction } from 'ajv'
 import { AppError } from '../errors.ts'
 import type { Store } from '../store/types.ts'
-import { newTaskSchema, taskFilterSchema, taskId, taskPatchSchema } from '../tasks/schemas.ts'
-import { createTask, deleteTask, listTasks, updateTask, type Clock, type NewTask, type TaskFilter, type TaskPatch } from '../tasks/tasks.ts'
+import { newTaskSchema, taskFilterSchema, taskId, taskPatchSchema, type NewTask, type TaskFilter, type TaskPatch } from '../tasks/schemas.ts'
+import { createTask, deleteTask, listTasks, updateTask, type Clock } from '../tasks/tasks.ts'
+import { createAjv, validationMessage } from '../validation.ts'
 import type { Intent, ToolCallRecord, ToolName } from './types.ts'
 
 export interface ToolDefinition {
@@ -97,18 +98,9 @@ export function toolCallRecord(tool: string, args: unknown, outcome: ToolOutcome
   return { tool, arguments: args, result: outcome.ok ? outcome.result : { error: outcome.error } }
 }
 
-// Same Ajv behaviour as the REST routes: no coercion, no silent removal of unknown fields.
-const ajv = new Ajv({ allErrors: false, coerceTypes: false, removeAdditional: false, useDefaults: false })
+// The REST routes' Ajv configuration and error message (src/validation.ts): no coercion, unknown fields refused.
+const ajv = createAjv()
 const validators = new Map<string, ValidateFunction>(toolDefinitions.map((d) => [d.name, ajv.compile(d.parameters)]))
-
-function describeAjvError(error: ErrorObject | undefined): string {
-  if (!error) return 'invalid arguments'
-  if (error.keyword === 'additionalProperties') return `unknown argument "${String(error.params.additionalProperty)}"`
-  if (error.keyword === 'required') return `missing argument "${String(error.params.missingProperty)}"`
-  if (error.keyword === 'minProperties') return 'nothing to change: give at least one field besides task_id'
-  const where = error.instancePath ? error.instancePath.slice(1).replaceAll('/', '.') : 'arguments'
-  return `${where} ${error.message ?? 'is invalid'}`
-}
 
 export function createToolExecutor(deps: { store: Store; clock: Clock }): ToolExecutor {
   const { store, clock } = deps
@@ -138,7 +130,7 @@ export function createToolExecutor(deps: { store: Store; clock: Clock }): ToolEx
       if (!validate) {
         return { ok: false, error: { code: 'UNKNOWN_TOOL', message: `There is no tool "${tool}". Tools: ${toolDefinitions.map((d) => d.name).join(', ')}` } }
       }
-      if (!validate(args)) return { ok: false, error: { code: 'VALIDATION_ERROR', message: describeAjvError(validate.errors?.[0]) } }
+      if (!validate(args)) return { ok: false, error: { code: 'VALIDATION_ERROR', message: validationMessage('arguments', validate.errors) } }
       try {
         // A copy: results go into session history and must not alias tasks in the document.
         return { ok: true, result: structuredClone(await run(userId, tool as ToolName, args as Record<string, unknown>)) }

@@ -1,7 +1,9 @@
-// Bearer-token authentication for the task and session routes. app.ts adds `authenticate` as an onRequest
-// hook of one encapsulated scope; every route inside it can rely on `request.userId`.
+// Bearer-token authentication (fastify-plugin, on the root instance): declares `request.userId` and provides
+// `app.authenticate`, the onRequest hook that app.ts adds to the one scope holding the task and session routes;
+// every route inside it can rely on `request.userId`.
 
-import type { FastifyRequest, onRequestHookHandler } from 'fastify'
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify'
+import fp from 'fastify-plugin'
 import { AppError } from '../errors.ts'
 import type { Tokens } from '../auth/tokens.ts'
 import type { UserExists } from '../auth/known-users.ts'
@@ -11,6 +13,15 @@ declare module 'fastify' {
     /** The authenticated user (set by `authenticate`; '' outside the authenticated scope). */
     userId: string
   }
+  interface FastifyInstance {
+    /** onRequest hook: a valid bearer token of a known user, else 401. */
+    authenticate: onRequestHookHandler
+  }
+}
+
+export interface AuthOptions {
+  tokens: Tokens
+  userExists: UserExists
 }
 
 const unauthorized = (message: string) =>
@@ -23,8 +34,10 @@ function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1]
 }
 
-export function authenticate(tokens: Tokens, userExists: UserExists): onRequestHookHandler {
-  return async function authenticateRequest(request) {
+async function auth(app: FastifyInstance, opts: AuthOptions): Promise<void> {
+  const { tokens, userExists } = opts
+  app.decorateRequest('userId', '')
+  app.decorate('authenticate', async function authenticate(request: FastifyRequest) {
     const token = bearerToken(request)
     if (!token) throw unauthorized('Missing bearer token: send "Authorization: Bearer <token>"')
     const userId = tokens.verify(token)
@@ -32,5 +45,8 @@ export function authenticate(tokens: Tokens, userExists: UserExists): onRequestH
     // A valid signature for a user the store does not know is no identity (the same 401, nothing revealed).
     if (!(await userExists(userId))) throw unauthorized('Invalid or expired token')
     request.userId = userId
-  }
+  })
 }
+
+// Its 401s are AppErrors that the errors plugin renders.
+export default fp(auth, { name: 'auth', fastify: '5.x', dependencies: ['errors'] })

@@ -5,10 +5,12 @@ import { randomUUID } from 'node:crypto'
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
 import { AppError, StorageError, publicMessage } from '../errors.ts'
 import { logQuietly } from '../logging.ts'
 import type { Metrics } from '../metrics.ts'
 import { throttled } from '../throttle.ts'
+import { schemaErrorFormatter, validatorCompiler } from '../validation.ts'
 
 /** JSON schema of an error response, for the routes' response schemas. */
 export const errorBodySchema = {
@@ -29,36 +31,6 @@ export const errorBodySchema = {
 /** `response` schema entries for the given error statuses. */
 export function errorResponses(...statuses: number[]): Record<number, typeof errorBodySchema> {
   return Object.fromEntries(statuses.map((s) => [s, errorBodySchema]))
-}
-
-interface AjvError {
-  instancePath: string
-  keyword: string
-  message?: string
-  params: Record<string, unknown>
-}
-
-/** "body.tags.1 must match pattern ..." — names the field, which Fastify's default message does not always do. */
-export function validationMessage(context: string | undefined, errors: AjvError[]): string {
-  const e = errors[0]
-  if (!e) return 'Invalid request'
-  const path = [context ?? 'request', ...e.instancePath.split('/').filter(Boolean)].join('.')
-  switch (e.keyword) {
-    case 'additionalProperties':
-      return `${path} has an unknown field "${String(e.params.additionalProperty)}"`
-    case 'required':
-      return `${path}.${String(e.params.missingProperty)} is required`
-    case 'enum':
-      return `${path} must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`
-    case 'pattern':
-      // Ids in the path are checked as digit strings; say what is meant rather than print the regex.
-      if (context === 'params') return `${path} must be a positive whole number`
-      return `${path} ${e.message ?? 'is invalid'}`
-    case 'uniqueItems':
-      return `${path} must not contain duplicates`
-    default:
-      return `${path} ${e.message ?? 'is invalid'}`
-  }
 }
 
 /** Fastify's own 4xx errors (body parsing, URL) mapped to our codes. */
@@ -84,9 +56,8 @@ function render(err: FastifyError | AppError | Error): Rendered {
     return { status: err.statusCode, code: err.code, message: publicMessage(err.statusCode, err.code, err.message), headers: err.headers }
   }
   const fe = err as FastifyError
-  if (fe.validation) {
-    return { status: 400, code: 'VALIDATION_ERROR', message: validationMessage(fe.validationContext, fe.validation as AjvError[]), headers: {} }
-  }
+  // A schema refusal: the message was written by schemaErrorFormatter (src/validation.ts).
+  if (fe.validation) return { status: 400, code: 'VALIDATION_ERROR', message: fe.message, headers: {} }
   const known = fe.code ? FASTIFY_CODES[fe.code] : undefined
   if (known) return { status: known[0], code: known[1], message: known[2] ?? fe.message, headers: {} }
   // secure-json-parse rejects __proto__/constructor keys with a SyntaxError carrying statusCode 400.
@@ -177,8 +148,19 @@ export const REQUEST_TIMEOUT_ERROR = CLIENT_ERRORS.ERR_HTTP_REQUEST_TIMEOUT
 /** How often a shed-load WARN line may repeat; the requests in between are counted in the next line. */
 export const SHED_LOG_INTERVAL_MS = 10_000
 
-/** Installs the error and not-found handlers on the root instance (so they cover every route). */
-export function setupErrorHandling(app: FastifyInstance, opts: { metrics: Metrics; shedLogIntervalMs?: number }): void {
+export interface ErrorsOptions {
+  metrics: Metrics
+  shedLogIntervalMs?: number
+}
+
+/**
+ * Request validation and the error and not-found handlers, on the root instance (fastify-plugin: they cover
+ * every route): schemas compiled with the one Ajv configuration, refusals and failures in the contract's body.
+ */
+async function errors(app: FastifyInstance, opts: ErrorsOptions): Promise<void> {
+  app.setValidatorCompiler(validatorCompiler())
+  app.setSchemaErrorFormatter(schemaErrorFormatter)
+
   const logShed = throttled(opts.shedLogIntervalMs ?? SHED_LOG_INTERVAL_MS, (suppressed: number, log: FastifyBaseLogger, err: AppError) => {
     log.warn({ error_code: err.code, ...err.detail, shed_since_last_line: suppressed }, `shedding load: ${err.message}`)
   })
@@ -208,3 +190,5 @@ export function setupErrorHandling(app: FastifyInstance, opts: { metrics: Metric
     return sendError(request, reply, 404, 'NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0].slice(0, 200)} not found`)
   })
 }
+
+export default fp(errors, { name: 'errors', fastify: '5.x' })

@@ -2,10 +2,11 @@
 // request metrics (endpoint = route pattern, never the raw URL). The access log line: src/logging.ts.
 
 import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
 import { sessionIdOf } from '../logging.ts'
 import { endpointLabel, type Metrics } from '../metrics.ts'
 
-export function setupObservability(app: FastifyInstance, opts: { metrics: Metrics }): void {
+async function observability(app: FastifyInstance, opts: { metrics: Metrics }): Promise<void> {
   const { metrics } = opts
 
   app.addHook('onRequest', async (request, reply) => {
@@ -21,3 +22,6 @@ export function setupObservability(app: FastifyInstance, opts: { metrics: Metric
     metrics.requestDuration.observe(labels, reply.elapsedTime / 1000)
   })
 }
+
+// On the root instance (fastify-plugin), so its hooks see every request.
+export default fp(observability, { name: 'observability', fastify: '5.x' })

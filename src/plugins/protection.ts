@@ -7,6 +7,7 @@ import underPressure from '@fastify/under-pressure'
 import type { IncomingMessage } from 'node:http'
 import { Socket } from 'node:net'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
 import type { Config } from '../config.ts'
 import { AppError } from '../errors.ts'
 import { REQUEST_TIMEOUT_ERROR, answerOnSocket } from './errors.ts'
@@ -23,7 +24,13 @@ export interface PressureOptions {
 /** Route config that exempts a route from load shedding: /livez must answer while the process lives. */
 export const notShed = { pressureHandler: () => undefined }
 
-export async function setupProtection(app: FastifyInstance, config: Config, pressure: PressureOptions): Promise<void> {
+export interface ProtectionOptions {
+  config: Config
+  pressure: PressureOptions
+}
+
+async function protection(app: FastifyInstance, opts: ProtectionOptions): Promise<void> {
+  const { config, pressure } = opts
   const retryAfter = pressure.retryAfterSeconds ?? 10
   const sampleIntervalMs = pressure.sampleIntervalMs ?? 1000
   // Start-up (module loading, schema compilation, opening the store) blocks the event loop, and
@@ -100,3 +107,7 @@ export async function setupProtection(app: FastifyInstance, config: Config, pres
     }
   }
 }
+
+// On the root instance (fastify-plugin), before the routes. Its 429 and 503 are AppErrors the errors plugin renders;
+// the rate limit's key reads request.userId, which the auth plugin declares.
+export default fp(protection, { name: 'protection', fastify: '5.x', dependencies: ['errors', 'auth'] })

@@ -1,75 +1,47 @@
-// POST /auth/signup and POST /auth/login: email + password -> {user_id, token}.
-// Login answers the same 401 for an unknown email and a wrong password, and spends the same scrypt time.
+// POST /auth/signup and POST /auth/login: email + password -> {user_id, token}. The account rules are
+// src/users/users.ts; this file maps them to HTTP.
 
-import { randomUUID } from 'node:crypto'
-import type { FastifyInstance } from 'fastify'
-import { PASSWORD_MAX, PASSWORD_MIN, commonPasswords, passwordProblem } from '../auth/password-policy.ts'
-import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords.ts'
+import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts'
 import type { Tokens } from '../auth/tokens.ts'
-import { AppError, validationError } from '../errors.ts'
-import type { Store } from '../store/types.ts'
 import { errorResponses } from '../plugins/errors.ts'
+import type { Store } from '../store/types.ts'
+import { credentialsSchema, signedInSchema } from '../users/schemas.ts'
+import { createUsers } from '../users/users.ts'
 
-export { PASSWORD_MAX, PASSWORD_MIN } from '../auth/password-policy.ts'
-
-const credentials = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['email', 'password'],
-  properties: {
-    // Deliberately loose (something@something.tld): the mailbox is never contacted.
-    email: { type: 'string', maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' },
-    password: { type: 'string', minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX },
-  },
-} as const
-
-const session = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['user_id', 'token'],
-  properties: { user_id: { type: 'string' }, token: { type: 'string' } },
-} as const
-
-interface Credentials {
-  email: string
-  password: string
+export interface AuthRoutesOptions {
+  store: Store
+  tokens: Tokens
+  clock: () => Date
 }
 
-export default async function authRoutes(app: FastifyInstance, opts: { store: Store; tokens: Tokens; clock: () => Date }) {
-  const { store, tokens, clock } = opts
+const authRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: AuthRoutesOptions }> = async (app, opts) => {
+  const { tokens } = opts
+  const users = createUsers(opts)
   // Load the common-passwords list once the app is ready, in the background: not on the start-up path, and
   // usually not on the first signup's either.
   app.addHook('onReady', async () => {
-    setImmediate(() => void commonPasswords())
+    setImmediate(() => void users.prepare())
   })
 
-  app.post<{ Body: Credentials }>(
+  app.post(
     '/auth/signup',
-    { schema: { body: credentials, response: { 201: session, ...errorResponses(400, 409, 413, 415, 429) } } },
+    { schema: { body: credentialsSchema, response: { 201: signedInSchema, ...errorResponses(400, 409, 413, 415, 429) } } },
     async (request, reply) => {
-      const email = request.body.email.toLowerCase()
-      // Checked before any hashing: a refused password costs no scrypt time.
-      const problem = await passwordProblem(request.body.password, email)
-      if (problem) throw validationError(`body.password ${problem}`)
-      const passwordHash = await hashPassword(request.body.password)
-      const userId = randomUUID()
-      const created = await store.createUser({ id: userId, email, password_hash: passwordHash, created_at: clock().toISOString() })
-      if (!created) throw new AppError(409, 'EMAIL_EXISTS', 'An account with this email already exists')
+      const userId = await users.signUp(request.body)
       request.log.info({ user_id: userId }, 'user signed up')
       return reply.code(201).send({ user_id: userId, token: tokens.sign(userId) })
     },
   )
 
-  app.post<{ Body: Credentials }>(
+  app.post(
     '/auth/login',
-    { schema: { body: credentials, response: { 200: session, ...errorResponses(400, 401, 413, 415, 429) } } },
+    { schema: { body: credentialsSchema, response: { 200: signedInSchema, ...errorResponses(400, 401, 413, 415, 429) } } },
     async (request) => {
-      const email = request.body.email.toLowerCase()
-      const user = await store.findUserByEmail(email)
-      const ok = await verifyPassword(request.body.password, user?.password_hash ?? (await decoyHash()))
-      if (!user || !ok) throw new AppError(401, 'INVALID_CREDENTIALS', 'Email or password is wrong')
-      request.log.info({ user_id: user.id }, 'user logged in')
-      return { user_id: user.id, token: tokens.sign(user.id) }
+      const userId = await users.logIn(request.body)
+      request.log.info({ user_id: userId }, 'user logged in')
+      return { user_id: userId, token: tokens.sign(userId) }
     },
   )
 }
+
+export default authRoutes

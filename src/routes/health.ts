@@ -2,9 +2,8 @@
 // /health with the component states. The AI state comes from the assistant's cached background probe,
 // so no probe ever waits on the AI backend.
 
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts'
 import type { Assistant } from '../assistant/types.ts'
-import type { Config } from '../config.ts'
 import type { Store } from '../store/types.ts'
 import { notShed } from '../plugins/protection.ts'
 
@@ -33,10 +32,13 @@ const statusBody = {
   properties: { status: { type: 'string' } },
 } as const
 
-export default async function healthRoutes(
-  app: FastifyInstance,
-  opts: { store: Store; assistant: Assistant; config: Config; version: string },
-) {
+export interface HealthRoutesOptions {
+  store: Store
+  assistant: Assistant
+  version: string
+}
+
+const healthRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: HealthRoutesOptions }> = async (app, opts) => {
   const { store, assistant, version } = opts
 
   app.get('/health', { config: probeConfig, schema: { response: { 200: healthBody, 503: healthBody } } }, async (_request, reply) => {
@@ -60,3 +62,5 @@ export default async function healthRoutes(
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready' })
   })
 }
+
+export default healthRoutes

@@ -1,7 +1,7 @@
 // Chat sessions and messages (docs/assistant.md). Registered inside the authenticated scope, so
 // `request.userId` is set. Another user's session, an unknown one and an expired one all answer 404.
 
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts'
 import { AssistantTurnError } from '../assistant/errors.ts'
 import type { Assistant, ToolCallRecord, TurnResult } from '../assistant/types.ts'
 import type { Config } from '../config.ts'
@@ -28,20 +28,25 @@ const params = {
   properties: { id: { type: 'string', minLength: 1, maxLength: 100 } },
 } as const
 
+// Response schemas list every field (additionalProperties: false): the serializer sends only those anyway, and the
+// reply types derived from them are exact.
 const toolCall = {
   type: 'object',
+  additionalProperties: false,
   required: ['tool', 'arguments', 'result'],
   properties: { tool: { type: 'string' }, arguments: {}, result: {} },
 } as const
 
 const sessionCreated = {
   type: 'object',
+  additionalProperties: false,
   required: ['session_id', 'created_at', 'expires_at'],
   properties: { session_id: { type: 'string' }, created_at: { type: 'string' }, expires_at: { type: 'string' } },
 } as const
 
 const sessionInfo = {
   type: 'object',
+  additionalProperties: false,
   required: ['session_id', 'created_at', 'last_activity', 'expires_at', 'message_count'],
   properties: {
     session_id: { type: 'string' },
@@ -54,6 +59,7 @@ const sessionInfo = {
 
 const messageList = {
   type: 'object',
+  additionalProperties: false,
   required: ['session_id', 'messages'],
   properties: {
     session_id: { type: 'string' },
@@ -61,6 +67,7 @@ const messageList = {
       type: 'array',
       items: {
         type: 'object',
+        additionalProperties: false,
         required: ['role', 'content', 'timestamp'],
         properties: {
           role: { type: 'string', enum: ['user', 'assistant'] },
@@ -82,6 +89,7 @@ const messageBody = {
 
 const chatReply = {
   type: 'object',
+  additionalProperties: false,
   required: ['session_id', 'reply', 'intent', 'confidence', 'tool_calls', 'request_id'],
   properties: {
     session_id: { type: 'string' },
@@ -111,7 +119,8 @@ function failureNote(err: AssistantTurnError): string {
   return `Sorry, the assistant failed (${err.code}): ${publicMessage(err.statusCode, err.code, err.message)}.${kept}`.replace('..', '.')
 }
 
-export default async function sessionRoutes(app: FastifyInstance, opts: SessionRoutesOptions): Promise<void> {
+// Request and reply types come from the schemas (json-schema-to-ts type provider).
+const sessionRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: SessionRoutesOptions }> = async (app, opts) => {
   const { store, assistant, config, clock } = opts
   const sessions = createSessions({ store, timeoutMinutes: config.sessionTimeoutMinutes, clock })
 
@@ -122,7 +131,7 @@ export default async function sessionRoutes(app: FastifyInstance, opts: SessionR
     return { session_id: session.id, created_at: session.created_at, expires_at: sessions.expiresAt(session).toISOString() }
   })
 
-  app.get<{ Params: { id: string } }>('/sessions/:id', { schema: { params, response: { 200: sessionInfo, ...errorResponses(400, 401, 404) } } }, async (request) => {
+  app.get('/sessions/:id', { schema: { params, response: { 200: sessionInfo, ...errorResponses(400, 401, 404) } } }, async (request) => {
     const s = await sessions.get(request.userId, request.params.id)
     return {
       session_id: s.id,
@@ -133,12 +142,12 @@ export default async function sessionRoutes(app: FastifyInstance, opts: SessionR
     }
   })
 
-  app.get<{ Params: { id: string } }>('/sessions/:id/messages', { schema: { params, response: { 200: messageList, ...errorResponses(400, 401, 404) } } }, async (request) => {
+  app.get('/sessions/:id/messages', { schema: { params, response: { 200: messageList, ...errorResponses(400, 401, 404) } } }, async (request) => {
     const s = await sessions.get(request.userId, request.params.id)
     return { session_id: s.id, messages: s.messages }
   })
 
-  app.post<{ Params: { id: string }; Body: { message: string } }>(
+  app.post(
     '/sessions/:id/messages',
     { schema: { params, body: messageBody, response: { 200: chatReply, ...errorResponses(400, 401, 404, 429, 502, 503) } } },
     async (request) => {
@@ -178,9 +187,11 @@ export default async function sessionRoutes(app: FastifyInstance, opts: SessionR
     },
   )
 
-  app.delete<{ Params: { id: string } }>('/sessions/:id', { schema: { params, response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404) } } }, async (request, reply) => {
+  app.delete('/sessions/:id', { schema: { params, response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404) } } }, async (request, reply) => {
     await sessions.delete(request.userId, request.params.id)
     request.log.info('session deleted')
     reply.code(204)
   })
 }
+
+export default sessionRoutes

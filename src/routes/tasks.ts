@@ -1,12 +1,11 @@
 // Tasks REST (README "API"): the signed-in user's tasks only. Another user's task id answers 404,
 // exactly like an id that never existed. All changes go through src/tasks/tasks.ts.
 
-import type { FastifyInstance } from 'fastify'
-import type { Config } from '../config.ts'
+import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts'
 import { validationError } from '../errors.ts'
 import type { Store } from '../store/types.ts'
 import { newTaskSchema, taskFilterSchema, taskPatchSchema, taskSchema } from '../tasks/schemas.ts'
-import { createTask, deleteTask, getTask, listTasksBody, updateTask, type NewTask, type TaskFilter, type TaskPatch } from '../tasks/tasks.ts'
+import { createTask, deleteTask, getTask, listTasksBody, updateTask } from '../tasks/tasks.ts'
 import { errorResponses } from '../plugins/errors.ts'
 
 // Path parameters arrive as strings and Ajv does not coerce them (coerceTypes: false), so the id is checked
@@ -24,28 +23,27 @@ function taskId(raw: string): number {
   return id
 }
 
-const taskList = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['tasks'],
-  properties: { tasks: { type: 'array', items: taskSchema } },
-} as const
-
 // Every route here sits behind the auth hook (401) and the rate limit (429).
 const common = [400, 401, 429] as const
 
-export default async function taskRoutes(app: FastifyInstance, opts: { store: Store; clock: () => Date; config?: Config }) {
+export interface TaskRoutesOptions {
+  store: Store
+  clock: () => Date
+}
+
+// Request and reply types come from the schemas (json-schema-to-ts type provider): no hand-written copies.
+const taskRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: TaskRoutesOptions }> = async (app, opts) => {
   const { store, clock } = opts
 
-  app.get<{ Querystring: TaskFilter }>(
+  app.get(
     '/tasks',
-    { schema: { querystring: taskFilterSchema, response: { 200: taskList, ...errorResponses(...common) } } },
-    // The body comes as JSON text from the store (built by the database from the task columns: exactly the
-    // schema's fields); Fastify sends a string as it is.
+    // No response schema: the body, {"tasks": [Task, …]}, comes as JSON text from the store (built by the database
+    // from the task columns: exactly taskSchema's fields), and Fastify sends a string as it is.
+    { schema: { querystring: taskFilterSchema } },
     async (request, reply) => reply.type('application/json; charset=utf-8').send(await listTasksBody(store, request.userId, request.query)),
   )
 
-  app.post<{ Body: NewTask }>(
+  app.post(
     '/tasks',
     { schema: { body: newTaskSchema, response: { 201: taskSchema, ...errorResponses(...common, 413, 415) } } },
     async (request, reply) => {
@@ -55,13 +53,13 @@ export default async function taskRoutes(app: FastifyInstance, opts: { store: St
     },
   )
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/tasks/:id',
     { schema: { params: idParams, response: { 200: taskSchema, ...errorResponses(...common, 404) } } },
     async (request) => getTask(store, request.userId, taskId(request.params.id)),
   )
 
-  app.patch<{ Params: { id: string }; Body: TaskPatch }>(
+  app.patch(
     '/tasks/:id',
     { schema: { params: idParams, body: taskPatchSchema, response: { 200: taskSchema, ...errorResponses(...common, 404, 413, 415) } } },
     async (request) => {
@@ -71,13 +69,15 @@ export default async function taskRoutes(app: FastifyInstance, opts: { store: St
     },
   )
 
-  app.delete<{ Params: { id: string } }>(
+  app.delete(
     '/tasks/:id',
     { schema: { params: idParams, response: { 204: { type: 'null' }, ...errorResponses(...common, 404) } } },
     async (request, reply) => {
       const task = await deleteTask(store, request.userId, taskId(request.params.id))
       request.log.info({ task_id: task.id }, 'task deleted')
-      return reply.code(204).send()
+      reply.code(204) // the empty body is sent when the handler returns
     },
   )
 }
+
+export default taskRoutes

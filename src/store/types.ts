@@ -3,10 +3,12 @@
 // Implementations: SQLite (sqlite-store.ts, the default) and PostgreSQL (postgres-store.ts); every one
 // passes the same contract suite (test/store/contract.ts). Semantics: docs/storage.md.
 
-export type Priority = 'low' | 'normal' | 'high' | 'critical'
-export const priorities: readonly Priority[] = ['low', 'normal', 'high', 'critical']
+/** The priorities a task may have, lowest first (the task schemas' enum: src/tasks/schemas.ts). */
+export const PRIORITIES = ['low', 'normal', 'high', 'critical'] as const
+export type Priority = (typeof PRIORITIES)[number]
 
 import type { StorageBackend } from '../contract.ts'
+import type { TaskFilter } from '../tasks/schemas.ts'
 export type { StorageBackend }
 
 /** A task as stored and as sent on the wire (snake_case). */
@@ -60,13 +62,8 @@ export interface SessionRecord {
 export type NewSession = Pick<SessionRecord, 'id' | 'user_id' | 'created_at' | 'timezone'>
 
 /** Filters of a task list; all optional, combined with AND. */
-export interface TaskFilter {
-  status?: 'all' | 'pending' | 'completed'
-  priority?: Priority
-  tag?: string
-  /** Case-insensitive substring of title or description. */
-  q?: string
-}
+/** GET /tasks' query, defined by its schema; `q` is a case-insensitive substring of title or description. */
+export type { TaskFilter }
 
 /** A new task's fields; the store assigns the id. */
 export type NewTaskRow = Omit<Task, 'id' | 'completed' | 'completed_at'>

@@ -1,5 +1,9 @@
 // JSON schemas of the task model: the single definition used by the REST routes (Fastify/Ajv) and by
-// the assistant's tool layer, so a model's tool call is validated exactly like a request.
+// the assistant's tool layer, so a model's tool call is validated exactly like a request. The input types
+// are derived from them (json-schema-to-ts), so a schema and its type cannot disagree.
+
+import type { FromSchema } from 'json-schema-to-ts'
+import { PRIORITIES } from '../store/types.ts'
 
 export const TITLE_MAX = 500
 export const DESCRIPTION_MAX = 5000
@@ -7,7 +11,7 @@ export const TAGS_MAX = 10
 
 const title = { type: 'string', minLength: 1, maxLength: TITLE_MAX, pattern: '\\S' } as const
 const description = { type: 'string', maxLength: DESCRIPTION_MAX } as const
-const priority = { type: 'string', enum: ['low', 'normal', 'high', 'critical'] } as const
+const priority = { type: 'string', enum: PRIORITIES } as const
 // A calendar date or an RFC 3339 date-time; the domain layer also checks that it is a real date.
 const dueDate = {
   anyOf: [
@@ -62,3 +66,10 @@ export const taskSchema = {
     completed_at: { type: ['string', 'null'] },
   },
 } as const
+
+/** A new task as POST /tasks and the add_task tool accept it. */
+export type NewTask = FromSchema<typeof newTaskSchema>
+/** The fields PATCH /tasks/:id and the update_task tool may change. */
+export type TaskPatch = FromSchema<typeof taskPatchSchema>
+/** GET /tasks' query and the list_tasks tool's filter. */
+export type TaskFilter = FromSchema<typeof taskFilterSchema>

@@ -4,26 +4,8 @@
 
 import { taskNotFound, validationError } from '../errors.ts'
 import { matchesText } from '../store/rows.ts'
-import type { Priority, Store, Task, TaskChanges, TaskFilter } from '../store/types.ts'
-
-export type { TaskFilter }
-
-export interface NewTask {
-  title: string
-  description?: string
-  priority?: Priority
-  due_date?: string | null
-  tags?: string[]
-}
-
-export interface TaskPatch {
-  title?: string
-  description?: string
-  priority?: Priority
-  due_date?: string | null
-  tags?: string[]
-  completed?: boolean
-}
+import type { Store, Task, TaskChanges, TaskFilter } from '../store/types.ts'
+import type { NewTask, TaskPatch } from './schemas.ts'
 
 export type Clock = () => Date
 

@@ -33,10 +33,10 @@ t.test('add_task creates a task through the task module', async (t) => {
 t.test('invalid arguments are refused exactly like a REST body', async (t) => {
   const { store, tools } = setup()
   const cases: [string, unknown, RegExp][] = [
-    ['add_task', { title: 'x', owner: 'someone-else' }, /unknown argument "owner"/],
+    ['add_task', { title: 'x', owner: 'someone-else' }, /arguments has an unknown field "owner"/],
     ['add_task', { title: 5 }, /title must be string/],
     ['add_task', { title: '   ' }, /title/],
-    ['add_task', {}, /missing argument "title"/],
+    ['add_task', {}, /arguments\.title is required/],
     ['add_task', { title: 'x', priority: 'huge' }, /priority/],
     ['add_task', { title: 'x', tags: ['Home'] }, /tags/],
     ['add_task', 'buy milk', /must be object/],
@@ -44,7 +44,7 @@ t.test('invalid arguments are refused exactly like a REST body', async (t) => {
     ['complete_task', { task_id: 0 }, /task_id/],
     ['update_task', { task_id: 1 }, /nothing to change/],
     ['list_tasks', { status: 'later' }, /status/],
-    ['list_tasks', { q: 'milk' }, /unknown argument "q"/],
+    ['list_tasks', { q: 'milk' }, /arguments has an unknown field "q"/],
   ]
   for (const [tool, args, message] of cases) {
     const out = await tools.execute('u1', tool, args)
