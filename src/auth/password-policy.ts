@@ -3,8 +3,7 @@
 // expected or compromised: the common-passwords list shipped by @zxcvbn-ts/language-common (~49,000
 // entries from breach corpora), and the account's own email. Each refusal names the rule that failed.
 
-export const PASSWORD_MIN = 8
-export const PASSWORD_MAX = 256
+import { PASSWORD_MIN } from './credential-rules.ts'
 
 /** Compared case-insensitively: "Password1" is as guessable as "password1". */
 const normalize = (s: string) => s.normalize('NFC').toLowerCase()

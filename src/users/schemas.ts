@@ -1,15 +1,14 @@
 // The JSON schemas of POST /auth/signup and /auth/login; the request type is derived from them.
 
 import type { FromSchema } from 'json-schema-to-ts'
-import { PASSWORD_MAX, PASSWORD_MIN } from '../auth/password-policy.ts'
+import { EMAIL_MAX, EMAIL_PATTERN, PASSWORD_MAX, PASSWORD_MIN } from '../auth/credential-rules.ts'
 
 export const credentialsSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['email', 'password'],
   properties: {
-    // Deliberately loose (something@something.tld): the mailbox is never contacted.
-    email: { type: 'string', maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' },
+    email: { type: 'string', maxLength: EMAIL_MAX, pattern: EMAIL_PATTERN },
     password: { type: 'string', minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX },
   },
 } as const

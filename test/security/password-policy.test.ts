@@ -2,7 +2,8 @@
 // 8 characters, not whitespace only, not on a list of commonly used passwords; the error names the rule.
 
 import t from 'tap'
-import { PASSWORD_MIN, passwordProblem } from '../../src/auth/password-policy.ts'
+import { PASSWORD_MIN } from '../../src/auth/credential-rules.ts'
+import { passwordProblem } from '../../src/auth/password-policy.ts'
 import { errorCode, testApp } from '../app/helpers.ts'
 
 t.test('signup refuses each weak password with a 400 naming the rule, and stores nothing', async (t) => {
