@@ -17,7 +17,7 @@ import {
   type StorageBackend,
 } from './contract.ts'
 
-export type { AiBackend, LogLevel, StorageBackend } from './contract.ts'
+export type { AiBackend, LogLevel } from './contract.ts'
 export { JWT_SECRET_MIN_BYTES } from './contract.ts'
 
 export interface Config {

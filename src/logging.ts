@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http'
 import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import { endpointLabel } from './metrics.ts'
 import type { LogLevel } from './config.ts'
-import { createRedactor } from './redact.ts'
+import { REDACTED, createRedactor } from './redact.ts'
 
 type LoggerOptions = Exclude<FastifyServerOptions['logger'], boolean | undefined>
 
@@ -59,7 +59,7 @@ export function loggerOptions(level: LogLevel, stream?: LogDestination, secrets:
     base: undefined, // no pid/hostname: the log collector adds pod metadata
     timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
     formatters: { level: (label: string) => ({ level: LEVEL_NAME[label] ?? label.toUpperCase() }) },
-    redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+    redact: { paths: REDACT_PATHS, censor: REDACTED },
     hooks: { streamWrite: scrub },
     // Requests are logged by AccessLog below, never with bodies or headers.
     serializers: {

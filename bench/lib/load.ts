@@ -1,7 +1,7 @@
 // The load generator, run as its own process so it never shares an event loop with a server.
 // Input: one JSON argument (LoadSpec). Output: one JSON line (LoadResult) on stdout.
 
-import { createRequire } from 'node:module'
+import autocannon from 'autocannon'
 
 export interface LoadSpec {
   url: string
@@ -27,22 +27,6 @@ export interface LoadResult {
   total: number
 }
 
-interface AutocannonResult {
-  requests: { average: number; total: number }
-  latency: { p50: number; p99: number }
-  errors: number
-  timeouts: number
-  non2xx: number
-}
-interface AutocannonRequest {
-  method: string
-  path: string
-  headers: Record<string, string>
-  body?: string
-}
-type Autocannon = (opts: object) => Promise<AutocannonResult>
-
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon
 const spec = JSON.parse(process.argv[2]) as LoadSpec
 let nextClient = 0
 
@@ -53,7 +37,8 @@ const result = await autocannon({
   requests: [
     {
       method: spec.method,
-      setupRequest(req: AutocannonRequest, context: { client?: number }) {
+      // autocannon keeps one context object per connection: it remembers which client this connection is.
+      setupRequest(req, context: { client?: number }) {
         context.client ??= nextClient++
         const i = context.client
         const headers: Record<string, string> = {}

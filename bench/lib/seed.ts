@@ -5,7 +5,7 @@
 import type { Store, StoreDocument, Task } from '../../src/store/types.ts'
 import { TASK_COUNT, taskInput } from './fixtures.ts'
 
-export const TASKS_PER_OTHER_USER = 20
+const TASKS_PER_OTHER_USER = 20
 export const READER = 'bench-reader'
 export const WRITER_TASKS = 3
 export const writerId = (i: number) => `bench-writer-${i}`
@@ -15,7 +15,7 @@ function task(id: number, now: string): Task {
 }
 
 /** The reader with TASK_COUNT tasks, `writers` users with WRITER_TASKS each, and `others` users with 20 tasks each. */
-export function benchDocument(others: number, writers: number): StoreDocument {
+function benchDocument(others: number, writers: number): StoreDocument {
   const now = new Date().toISOString()
   const doc: StoreDocument = { version: 1, users: {}, user_ids_by_email: {}, tasks: {}, sessions: {} }
   const add = (id: string, tasks: number) => {

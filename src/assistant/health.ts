@@ -62,4 +62,3 @@ export function createHealthMonitor(opts: HealthMonitorOptions) {
   }
 }
 
-export type HealthMonitor = ReturnType<typeof createHealthMonitor>

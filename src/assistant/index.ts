@@ -7,8 +7,6 @@ import { createToolExecutor } from './tools.ts'
 import { runModelTurn, type ModelAdapter } from './turn.ts'
 import type { Assistant, AssistantDeps, AssistantStatus } from './types.ts'
 
-export type { Assistant, AssistantStatus, Intent, TurnInput, TurnResult, ToolCallRecord } from './types.ts'
-export { AssistantTurnError } from './errors.ts'
 
 export interface AssistantOptions {
   /** Background reachability probe period (default 30 s). */

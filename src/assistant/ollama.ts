@@ -15,7 +15,7 @@ const ollamaTools: Tool[] = toolDefinitions.map((d) => ({
 }))
 
 /** Ollama lists pulled models with their tag; an untagged name means `:latest`. */
-export const withTag = (model: string) => (model.includes(':') ? model : `${model}:latest`)
+const withTag = (model: string) => (model.includes(':') ? model : `${model}:latest`)
 
 /** A client whose every request also ends when `signal` aborts. */
 function clientFor(host: string, signal?: AbortSignal): Ollama {

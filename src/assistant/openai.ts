@@ -14,7 +14,7 @@ import { toolDefinitions } from './tools.ts'
 import type { ModelAdapter, ModelReply, ModelToolCall } from './turn.ts'
 
 /** One retry for a transient 408/409/429/5xx; the turn's deadline bounds it anyway. */
-export const OPENAI_MAX_RETRIES = 1
+const OPENAI_MAX_RETRIES = 1
 
 const openaiTools: ChatCompletionTool[] = toolDefinitions.map((d) => ({
   type: 'function',

@@ -82,7 +82,7 @@ export function intentOfTool(tool: string | undefined): Intent {
   }
 }
 
-export interface ToolError {
+interface ToolError {
   code: string
   message: string
 }

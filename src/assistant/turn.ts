@@ -11,10 +11,10 @@ import type { ToolCallRecord, TurnInput, TurnResult } from './types.ts'
 /** Model calls that may ask for tools; one more call than this that still asks for tools ends the turn. */
 export const MAX_TOOL_ROUNDS = 5
 /** Tool calls run per turn at most; further ones are refused (a model stuck in a loop). */
-export const MAX_TOOL_CALLS = 20
+const MAX_TOOL_CALLS = 20
 
 /** Confidence of a model turn (documented in docs/assistant.md). */
-export const MODEL_CONFIDENCE = { toolSucceeded: 0.9, toolFailed: 0.6, noTool: 0.5 } as const
+const MODEL_CONFIDENCE = { toolSucceeded: 0.9, toolFailed: 0.6, noTool: 0.5 } as const
 
 /** A tool call as a backend decoded it. `argumentsError` set: the arguments could not be decoded. */
 export interface ModelToolCall {

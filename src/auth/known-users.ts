@@ -6,7 +6,7 @@
 import type { Store } from '../store/types.ts'
 
 /** Users remembered per process; beyond it the oldest entry is forgotten (and looked up again if needed). */
-export const KNOWN_USERS_MAX = 10_000
+const KNOWN_USERS_MAX = 10_000
 
 export type UserExists = (userId: string) => Promise<boolean>
 

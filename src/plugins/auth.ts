@@ -19,7 +19,7 @@ declare module 'fastify' {
   }
 }
 
-export interface AuthOptions {
+interface AuthOptions {
   tokens: Tokens
   userExists: UserExists
 }

@@ -71,7 +71,7 @@ function render(err: FastifyError | AppError | Error): Rendered {
 }
 
 /** The `type` label of todo_app_errors_total. */
-export function errorType(err: unknown, status: number, code: string): string {
+function errorType(err: unknown, status: number, code: string): string {
   if (err instanceof StorageError) return 'storage'
   if (code.startsWith('AI_')) return 'ai'
   if (code === 'OVERLOADED') return 'overloaded'
@@ -83,7 +83,7 @@ export function errorType(err: unknown, status: number, code: string): string {
   return 'internal'
 }
 
-export function sendError(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) {
+function sendError(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) {
   // Plain JSON.stringify, not the route's response serializer: the error body must not depend on which
   // schemas a route declared for that status (/health's 503 body, for one, has another shape).
   return reply
@@ -146,9 +146,9 @@ export function answerOnSocket(socket: Socket, status: number, code: string, mes
 export const REQUEST_TIMEOUT_ERROR = CLIENT_ERRORS.ERR_HTTP_REQUEST_TIMEOUT
 
 /** How often a shed-load WARN line may repeat; the requests in between are counted in the next line. */
-export const SHED_LOG_INTERVAL_MS = 10_000
+const SHED_LOG_INTERVAL_MS = 10_000
 
-export interface ErrorsOptions {
+interface ErrorsOptions {
   metrics: Metrics
   shedLogIntervalMs?: number
 }

@@ -24,7 +24,7 @@ export interface PressureOptions {
 /** Route config that exempts a route from load shedding: /livez must answer while the process lives. */
 export const notShed = { pressureHandler: () => undefined }
 
-export interface ProtectionOptions {
+interface ProtectionOptions {
   config: Config
   pressure: PressureOptions
 }

@@ -8,7 +8,7 @@ import type { Store } from '../store/types.ts'
 import { credentialsSchema, signedInSchema } from '../users/schemas.ts'
 import { createUsers } from '../users/users.ts'
 
-export interface AuthRoutesOptions {
+interface AuthRoutesOptions {
   store: Store
   tokens: Tokens
   clock: () => Date

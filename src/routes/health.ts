@@ -32,7 +32,7 @@ const statusBody = {
   properties: { status: { type: 'string' } },
 } as const
 
-export interface HealthRoutesOptions {
+interface HealthRoutesOptions {
   store: Store
   assistant: Assistant
   version: string

@@ -11,7 +11,7 @@ import { errorResponses } from '../plugins/errors.ts'
 import { createSessions } from '../sessions/sessions.ts'
 import type { ChatMessage, Store } from '../store/types.ts'
 
-export interface SessionRoutesOptions {
+interface SessionRoutesOptions {
   store: Store
   assistant: Assistant
   config: Config
@@ -19,7 +19,7 @@ export interface SessionRoutesOptions {
   metrics: Metrics
 }
 
-export const MESSAGE_MAX = 4000
+const MESSAGE_MAX = 4000
 
 const params = {
   type: 'object',

@@ -26,7 +26,7 @@ function taskId(raw: string): number {
 // Every route here sits behind the auth hook (401) and the rate limit (429).
 const common = [400, 401, 429] as const
 
-export interface TaskRoutesOptions {
+interface TaskRoutesOptions {
   store: Store
   clock: () => Date
 }

@@ -15,12 +15,8 @@ export interface SessionsOptions {
   clock: () => Date
 }
 
-export function expiresAt(session: Pick<SessionRecord, 'last_activity'>, timeoutMinutes: number): Date {
+function expiresAt(session: Pick<SessionRecord, 'last_activity'>, timeoutMinutes: number): Date {
   return new Date(Date.parse(session.last_activity) + timeoutMinutes * 60_000)
-}
-
-export function isExpired(session: Pick<SessionRecord, 'last_activity'>, now: Date, timeoutMinutes: number): boolean {
-  return expiresAt(session, timeoutMinutes).getTime() <= now.getTime()
 }
 
 /** A session is live at `at` when its last activity is after this instant. */
@@ -41,7 +37,7 @@ function taskRef(value: unknown): unknown {
  * What history keeps of a tool call: its arguments, and its result with every task cut down to a reference.
  * Full tasks in every listed turn would make each session grow with every "what's pending".
  */
-export function historyToolCall(call: ToolCall): ToolCall {
+function historyToolCall(call: ToolCall): ToolCall {
   const result = call.result as { tasks?: unknown } | null
   if (result && typeof result === 'object' && Array.isArray(result.tasks)) {
     return { ...call, result: { ...result, tasks: result.tasks.map(taskRef) } }
@@ -107,4 +103,3 @@ export function createSessions(opts: SessionsOptions) {
   }
 }
 
-export type Sessions = ReturnType<typeof createSessions>

@@ -90,7 +90,7 @@ export function parseDocument(text: string): StoreDocument {
   return doc
 }
 
-export function emptyDocument(): StoreDocument {
+function emptyDocument(): StoreDocument {
   return { version: 1, users: {}, user_ids_by_email: {}, tasks: {}, sessions: {} }
 }
 

@@ -6,7 +6,7 @@
 // Bounded by total size: the oldest users' entries go first.
 
 /** Characters of JSON kept at most (~2 bytes each in memory). */
-export const LIST_CACHE_MAX_CHARS = 4_000_000
+const LIST_CACHE_MAX_CHARS = 4_000_000
 
 export class ListCache<V = string> {
   private readonly byUser = new Map<string, Map<string, V>>()

@@ -47,9 +47,9 @@ import type {
 } from './types.ts'
 
 /** Connecting gives up after this (then 503, or a start-up error). */
-export const CONNECT_TIMEOUT_MS = 5_000
+const CONNECT_TIMEOUT_MS = 5_000
 /** A query gives up after this, on the server (statement_timeout) and in the client (query_timeout). */
-export const QUERY_TIMEOUT_MS = 10_000
+const QUERY_TIMEOUT_MS = 10_000
 /** Writes per transaction at most (a burst beyond it forms the next batch). */
 const MAX_BATCH = 500
 /** Batches in flight at once per process (each holds one pooled connection). */

@@ -5,9 +5,9 @@
 import type { FromSchema } from 'json-schema-to-ts'
 import { PRIORITIES } from '../store/types.ts'
 
-export const TITLE_MAX = 500
-export const DESCRIPTION_MAX = 5000
-export const TAGS_MAX = 10
+const TITLE_MAX = 500
+const DESCRIPTION_MAX = 5000
+const TAGS_MAX = 10
 
 const title = { type: 'string', minLength: 1, maxLength: TITLE_MAX, pattern: '\\S' } as const
 const description = { type: 'string', maxLength: DESCRIPTION_MAX } as const

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 
 /** What the fake does with one chat request. */
-export type Step =
+type Step =
   /** A normal answer: text and/or tool calls (Ollama: arguments as objects; OpenAI: as JSON strings). */
   | { reply: { content?: string; tool_calls?: unknown[] }; finish?: string }
   /** An HTTP error with the server's error body. */
@@ -19,7 +19,7 @@ export type Step =
   /** Never answer at all. */
   | { hang: true }
 
-export interface Recorded {
+interface Recorded {
   method: string
   url: string
   headers: IncomingMessage['headers']

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process'
 import type { Test } from 'tap'
 
-export const requireSystemToolsVariable = 'REQUIRE_SYSTEM_TOOLS'
+const requireSystemToolsVariable = 'REQUIRE_SYSTEM_TOOLS'
 
 /** The absolute path of `name` on PATH (or of the first of `alternatives` found), or undefined. */
 export function findTool(name: string, ...alternatives: string[]): string | undefined {
