@@ -45,7 +45,7 @@ for (let ready = false; !ready; ) {
   if (!ready) await new Promise((r) => setTimeout(r, 100))
 }
 
-async function post(path: string, body: unknown, token?: string): Promise<{ status: number; json: any }> {
+async function post(path: string, body: unknown, token?: string): Promise<{ status: number; json: unknown }> {
   const res = await fetch(`${base}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -67,7 +67,7 @@ async function writes(token: string): Promise<number[]> {
 }
 
 try {
-  const writer = (await post('/auth/signup', { email: 'writer@example.test', password: 'writer passphrase' })).json.token as string
+  const writer = ((await post('/auth/signup', { email: 'writer@example.test', password: 'writer passphrase' })).json as { token: string }).token
   await post('/auth/signup', { email: 'target@example.test', password: 'target passphrase' })
   const idle = await writes(writer)
   console.log(`idle: POST /tasks p50 ${quantile(idle, 0.5).toFixed(1)} ms, max ${Math.max(...idle).toFixed(1)} ms`)

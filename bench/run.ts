@@ -72,7 +72,7 @@ function stop(child: ChildProcess): Promise<void> {
 
 // ---------------------------------------------------------------- http
 
-function call(base: string, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; json: any }> {
+function call(base: string, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; json: unknown }> {
   return new Promise((resolve, reject) => {
     const req = request(`${base}${path}`, { method, agent: false }, (res) => {
       let text = ''
@@ -247,7 +247,7 @@ try {
       const get = await loadRun('GET /tasks', pid, { url: service.url, path: '/tasks', method: 'GET', tokens: [readerToken] })
       if (backend === 'sqlite' && others === 0) {
         // Before the write run, as before the store change: "what's pending" lists the writers' tasks.
-        const sessions = await Promise.all(writerTokens.map((token) => ok(service.url, 'POST', '/sessions', undefined, token).then((s) => s.session_id as string)))
+        const sessions = await Promise.all(writerTokens.map((token) => ok(service.url, 'POST', '/sessions', undefined, token).then((s) => (s as { session_id: string }).session_id)))
         chat = await loadRun('POST /sessions/:id/messages (rules)', pid, { url: service.url, path: '/sessions/{session}/messages', method: 'POST', tokens: writerTokens, sessions, body: { message: "what's pending" } })
       }
       const post = await loadRun('POST /tasks', pid, { url: service.url, path: '/tasks', method: 'POST', tokens: writerTokens, body: { title: 'written by the benchmark', tags: ['bench'] } })

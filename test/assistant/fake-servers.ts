@@ -19,23 +19,41 @@ type Step =
   /** Never answer at all. */
   | { hang: true }
 
+/** One message of a chat request, in the fields both wire formats use (Ollama's `tool_name`, OpenAI's `tool_call_id`). */
+interface WireMessage {
+  role: string
+  content: string
+  tool_name?: string
+  tool_call_id?: string
+  tool_calls?: unknown[]
+}
+
+/** A chat request as the real clients send it (the fields the tests read). */
+interface ChatRequest {
+  model: string
+  stream?: boolean
+  messages: WireMessage[]
+  tools: { type: string; function: { name: string; parameters: unknown } }[]
+}
+
 interface Recorded {
   method: string
   url: string
   headers: IncomingMessage['headers']
-  body: any
+  /** The parsed JSON body, taken to be a chat request: only chat requests carry one. */
+  body: ChatRequest
 }
 
 export interface FakeServer {
   url: string
   requests: Recorded[]
-  chatRequests: () => any[]
+  chatRequests: () => ChatRequest[]
   /** Script for the next chat requests. */
   script: Step[]
   close(): Promise<void>
 }
 
-async function readBody(req: IncomingMessage): Promise<any> {
+async function readBody(req: IncomingMessage): Promise<unknown> {
   let text = ''
   for await (const chunk of req) text += chunk
   try {
@@ -50,7 +68,7 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(JSON.stringify(body))
 }
 
-async function startServer(handle: (req: IncomingMessage, res: ServerResponse, body: any, fake: FakeServer) => void): Promise<FakeServer> {
+async function startServer(handle: (req: IncomingMessage, res: ServerResponse, body: ChatRequest, fake: FakeServer) => void): Promise<FakeServer> {
   const fake: FakeServer = {
     url: '',
     requests: [],
@@ -59,7 +77,7 @@ async function startServer(handle: (req: IncomingMessage, res: ServerResponse, b
     close: async () => {},
   }
   const server: Server = createServer(async (req, res) => {
-    const body = await readBody(req)
+    const body = (await readBody(req)) as ChatRequest // a fake trusts the real clients' wire format
     fake.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body })
     handle(req, res, body, fake)
   })

@@ -9,7 +9,7 @@ import { MAX_TOOL_ROUNDS } from '../../src/assistant/turn.ts'
 import { createMetrics } from '../../src/metrics.ts'
 import { createTask } from '../../src/tasks/tasks.ts'
 import { storeWithUser } from '../helpers/memory-store.ts'
-import { deadUrl, startFakeOllama, type FakeServer } from './fake-servers.ts'
+import { deadUrl, startFakeOllama } from './fake-servers.ts'
 import { manualClock, silentLogger, testConfig } from './helpers.ts'
 
 async function setup(t: { teardown(fn: () => unknown): void }, opts: { stream?: boolean; timeout?: number; endpoint?: string; model?: string; models?: string[] } = {}) {
@@ -54,14 +54,14 @@ for (const stream of [true, false]) {
     const [first, second] = fake.chatRequests()
     t.equal(first.model, 'llama3.2')
     t.equal(first.stream, stream)
-    t.same(first.tools.map((x: any) => x.type), ['function', 'function', 'function', 'function', 'function'])
+    t.same(first.tools.map((x) => x.type), ['function', 'function', 'function', 'function', 'function'])
     t.match(first.tools[0], { function: { name: 'add_task', parameters: { type: 'object', required: ['title'] } } })
     t.match(first.messages[0], { role: 'system', content: /Today is Wednesday 2026-03-04/ })
     t.match(first.messages.at(-1), { role: 'user', content: 'add buy milk tomorrow' })
     t.match(second.messages.at(-2), { role: 'assistant', tool_calls: [{ function: { name: 'add_task', arguments: { title: 'Buy milk' } } }] })
     const toolMessage = second.messages.at(-1)
     t.match(toolMessage, { role: 'tool', tool_name: 'add_task' })
-    t.match(JSON.parse(toolMessage.content), { id: 1, title: 'Buy milk' })
+    t.match(JSON.parse(toolMessage?.content ?? ''), { id: 1, title: 'Buy milk' })
   })
 }
 
@@ -80,8 +80,8 @@ t.test('two rounds: list, then complete the one named', async (t) => {
   t.equal(store.doc.tasks.u1[1].completed, true)
   t.equal(store.doc.tasks.u1[0].completed, false)
   const [, second, third] = fake.chatRequests()
-  t.match(JSON.parse(second.messages.at(-1).content), { count: 2, tasks: [{ id: 1 }, { id: 2, title: 'Call mom' }] }, 'the model saw the list')
-  t.same(third.messages.filter((m: any) => m.role === 'tool').map((m: any) => m.tool_name), ['list_tasks', 'complete_task'])
+  t.match(JSON.parse(second.messages.at(-1)?.content ?? ''), { count: 2, tasks: [{ id: 1 }, { id: 2, title: 'Call mom' }] }, 'the model saw the list')
+  t.same(third.messages.filter((m) => m.role === 'tool').map((m) => m.tool_name), ['list_tasks', 'complete_task'])
 })
 
 t.test('invalid arguments and unknown tools go back to the model; the turn goes on', async (t) => {
@@ -100,7 +100,7 @@ t.test('invalid arguments and unknown tools go back to the model; the turn goes 
   t.equal(result.intent, 'AddTask')
   t.equal(result.confidence, 0.6, 'lower when the first call was refused')
   t.equal(store.doc.tasks.u1.length, 1)
-  const errors = fake.chatRequests()[1].messages.filter((m: any) => m.role === 'tool').map((m: any) => JSON.parse(m.content).error.code)
+  const errors = fake.chatRequests()[1].messages.filter((m) => m.role === 'tool').map((m) => JSON.parse(m.content).error.code)
   t.same(errors, ['VALIDATION_ERROR', 'UNKNOWN_TOOL'], 'the model saw both errors')
 })
 
@@ -217,6 +217,6 @@ t.test('history from the session reaches the model', async (t) => {
     ],
   })
   const { messages } = fake.chatRequests()[0]
-  t.same(messages.map((m: any) => m.role), ['system', 'user', 'assistant', 'user'])
+  t.same(messages.map((m) => m.role), ['system', 'user', 'assistant', 'user'])
   t.match(messages[2].content, /Added\.\n\[tool calls: add_task\(\{"title":"Buy milk"\}\) -> \{"id":1\}\]/)
 })

@@ -62,7 +62,7 @@ t.test('"add buy milk tomorrow" -> add_task -> the task exists -> the model\'s r
   t.match(first.messages[0], { role: 'system', content: /2026-03-04/ })
   t.match(second.messages.at(-2), { role: 'assistant', tool_calls: [{ id: call.id, type: 'function', function: { name: 'add_task' } }] })
   t.match(second.messages.at(-1), { role: 'tool', tool_call_id: call.id })
-  t.match(JSON.parse(second.messages.at(-1).content), { id: 1, title: 'Buy milk' })
+  t.match(JSON.parse(second.messages.at(-1)?.content ?? ''), { id: 1, title: 'Buy milk' })
 })
 
 t.test('two rounds: list, then complete the one named', async (t) => {
@@ -99,8 +99,8 @@ t.test('bad arguments, non-JSON arguments, non-function and unknown tools go bac
     { tool: 'add_task', result: { id: 1 } },
   ])
   t.equal(store.doc.tasks.u1.length, 1)
-  const toolMessages = fake.chatRequests()[1].messages.filter((m: any) => m.role === 'tool')
-  t.same(toolMessages.map((m: any) => m.tool_call_id), calls.map((c) => c.id), 'every tool call is answered by its id')
+  const toolMessages = fake.chatRequests()[1].messages.filter((m) => m.role === 'tool')
+  t.same(toolMessages.map((m) => m.tool_call_id), calls.map((c) => c.id), 'every tool call is answered by its id')
 })
 
 t.test('failures end the turn with 502/503 and keep the changes already made', async (t) => {

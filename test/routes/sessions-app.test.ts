@@ -14,7 +14,7 @@ import { testConfig } from '../assistant/helpers.ts'
 async function setup(t: { teardown(fn: () => unknown): void }, overrides: Partial<Config> = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'sessions-app-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
-  const logs: any[] = []
+  const logs: Record<string, unknown>[] = []
   const config = testConfig({ storagePath: join(dir, 'todo.db'), jwtSecret: 'test-secret-not-real-0123456789abcdef', logLevel: 'INFO', ...overrides })
   const app = await buildApp(config, { logStream: { write: (line) => void logs.push(JSON.parse(line)) } })
   t.teardown(() => app.close())

@@ -24,7 +24,7 @@ t.test('sqlite', async (t) => {
 })
 
 t.test('postgres', async (t) => {
-  contractSuite(t, async (t) => {
+  contractSuite(t, async () => {
     const store = createPostgresStore({ url: await freshDatabase(), poolSize: 4, logger: silentLogger })
     await store.open()
     return store
