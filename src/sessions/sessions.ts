@@ -7,6 +7,12 @@ import { randomUUID } from 'node:crypto'
 import { sessionNotFound } from '../errors.ts'
 import type { ChatMessage, SessionRecord, Store, StoreDocument } from '../store/types.ts'
 
+/**
+ * A session as this module keeps it: the store's record plus the user's IANA time zone, optional (a session
+ * created before time zones existed, or without one, is UTC). Stored inside the session record.
+ */
+export type ChatSession = SessionRecord & { timezone?: string }
+
 /** Messages kept per session (the newest); older ones are dropped, message_count keeps the total. */
 export const MAX_HISTORY = 50
 
@@ -80,18 +86,20 @@ export function createSessions(opts: SessionsOptions) {
   return {
     expiresAt: (s: SessionRecord) => expiresAt(s, timeoutMinutes),
 
-    create(userId: string): Promise<SessionRecord> {
+    /** `timezone` must already be checked (isValidTimeZone). */
+    create(userId: string, options: { timezone?: string } = {}): Promise<ChatSession> {
       return store.update((doc) => {
         const now = clock()
         prune(doc, now)
         const at = now.toISOString()
-        const session: SessionRecord = { id: randomUUID(), user_id: userId, created_at: at, last_activity: at, messages: [], message_count: 0 }
+        const session: ChatSession = { id: randomUUID(), user_id: userId, created_at: at, last_activity: at, messages: [], message_count: 0 }
+        if (options.timezone) session.timezone = options.timezone
         doc.sessions[session.id] = session
         return session // the store hands back a detached copy
       })
     },
 
-    get(userId: string, id: string): Promise<SessionRecord> {
+    get(userId: string, id: string): Promise<ChatSession> {
       return store.read((doc) => copy(live(doc, userId, id, clock())))
     },
 

@@ -1,0 +1,505 @@
+// One message -> what it asks for (a Command), before anything runs. Pure: no I/O; `now` and the time
+// zone only resolve dates. Which task a reference names is decided later, against the user's tasks and
+// the session history (rules.ts).
+
+import type { Priority } from '../../store/types.ts'
+import type { Intent } from '../types.ts'
+import { addDays, endOfMonth, endOfWeek, extractDate, localToday, weekday } from './dates.ts'
+import {
+  ADD_LEADS, cleanTitle, extractDescription, extractPriority, extractQuoted, extractTags, priorityOnly, splitTags, stripFillers, tidy,
+} from './details.ts'
+import type { BulkAction } from './history.ts'
+import { IRREGULAR_PAST, keyWords } from './match.ts'
+
+export type Ref =
+  | { kind: 'id'; id: number }
+  /** "it"/"that" = the task the conversation was about; "last"; or a position in the list just shown. */
+  | { kind: 'recent'; which: 'it' | 'last' | number }
+  | { kind: 'title'; text: string }
+
+export interface Changes {
+  title?: string
+  description?: string
+  priority?: Priority
+  due_date?: string | null
+  addTags?: string[]
+  removeTags?: string[] | 'all'
+  completed?: boolean
+}
+
+export interface NewTaskArgs {
+  title: string
+  description?: string
+  priority?: Priority
+  due_date?: string
+  tags?: string[]
+}
+
+export interface ListArgs {
+  status?: 'all' | 'pending' | 'completed'
+  priority?: Priority
+  tag?: string
+  due_from?: string
+  due_to?: string
+}
+
+export type Command =
+  | { kind: 'add'; task: NewTaskArgs; unclear?: string }
+  | { kind: 'list'; args: ListArgs; label: string }
+  | { kind: 'complete' | 'delete' | 'reopen'; ref: Ref }
+  | { kind: 'update'; ref: Ref; changes: Changes; unclear?: string }
+  | { kind: 'bulk'; action: BulkAction; args: ListArgs; label: string }
+  | { kind: 'reply'; text: string }
+
+export interface ParsedMessage {
+  intent: Intent
+  confidence: number
+  command: Command
+}
+
+export interface ParseContext {
+  now: Date
+  timezone: string
+}
+
+export const CONFIDENCE = { exact: 0.95, keyword: 0.9, exactTitle: 0.8, fuzzy: 0.6, ambiguous: 0.4, unknown: 0.2 } as const
+
+export const HELP_TEXT = [
+  'I can manage your tasks. Try:',
+  '- "add buy milk tomorrow #home high priority", "remind me to call mom friday - note: ask about the trip"',
+  '- "what\'s due this week?", "anything overdue?", "show my high priority tasks", "show #work", "show everything"',
+  '- "mark 3 done", "I bought the milk", "delete the dentist one"',
+  '- "rename 1 to call dad", "make it urgent", "move the dentist appointment to friday", "tag 2 with work", "reopen 3"',
+  'Dates: today, tonight, tmrw, friday, next week, this weekend, in 3 days, by dec 5, end of the month, 2026-12-01.',
+].join('\n')
+
+const reply = (intent: Intent, confidence: number, text: string): ParsedMessage => ({ intent, confidence, command: { kind: 'reply', text } })
+
+// ------------------------------------------------------------------------------------------ small talk
+
+const SMALL_TALK: [RegExp, Intent, string][] = [
+  [/^(?:help|\?|commands|menu|options|what can (?:you|u|i) (?:do|say|ask)(?: here| for me)?|what do you do|what are you|who are you|how does (?:this|it) work|how do i use (?:this|you)|what can i do(?: here)?|what do you understand|what are my options|instructions)$/i, 'Help', HELP_TEXT],
+  [/^(?:hi|hello|hey|heya|hiya|howdy|yo|sup|greetings|good (?:morning|afternoon|evening|day)|morning|hey there|hi there|hello there|what'?s up|wassup)(?: there)?(?:,? (?:assistant|bot|buddy|friend|mate))?$/i, 'Help',
+    'Hi! I manage your tasks: tell me what to add ("add call mom tomorrow"), ask what\'s due, or say "help" for more.'],
+  [/^(?:how are you(?: doing| today)?|how'?s it going|how are things)$/i, 'Help', "I'm doing well, thanks! What can I do for your tasks?"],
+  [/^(?:thanks?(?: you)?(?: so much| a lot| very much| again)?|thank u|thx|ty|tysm|cheers|much appreciated|appreciate it|(?:great|perfect|awesome|cool|nice|ok|okay|good)(?:,? (?:thanks?(?: you)?|thx|ty))?|cool beans|sweet|brilliant|lovely)$/i, 'Help',
+    "You're welcome! Anything else?"],
+  [/^(?:bye|goodbye|good bye|see (?:you|ya)(?: later)?|later|cya|good night|night|that'?s all|that is all|i'?m done for now|nothing else)$/i, 'Help', 'Bye! Your tasks are saved.'],
+]
+
+// ------------------------------------------------------------------------------------------ references
+
+const ORDINALS: Record<string, number> = { first: 1, '1st': 1, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4, fifth: 5, '5th': 5 }
+
+export function parseRef(raw: string): Ref | undefined {
+  const text = tidy(raw).replace(/^["'“‘](.*)["'”’]$/, '$1').replace(/[?.!,]+$/, '').trim()
+  const low = text.toLowerCase()
+  if (!low) return undefined
+  let m = /^(?:the\s+)?(?:task|todo|item|number|no\.?|nr\.?|#)?\s*#?(\d{1,9})(?:\s+(?:task|one))?$/.exec(low)
+  if (m) return { kind: 'id', id: Number(m[1]) }
+  if (/^(?:it|that|this|that one|this one|that task|this task|the task|same one|the same one|the one i just (?:added|created|made|mentioned)|the one you just (?:added|created|made)|the new one|that one too)$/.test(low)) return { kind: 'recent', which: 'it' }
+  if (/^(?:the\s+)?(?:last|latest|newest|most recent|previous|last added)(?:\s+(?:one|task|item|todo|one i added))?$/.test(low)) return { kind: 'recent', which: 'last' }
+  m = /^(?:the\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th)(?:\s+(?:one|task|item))?(?:\s+on the list)?$/.exec(low)
+  if (m) return { kind: 'recent', which: ORDINALS[m[1]] }
+  const title = text
+    .replace(/^(?:the\s+)?(?:task|todo|item|one|reminder)\s+(?:called|named|titled|about|for|to|that says)\s+/i, '')
+    .replace(/^(?:the\s+|my\s+|that\s+|this\s+)/i, '')
+    .replace(/\s+(?:task|todo|one|item|thing|reminder)$/i, '')
+    .replace(/^["'“‘](.*)["'”’]$/, '$1')
+    .trim()
+  return title ? { kind: 'title', text: title } : undefined
+}
+
+// ------------------------------------------------------------------------------------------ changes
+
+const PRIORITY_WORD: Record<string, Priority> = { low: 'low', normal: 'normal', medium: 'normal', high: 'high', critical: 'critical', urgent: 'critical', important: 'high', top: 'critical', highest: 'critical', lowest: 'low' }
+const NO_DUE = /\b(?:no (?:due )?date|no deadline|without (?:a )?(?:due )?date|undated|someday|no due)\b/i
+const LEFTOVER_NOISE = /\b(?:and|also|then|make|set|mark|it|its|it'?s|is|as|to|the|a|an|priority|prio|due|date|please|pls|with|now|instead|too|be|should|for|on|by|of|task|one)\b|[,.;:!?&-]/gi
+
+/** The changes a phrase asks for ("friday and make it urgent", "high", "#work"), and what was left unread. */
+export function parseChanges(text: string, ctx: ParseContext): { changes: Changes; leftover: string } {
+  const changes: Changes = {}
+  let rest = ` ${text} `
+  if (NO_DUE.test(rest)) {
+    changes.due_date = null
+    rest = rest.replace(NO_DUE, ' ')
+  }
+  const tags = extractTags(rest)
+  if (tags.tags.length) {
+    changes.addTags = tags.tags
+    rest = tags.rest
+  }
+  const prio = extractPriority(rest)
+  if (prio) {
+    changes.priority = prio.value
+    rest = prio.rest
+  } else {
+    const bare = /(?:^|\s)(?:to\s+|as\s+)?(low|normal|medium|high|critical|urgent|top|highest|lowest)(?:\s+priority)?(?=\s|$)/i.exec(rest)
+    if (bare) {
+      changes.priority = PRIORITY_WORD[bare[1].toLowerCase()]
+      rest = rest.replace(bare[0], ' ')
+    }
+  }
+  const date = changes.due_date === null ? undefined : extractDate(rest, ctx.now, ctx.timezone)
+  if (date) {
+    changes.due_date = date.date
+    rest = date.rest
+  }
+  return { changes, leftover: tidy(rest.replace(LEFTOVER_NOISE, ' ')) }
+}
+
+const hasChanges = (c: Changes) => Object.keys(c).length > 0
+
+// ------------------------------------------------------------------------------------------ lists
+
+const LIST_START = /^(?:list|show|display|view|see|give me|tell me|print|pull up|bring up|let me see|lemme see|what|whats|what's|which|any|anything|do i have|have i got|is there|are there|how many|how much|check (?:my|the)|open (?:my|the)|my|all|get (?:me )?(?:my|all|the) (?:tasks|todos|list))\b/i
+const LIST_NOUN = /\b(?:tasks?|todos?|to-?dos?|list|items?|things|stuff|pending|open|outstanding|remaining|left|completed|done|finished|due|overdue|late|today|tonight|tomorrow|week|weekend|month|priority|urgent|important|critical|tagged|agenda|plate|schedule|everything|upcoming|coming up)\b|#\w/i
+const LIST_BARE = /^(?:(?:my|all|the|all my|all the|full|whole|entire|my whole|my full)\s+)*(?:(?:pending|open|completed|done|finished|outstanding|remaining|overdue|urgent|important|high priority|low priority)\s+)?(?:tasks|todos|to-?dos|to-?do list|todo list|list|stuff|items|everything)(?:\s+(?:please|pls))?$|^(?:overdue|everything|agenda|what'?s next|what next|what now|status)$/i
+
+const STATUS_WORDS = /\b(?:completed|done|finished|closed|checked off|ticked off|crossed off)\b/i
+const NOT_DONE = /\b(?:not done|not finished|not completed|isn'?t done|aren'?t done|undone|unfinished|incomplete)\b/i
+const PENDING_WORDS = /\b(?:pending|open|outstanding|remaining|left|to ?do|active|still|need to do|have to do|next|on my plate)\b/i
+const ALL_WORDS = /\b(?:everything|all|every|whole|entire|full)\b/i
+const NOT_A_TAG = new Set([
+  'my', 'all', 'the', 'pending', 'open', 'completed', 'done', 'finished', 'urgent', 'important', 'high', 'low', 'critical', 'normal',
+  'priority', 'overdue', 'late', 'remaining', 'outstanding', 'today', 'tomorrow', 'current', 'upcoming', 'old', 'new', 'other', 'any',
+  'these', 'those', 'your', 'recent', 'active', 'unfinished', 'incomplete', 'due', 'next', 'week', 'weekend', 'many', 'some', 'which',
+  'what', 'whats', 'of', 'more', 'top', 'first', 'last', 'previous', 'latest', 'open', 'every', 'list', 'show', 'me', 'have', 'do',
+])
+
+interface DueRange {
+  from?: string
+  to?: string
+  label: string
+}
+
+function dueRange(text: string, today: string): DueRange | undefined {
+  if (/\b(?:overdue|late|past due|past their due date|missed|behind|slipped)\b/i.test(text)) return { to: addDays(today, -1), label: 'overdue' }
+  if (/\b(?:today|tonight|this evening)\b/i.test(text)) return { from: today, to: today, label: 'due today' }
+  if (/\b(?:tomorrow|tmrw|tmr)\b/i.test(text)) return { from: addDays(today, 1), to: addDays(today, 1), label: 'due tomorrow' }
+  if (/\bnext week\b/i.test(text)) {
+    const monday = addDays(endOfWeek(today), 1)
+    return { from: monday, to: addDays(monday, 6), label: 'due next week' }
+  }
+  if (/\b(?:this\s+)?weekend\b/i.test(text)) {
+    const sat = weekday(today) === 0 ? addDays(today, -1) : addDays(today, 6 - weekday(today))
+    return { from: sat < today ? today : sat, to: addDays(sat, 1), label: 'due this weekend' }
+  }
+  if (/\b(?:this|the|rest of the)\s+week\b|\bweek\b/i.test(text)) return { from: today, to: endOfWeek(today), label: 'due this week' }
+  if (/\b(?:this|the)\s+month\b/i.test(text)) return { from: today, to: endOfMonth(today), label: 'due this month' }
+  if (/\b(?:upcoming|coming up|soon|next few days|next 7 days)\b/i.test(text)) return { from: today, to: addDays(today, 7), label: 'due in the next 7 days' }
+  return undefined
+}
+
+function listArgs(text: string, ctx: ParseContext): { args: ListArgs; label: string } {
+  const args: ListArgs = {}
+  const labels: string[] = []
+  const due = dueRange(text, localToday(ctx.now, ctx.timezone))
+  if (NOT_DONE.test(text)) args.status = 'pending'
+  else if (STATUS_WORDS.test(text) && !/\bdue\b/i.test(text)) args.status = 'completed'
+  else if (PENDING_WORDS.test(text) || due) args.status = 'pending'
+  if (args.status === 'pending' && ALL_WORDS.test(text) && !due && /\beverything\b/i.test(text)) delete args.status
+  if (args.status) labels.push(args.status)
+  const p = /\b(urgent|critical|important|high|low|normal|medium)(?:[\s-]+priority)?\b/i.exec(text)
+  if (p && (p[0].includes('priority') || /urgent|critical|important/i.test(p[1]))) {
+    args.priority = PRIORITY_WORD[p[1].toLowerCase()]
+    labels.push(`${args.priority} priority`)
+  }
+  const tag = /(?:#|\btagged\s+(?:with\s+|as\s+)?#?|\bwith (?:the )?tag\s+#?|\btag\s+#?|\blabell?ed\s+#?|\bunder\s+#?)([a-z0-9_][a-z0-9_-]{0,19})\b/i.exec(text)
+    ?? /\b(?:my|all|the|any|show|list)\s+([a-z0-9_][a-z0-9_-]{1,19})\s+(?:tasks|todos|stuff|items|things)\b/i.exec(text)
+  if (tag && !NOT_A_TAG.has(tag[1].toLowerCase())) {
+    args.tag = tag[1].toLowerCase()
+    labels.push(`#${args.tag}`)
+  }
+  if (due) {
+    if (due.from) args.due_from = due.from
+    if (due.to) args.due_to = due.to
+  }
+  const label = `${labels.join(' ')}${labels.length ? ' ' : ''}tasks${due ? ` ${due.label}` : ''}`.replace('tasks overdue', 'overdue tasks')
+  return { args, label }
+}
+
+function isListRequest(text: string): boolean {
+  if (LIST_BARE.test(text)) return true
+  if (LIST_START.test(text) && LIST_NOUN.test(text)) return true
+  // "anything overdue?", "high priority tasks?", "due today?"
+  return /\?$/.test(text) && LIST_NOUN.test(text) && !/^(?:can|could|will|would|should|did|is|are)\b/i.test(text)
+}
+
+// ------------------------------------------------------------------------------------------ adding
+
+const ADD_VERB = /^(?:add|create|new|jot down|note down|write down|todo|to-do|make a (?:new )?(?:task|todo|reminder|note)|set (?:a|up a) (?:reminder|task)|schedule a task)\b\s*(?:(?:a|an|another|one more|the)\s+)?(?:new\s+)?(?:(?:task|todo|to-do|item|reminder|entry)s?\b)?\s*(?:[:\-]|\bto\b|\bthat\b|\bsaying\b|\bcalled\b|\bnamed\b|\bfor\b|\bto do\b)?\s*/i
+const TASK_NOUN_LEAD = /^(?:(?:a|an|another|one more)\s+)?(?:new\s+)?(?:task|todo|to-do|item|reminder)s?\b\s*(?::|-|\bto\b|\bcalled\b|\bnamed\b|\bfor\b|\bthat says\b)?\s*/i
+const LIST_TAIL = /\s+(?:to|on|onto|in)\s+(?:my|the)\s+(?:(?:todo|to-do|to do|task|tasks|shopping|grocery)\s+)?(?:list|tasks|todos)$/i
+// Verbs a bare task usually starts with ("call mom tomorrow" is a task to add).
+const TASK_VERBS = new Set(('buy call email e-mail text phone ring pay book order pick get send write finish clean fix repair return renew submit prepare plan ' +
+  'read review visit wash water feed walk take bring cook bake mow vacuum sweep go meet study practice contact ask tell organize ' +
+  'sort file print sign mail post ship pack wrap shop grab refill replace install charge backup upload download register apply ' +
+  'research reply respond invite thank hire learn update prep draft collect drop change renew finalize schedule pickup call ' +
+  'check make do see sell donate wipe fill pack paint iron dust hang hoover tidy declutter defrost cancel').split(' '))
+
+function parseNewTask(raw: string, ctx: ParseContext): { task?: NewTaskArgs; unclear?: string } {
+  const { quoted, rest: r0 } = extractQuoted(raw)
+  const desc = extractDescription(r0)
+  const tags = extractTags(desc.rest)
+  const prio = extractPriority(tags.rest)
+  let rest = prio ? prio.rest : tags.rest
+  const date = extractDate(rest, ctx.now, ctx.timezone)
+  if (date) rest = date.rest
+  let description = desc.description
+  if (!description && !quoted) {
+    const paren = extractDescription(rest, true)
+    description = paren.description
+    rest = paren.rest
+  }
+  const title = quoted ?? cleanTitle(cleanTitle(rest).replace(TASK_NOUN_LEAD, '').replace(LIST_TAIL, ''))
+  if (!title) return {}
+  const task: NewTaskArgs = { title }
+  if (description) task.description = description
+  if (prio) task.priority = prio.value
+  if (date) task.due_date = date.date
+  if (tags.tags.length) task.tags = tags.tags
+  // Cue words still in the title were not understood: say so rather than file them silently.
+  const cue = quoted ? undefined : /\b(?:priority|prio|deadline|due(?: date)?|tag(?:ged)?)\b[^,.;]*/i.exec(title)?.[0]
+  return { task, unclear: cue }
+}
+
+function addCommand(raw: string, ctx: ParseContext): ParsedMessage {
+  const { task, unclear } = parseNewTask(raw, ctx)
+  if (!task) return reply('AddTask', 0.5, 'What should I add? For example: "add buy milk tomorrow".')
+  return { intent: 'AddTask', confidence: CONFIDENCE.exact, command: { kind: 'add', task, unclear } }
+}
+
+// ------------------------------------------------------------------------------------------ patterns
+
+const TAGS = String.raw`(#?[a-z0-9_][a-z0-9_-]*(?:\s*(?:,|and|&)\s*#?[a-z0-9_][a-z0-9_-]*)*)`
+const SHORT_REF = String.raw`(it|that|this|that one|this one|(?:task\s*|number\s*|#)?\d+)`
+const DONE_WORDS = String.raw`(?:done|complete|completed|finished|off|resolved|closed|ticked off|checked off|crossed off)`
+const NOT_DONE_WORDS = String.raw`(?:not\s+(?:done|complete|completed|finished)|undone|incomplete|pending|open|unfinished|to\s?do|active|uncompleted)`
+const rx = (source: string) => new RegExp(`^${source}$`, 'i')
+
+type Builder = (m: RegExpExecArray, ctx: ParseContext) => ParsedMessage | undefined
+
+const refOr = (text: string) => parseRef(text)
+
+function update(ref: Ref | undefined, changes: Changes, unclear?: string, confidence: number = CONFIDENCE.exact): ParsedMessage | undefined {
+  if (!ref || !hasChanges(changes)) return undefined
+  return { intent: 'UpdateTask', confidence, command: { kind: 'update', ref, changes, unclear: unclear || undefined } }
+}
+
+// A "reference" that is really a question or a list request ("show completed", "what's done").
+const NOT_A_REF = /^(?:show|list|display|view|see|what|whats|what's|which|how|who|when|where|why|any|anything|everything|all|my tasks|tasks)\b/i
+
+function act(kind: 'complete' | 'delete' | 'reopen', refText: string): ParsedMessage | undefined {
+  const ref = refOr(refText)
+  if (!ref || NOT_A_REF.test(refText.trim())) return undefined
+  if (ref.kind === 'title' && keyWords(ref.text).length === 0) return undefined
+  const intent: Intent = kind === 'complete' ? 'CompleteTask' : kind === 'delete' ? 'DeleteTask' : 'UpdateTask'
+  return { intent, confidence: ref.kind === 'title' ? CONFIDENCE.fuzzy : CONFIDENCE.exact, command: { kind, ref } }
+}
+
+/** Every way to split "X to Y" at a connector: [X, connector, Y]. */
+function splitRefValue(text: string, connector: RegExp): [string, string, string][] {
+  const splits: [string, string, string][] = []
+  const re = new RegExp(connector.source, 'gi')
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    splits.push([text.slice(0, m.index).trim(), m[0].trim(), text.slice(m.index + m[0].length).trim()])
+    if (m[0].length === 0) re.lastIndex += 1
+  }
+  return splits.filter(([a, , b]) => a && b)
+}
+
+/**
+ * A task and the changes after it: "the dentist one to friday", "it urgent and due monday". `needDate`:
+ * a date must be among them (move, postpone). Otherwise a date alone needs "to"/"for"/"due" ("make dinner
+ * tomorrow" is a new task, not a change).
+ */
+function refValue(text: string, connectors: RegExp, ctx: ParseContext, needDate: boolean): ParsedMessage | undefined {
+  for (const [refText, connector, value] of splitRefValue(text, connectors)) {
+    const { changes, leftover } = parseChanges(value, ctx)
+    if (!hasChanges(changes) || (needDate && changes.due_date === undefined)) continue
+    const onlyDate = Object.keys(changes).length === 1 && changes.due_date !== undefined
+    if (!needDate && onlyDate && !/^(?:to|for|on|by|until)$/i.test(connector) && !/^due\b/i.test(value)) continue
+    if (leftover && leftover.split(' ').length > 3) continue
+    const result = update(refOr(refText), changes, leftover)
+    if (result) return result
+  }
+  return undefined
+}
+
+function changeWith(verbs: string, connectors: RegExp, needDate: boolean): Builder {
+  const re = new RegExp(`^(?:${verbs})\\s+(.+)$`, 'i')
+  return (m0, ctx) => {
+    const m = re.exec(m0[0])
+    return m ? refValue(m[1], connectors, ctx, needDate) : undefined
+  }
+}
+
+const RULES: [RegExp, Builder][] = [
+  // --- tags
+  [rx(String.raw`(?:add|put|attach|apply|stick|give)\s+(?:the\s+|a\s+)?(?:tags?|labels?)\s+${TAGS}\s+(?:to|on|onto)\s+(.+)`), (m) => update(refOr(m[2]), { addTags: splitTags(m[1]) })],
+  [rx(String.raw`(?:add|put|give)\s+(it|that|this|task\s*\d+|#?\d+|the\s+.+\s+(?:task|one))\s+(?:the\s+|a\s+)?(?:tags?|labels?)\s+${TAGS}`), (m) => update(refOr(m[1]), { addTags: splitTags(m[2]) })],
+  [rx(String.raw`(?:add|put)\s+(#[a-z0-9_][a-z0-9_-]*(?:\s*(?:,|and|&)?\s*#[a-z0-9_][a-z0-9_-]*)*)\s+(?:to|on|onto)\s+(.+)`), (m) => update(refOr(m[2]), { addTags: splitTags(m[1]) })],
+  [rx(String.raw`(?:tag|label)\s+(.+?)\s+(?:with|as|under)\s+(?:the\s+)?(?:tags?\s+)?${TAGS}`), (m) => update(refOr(m[1]), { addTags: splitTags(m[2]) })],
+  [rx(String.raw`(?:tag|label)\s+${SHORT_REF}\s+${TAGS}`), (m) => update(refOr(m[1]), { addTags: splitTags(m[2]) })],
+  [rx(String.raw`(?:remove|delete|drop|take off|take away|strip|clear)\s+(?:all\s+)?(?:the\s+)?tags\s+(?:from|off|on|of)\s+(.+)`), (m) => update(refOr(m[1]), { removeTags: 'all' })],
+  [rx(String.raw`(?:remove|delete|drop|take|strip|clear)\s+(?:the\s+)?(?:tags?|labels?)\s+${TAGS}\s+(?:from|off|on|of)\s+(.+)`), (m) => update(refOr(m[2]), { removeTags: splitTags(m[1]) })],
+  [rx(String.raw`(?:remove|delete|drop|take|strip)\s+(#[a-z0-9_][a-z0-9_-]*(?:\s*(?:,|and|&)?\s*#[a-z0-9_][a-z0-9_-]*)*)\s+(?:from|off)\s+(.+)`), (m) => update(refOr(m[2]), { removeTags: splitTags(m[1]) })],
+  [rx(String.raw`untag\s+(.+?)\s+from\s+(.+)`), (m) => update(refOr(m[2]), { removeTags: splitTags(m[1]) })],
+  [rx(String.raw`untag\s+(.+)`), (m) => update(refOr(m[1]), { removeTags: 'all' })],
+  // --- description
+  [rx(String.raw`(?:add|put|attach|write|leave|append|include)\s+(?:a\s+|the\s+|this\s+|some\s+|another\s+)?(?:note|description|details?|comment|info)s?\s+(?:to|on|for|in|under)\s+(.+?)\s*(?::|\s-\s|,|\bsaying\b|\bthat says\b|\bwhich says\b|\breading\b)\s*(.+)`), (m) => update(refOr(m[1]), { description: m[2].trim() })],
+  [rx(String.raw`(?:set|change|update|make|edit)\s+(?:the\s+)?(?:description|note|notes|details)\s+(?:of|on|for)\s+(.+?)\s+(?:to|:)\s*(.+)`), (m) => update(refOr(m[1]), { description: m[2].trim() })],
+  [rx(String.raw`(?:note|notes|description|details|comment)\s+(?:for|on|of|to)\s+(.+?)\s*:\s*(.+)`), (m) => update(refOr(m[1]), { description: m[2].trim() })],
+  [rx(String.raw`(?:add|put)\s+["'“‘](.+)["'”’]\s+as\s+(?:a\s+|the\s+)?(?:note|description|details)\s+(?:to|on|for)\s+(.+)`), (m) => update(refOr(m[2]), { description: m[1].trim() })],
+  [rx(String.raw`describe\s+(.+?)\s+as\s+(.+)`), (m) => update(refOr(m[1]), { description: m[2].trim() })],
+  [rx(String.raw`(?:remove|clear|delete|drop|erase)\s+(?:the\s+)?(?:description|note|notes|details)\s+(?:from|of|on|for)\s+(.+)`), (m) => update(refOr(m[1]), { description: '' })],
+  [rx(String.raw`${SHORT_REF}\s*(?:note|notes|description)\s*:\s*(.+)`), (m) => update(refOr(m[1]), { description: m[2].trim() })],
+  // --- due date removed
+  [rx(String.raw`(?:remove|clear|delete|drop|unset|take off|take away)\s+(?:the\s+)?(?:due\s+date|deadline|due|date)\s+(?:from|of|on|for)\s+(.+)`), (m) => update(refOr(m[1]), { due_date: null })],
+  [rx(String.raw`(.+?)\s+(?:has|have|needs)\s+no\s+(?:due\s+date|deadline|date)(?:\s+any\s?more)?`), (m) => update(refOr(m[1]), { due_date: null })],
+  // --- rename
+  [rx(String.raw`(?:rename|retitle|re-name|re-title)\s+(.+)`), (m) => {
+    const splits = splitRefValue(m[1], /\s+(?:to|as|into)\s+/)
+    const short = splits.find(([a]) => parseRef(a)?.kind !== 'title') ?? splits.at(-1)
+    return short ? update(refOr(short[0]), { title: cleanTitle(short[2].replace(/^["'“‘](.*)["'”’]$/, '$1')) }) : undefined
+  }],
+  [rx(String.raw`(?:change|update|edit|set|fix)\s+(?:the\s+)?(?:title|name|wording|text)\s+(?:of|on|for)\s+(.+?)\s+to\s+(.+)`), (m) => update(refOr(m[1]), { title: cleanTitle(m[2].replace(/^["'“‘](.*)["'”’]$/, '$1')) })],
+  [rx(String.raw`(?:change|update|edit|set)\s+${SHORT_REF}(?:'s)?\s+(?:title|name)\s+to\s+(.+)`), (m) => update(refOr(m[1]), { title: cleanTitle(m[2].replace(/^["'“‘](.*)["'”’]$/, '$1')) })],
+  [rx(String.raw`(?:call|name)\s+(it|that|this one|that one|(?:task\s*)?#?\d+)\s+(?:instead\s+)?["'“‘]?(.+?)["'”’]?(?:\s+instead)?`), (m) => update(refOr(m[1]), { title: cleanTitle(m[2]) })],
+  [rx(String.raw`(?:actually\s+)?(it|that|task\s*\d+)\s+should\s+(?:be|say|read)\s+["'“‘]?(.+?)["'”’]?`), (m, ctx) => {
+    const { changes, leftover } = parseChanges(m[2], ctx)
+    if (hasChanges(changes) && !leftover) return update(refOr(m[1]), changes)
+    return update(refOr(m[1]), { title: cleanTitle(m[2]) })
+  }],
+  // --- reopen (before completing: "mark 3 as not done")
+  [rx(String.raw`(?:reopen|re-open|uncomplete|un-complete|unmark|unfinish|undo|restore|reactivate)\s+(.+)`), (m) => act('reopen', m[1])],
+  [rx(String.raw`(?:mark|set|put|move)\s+(.+?)\s+(?:as\s+|back\s+to\s+|to\s+)?${NOT_DONE_WORDS}(?:\s+again)?`), (m) => act('reopen', m[1])],
+  [rx(String.raw`(.+?)\s+(?:is|was|'s|isn't|wasn't)\s*(?:not|n't)?\s*(?:actually\s+|really\s+)?(?:not\s+)?(?:done|finished|complete|completed)\s+(?:yet|after all)`), (m) => act('reopen', m[1])],
+  [rx(String.raw`(.+?)\s*(?:isn'?t|is not|wasn'?t|was not|aren'?t)\s+(?:actually\s+|really\s+)?(?:done|finished|complete|completed)(?:\s+yet|\s+after all)?`), (m) => act('reopen', m[1])],
+  [rx(String.raw`i\s+(?:didn'?t|did not|haven'?t|have not|never)\s+(?:actually\s+|really\s+)?(?:finish|finished|do|done|complete|completed)\s+(.+?)(?:\s+yet|\s+after all)?`), (m) => act('reopen', m[1])],
+  // --- priority
+  [rx(String.raw`(?:set|change|update|make)\s+(?:the\s+)?priority\s+(?:of|on|for)\s+(.+?)\s+(?:to|as)\s+(.+)`), (m) => update(refOr(m[1]), { priority: priorityOnly(m[2]) ?? PRIORITY_WORD[m[2].toLowerCase().replace(/\s*priority$/, '')] })],
+  [rx(String.raw`(?:set|change|update)\s+(.+?)(?:'s)?\s+priority\s+(?:to|as)\s+(.+)`), (m) => update(refOr(m[1]), { priority: priorityOnly(m[2]) ?? PRIORITY_WORD[m[2].toLowerCase()] })],
+  [rx(String.raw`(?:prioriti[sz]e|escalate|bump up|bump|raise(?:\s+the\s+priority\s+(?:of|on))?|up the priority (?:of|on))\s+(.+?)(?:\s+up)?`), (m) => update(refOr(m[1]), { priority: 'high' })],
+  [rx(String.raw`(?:deprioriti[sz]e|de-prioriti[sz]e|downgrade|lower(?:\s+the\s+priority\s+(?:of|on))?|reduce the priority (?:of|on))\s+(.+)`), (m) => update(refOr(m[1]), { priority: 'low' })],
+  // --- due date and other changes after a verb
+  [/^(?:move|push|postpone|reschedule|delay|shift|defer|pull|bring|change|set|put|bump)\s+.+$/i, changeWith('move|push|postpone|reschedule|delay|shift|defer|pull|bring|change|set|put|bump', /\s+(?:back\s+|forward\s+|out\s+|up\s+)?(?:to|until|till|til|for|on|by|into)\s+/, true)],
+  [rx(String.raw`(?:change|update|set|edit|move|push)\s+(?:the\s+)?(?:due\s+date|deadline|date)\s+(?:of|on|for)\s+(.+)`), (m, ctx) => refValue(m[1], /\s+(?:to|for|until)\s+/, ctx, true)],
+  [rx(String.raw`(.+?)\s+(?:is|are|'s|should be|needs to be|has to be)\s+(?:now\s+|actually\s+|really\s+)?(?:due\s+.+)`), (m, ctx) => {
+    const value = m[0].slice(m[1].length).replace(/^\s*(?:is|are|'s|should be|needs to be|has to be)\s+(?:now\s+|actually\s+|really\s+)?/i, '')
+    const { changes, leftover } = parseChanges(value, ctx)
+    return changes.due_date !== undefined && !leftover ? update(refOr(m[1]), changes) : undefined
+  }],
+  [/^(?:make|mark|set|flag|switch|change|turn|put)\s+.+$/i, changeWith('make|mark|set|flag|switch|change|turn|put', /\s+(?:as\s+|to\s+|at\s+|into\s+)?(?=\S)/, false)],
+  [rx(String.raw`(.+?)(?:'s|\s+(?:is|are|should be|must be))\s+(?:now\s+|actually\s+|really\s+|also\s+)?(.+)`), (m) => {
+    const p = priorityOnly(m[2])
+    return p ? update(refOr(m[1]), { priority: p }) : undefined
+  }],
+  [rx(String.raw`(?:change|update|edit)\s+(.+?)\s+to\s+(.+)`), (m, ctx) => {
+    const { changes, leftover } = parseChanges(m[2], ctx)
+    if (hasChanges(changes) && !leftover) return update(refOr(m[1]), changes)
+    return update(refOr(m[1]), { title: cleanTitle(m[2].replace(/^["'“‘](.*)["'”’]$/, '$1')) })
+  }],
+  // --- complete
+  [rx(String.raw`(?:complete|finish|close|check\s+off|tick\s+off|cross\s+off|mark\s+off|strike(?:\s+off)?|resolve)\s+(.+)`), (m) => act('complete', m[1])],
+  [rx(String.raw`(?:mark|set|tick|check|cross|strike)\s+(.+?)\s+(?:as\s+)?${DONE_WORDS}(?:\s+(?:the|my)\s+list)?`), (m) => act('complete', m[1])],
+  [rx(String.raw`(?:i'?m\s+|i\s+am\s+|we'?re\s+)?(?:all\s+)?done\s+with\s+(.+)`), (m) => act('complete', m[1])],
+  [rx(String.raw`(?:i\s+|i'?ve\s+|i\s+have\s+|we\s+)?(?:just\s+|finally\s+|already\s+)?(?:finished|completed|did|done|got)\s+(.+?)(?:\s+done)?`), (m) => act('complete', m[1])],
+  [rx(String.raw`(.+?)\s+(?:is|was|are|'s|has been|have been)?\s*(?:all\s+|now\s+|finally\s+)?(?:done|finished|complete|completed|sorted|taken care of|handled)`), (m) => act('complete', m[1])],
+  // --- delete
+  [rx(String.raw`(?:delete|remove|drop|cancel|erase|trash|scrap|ditch|bin|kill|nuke|discard|get rid of|forget about|forget|throw away|throw out|scratch|cross out)\s+(.+?)(?:\s+(?:from|off)\s+(?:my|the)\s+(?:list|tasks|todos?|to-?do list))?`), (m) => act('delete', m[1])],
+  [rx(String.raw`(?:never\s?mind|nvm)\s+(?:about\s+)?(.+)`), (m) => act('delete', m[1])],
+  [rx(String.raw`i\s+(?:don'?t|do not|no longer)\s+(?:need|have|want)\s+to\s+(.+?)(?:\s+any\s?more)?`), (m) => act('delete', m[1])],
+]
+
+// ------------------------------------------------------------------------------------------ bulk
+
+const BULK_DELETE_VERB = String.raw`(?:delete|remove|clear|wipe|erase|purge|trash|drop|get rid of|nuke|clean up|clean out|empty|archive|cancel|scrap)`
+const BULK: [RegExp, BulkAction][] = [
+  [rx(String.raw`${BULK_DELETE_VERB}\s+(?:out\s+)?(?:all|every|everything|the whole|my whole|the entire|my entire|each)\b.*`), 'delete'],
+  [rx(String.raw`${BULK_DELETE_VERB}\s+(?:(?:all|the|my|of|those)\s+)*(?:completed|done|finished|checked off|ticked off|old|closed)(?:\s+(?:ones|tasks|items|todos|stuff))?(?:\s+(?:tasks|items))?(?:\s+from my list)?`), 'delete'],
+  [rx(String.raw`(?:clear|wipe|empty|reset|nuke)\s+(?:out\s+)?(?:my|the)?\s*(?:whole\s+|entire\s+)?(?:list|todo list|to-do list|tasks|todos|task list)`), 'delete'],
+  [rx(String.raw`(?:start over|start fresh|reset everything|clear everything|wipe everything|delete everything|remove everything)`), 'delete'],
+  [rx(String.raw`(?:mark|complete|finish|tick off|check off|close)\s+(?:all|everything|every task)(?:\s+(?:of\s+)?(?:my\s+|the\s+)?(?:tasks|todos|items))?(?:\s+(?:as\s+)?(?:done|complete|completed|finished))?`), 'complete'],
+]
+
+function bulkCommand(text: string, action: BulkAction, ctx: ParseContext): ParsedMessage {
+  const { args, label } = listArgs(text.replace(/\b(?:all|everything|every)\b/gi, ' '), ctx)
+  if (action === 'complete') args.status = 'pending'
+  const status = args.status
+  return {
+    intent: action === 'delete' ? 'DeleteTask' : 'CompleteTask',
+    confidence: CONFIDENCE.keyword,
+    command: { kind: 'bulk', action, args, label: status || args.tag || args.priority || args.due_to ? label : 'tasks' },
+  }
+}
+
+// ------------------------------------------------------------------------------------------ past tense
+
+const NOT_PAST = new Set(['need', 'needed', 'feed', 'seed', 'speed', 'bed', 'red', 'shed', 'weed', 'breed', 'bleed', 'proceed', 'succeed', 'exceed',
+  'embed', 'added', 'created', 'wanted', 'started', 'planned', 'missed', 'forgot', 'used', 'hated', 'loved', 'liked', 'wished', 'hoped',
+  'scheduled', 'tried', 'decided', 'meant', 'thought', 'left', 'lost', 'set', 'put', 'cut', 'read', 'hated', 'postponed', 'delayed',
+  'moved', 'deleted', 'removed', 'renamed', 'changed', 'updated', 'tagged', 'marked', 'listed', 'asked', 'said', 'told', 'showed'])
+const DONE_CUE = /\s*[,;.!-]*\s*(?:(?:so|and|you can|can you|please|pls|go ahead and|just)\s+)*(?:(?:tick|check|cross|mark|strike)\s+(?:it|that|this|that one)\s+(?:off|as done|done|complete|completed)(?:\s+(?:the|my)\s+list)?|(?:it'?s|that'?s)\s+done|done|finally|yay|woo+|whew|phew)(?:\s+(?:please|pls|thanks))?$/i
+
+/** "I bought the milk", "called mom, tick it off": a pending task done, named by what was done. */
+function pastTense(text: string): ParsedMessage | undefined {
+  const cue = DONE_CUE.exec(text)
+  const core = (cue ? text.slice(0, cue.index) : text).replace(/^(?:i\s+|i'?ve\s+|i\s+have\s+|we\s+|we'?ve\s+)?(?:just\s+|finally\s+|already\s+|totally\s+)?/i, '').trim()
+  const first = core.split(/\s+/)[0]?.toLowerCase() ?? ''
+  const past = (IRREGULAR_PAST.has(first) || (/^[a-z]{3,}ed$/.test(first))) && !NOT_PAST.has(first)
+  if (!past || core.split(/\s+/).length < 2) return undefined
+  return { intent: 'CompleteTask', confidence: CONFIDENCE.fuzzy, command: { kind: 'complete', ref: { kind: 'title', text: core } } }
+}
+
+// ------------------------------------------------------------------------------------------ the parser
+
+/** Understand one message. */
+export function parseMessage(message: string, ctx: ParseContext): ParsedMessage {
+  const original = tidy(message.replace(/[“”]/g, '"').replace(/[‘’]/g, "'"))
+  const bare = original.replace(/[.!?\s]+$/, '').replace(/^[\s,]+/, '')
+  for (const [re, intent, text] of SMALL_TALK) if (re.test(bare.replace(/[!.,?]+/g, '').trim())) return reply(intent, CONFIDENCE.exact, text)
+
+  const stripped = stripFillers(original.replace(/^(?:thanks?(?: you)?|thx|great|ok(?:ay)?|cool|perfect)[,!.]\s*/i, ''))
+  const question = /\?\s*$/.test(stripped)
+  const text = stripped.replace(/\s*[.?]+$/, '').replace(/(?<!!)!$/, '').trim()
+  if (!text) return reply('Unknown', CONFIDENCE.unknown, `What would you like to do? ${HELP_TEXT}`)
+  if (SMALL_TALK.some(([re]) => re.test(text.replace(/[!.,?]+/g, '')))) return parseMessage(text, ctx)
+
+  // A new task first: "add 'delete old emails'" is a title, not a deletion. "add the tag x to 3" is an update.
+  const addLead = ADD_LEADS.exec(text)
+  if (addLead) return addCommand(text.slice(addLead[0].length), ctx)
+  const addVerb = ADD_VERB.exec(text)
+  if (addVerb && addVerb[0].trim() && !/^(?:add|put|give)\s+(?:(?:the|a)\s+)?(?:tags?|labels?|notes?|description|details?|comments?|#\S+)\b/i.test(text) && !/^(?:add|put)\s+["'].+["']\s+as\s+(?:a\s+)?(?:note|description)/i.test(text) && !/^(?:add|put|give)\s+(?:it|that|this|task\s*\d+|#?\d+|the\s+.+\s+(?:task|one))\s+(?:the\s+|a\s+)?(?:tags?|labels?)\s+#?[a-z0-9_-]+$/i.test(text)) {
+    return addCommand(text.slice(addVerb[0].length), ctx)
+  }
+
+  for (const [re, action] of BULK) if (re.test(text)) return bulkCommand(text, action, ctx)
+
+  const asks = /^(?:what|whats|which|how|who|when|where|why|did|do|does|is|are|am|have|has|any|anything|was|were|shall)\b/i.test(text)
+  for (const [re, build] of asks ? [] : RULES) {
+    const m = re.exec(text)
+    if (!m) continue
+    const parsed = build(m, ctx)
+    if (parsed) return parsed
+  }
+
+  if (isListRequest(question ? `${text}?` : text)) {
+    const { args, label } = listArgs(text, ctx)
+    return { intent: 'ListTasks', confidence: CONFIDENCE.keyword, command: { kind: 'list', args, label } }
+  }
+
+  const past = pastTense(text)
+  if (past) return past
+
+  // A bare task ("call mom tomorrow", "dentist appointment friday 3pm urgent"): not a question.
+  const first = text.split(/\s+/)[0].toLowerCase()
+  const looksLikeQuestion = question || /^(?:what|why|how|who|when|where|which|is|are|do|does|did|can|could|would|will|should)\b/i.test(text)
+  if (!looksLikeQuestion && (TASK_VERBS.has(first) || extractDate(text, ctx.now, ctx.timezone) || extractPriority(text))) {
+    const parsed = addCommand(text, ctx)
+    return { ...parsed, confidence: CONFIDENCE.keyword }
+  }
+
+  return reply('Unknown', CONFIDENCE.unknown, `Sorry, I didn't understand "${original.slice(0, 100)}". ${HELP_TEXT}`)
+}
