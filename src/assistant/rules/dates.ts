@@ -43,14 +43,23 @@ export interface FoundDate {
 }
 
 // Words that lead a date and go with it: "finish taxes by dec 5" -> "finish taxes".
-const LEAD = String.raw`(?:\b(?:(?:it'?s|is)\s+)?(?:due\s+(?:on\s+|by\s+|for\s+)?|by\s+|on\s+|before\s+|for\s+|until\s+|till\s+|no later than\s+)(?:the\s+)?)?`
+const LEAD = String.raw`(?:\b(?:(?:it'?s|is)\s+)?(?:due\s+(?:on\s+|by\s+|for\s+)?|by\s+|on\s+|before\s+|for\s+|until\s+|till\s+|no later than\s+)(?:the\s+)?)?(?:\b(?:this coming|later|first thing|sometime|early|late)\s+)?`
 
 /** Phrases chrono reads as something else, or not at all. */
-const OWN_RULES: { re: RegExp; date: (today: string) => string }[] = [
+function dayOfMonth(today: string, day: number): string {
+  const [y, m] = today.split('-').map(Number)
+  const pick = (year: number, month: number) => new Date(Date.UTC(year, month - 1, day)).toISOString().slice(0, 10)
+  const thisMonth = pick(y, m)
+  return thisMonth >= today && Number(thisMonth.slice(8)) === day ? thisMonth : pick(m === 12 ? y + 1 : y, m === 12 ? 1 : m + 1)
+}
+
+const OWN_RULES: { re: RegExp; date: (today: string, m: RegExpExecArray) => string }[] = [
   { re: /\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?day|eod|end of today)\b/i, date: (today) => today },
   { re: /\b(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week|eow|this\s+week)\b/i, date: (today) => endOfWeek(today) },
   { re: /\b(?:(?:the\s+)?end\s+of\s+next\s+week)\b/i, date: (today) => endOfWeek(addDays(today, 7)) },
   { re: /\b(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month|eom)\b/i, date: (today) => endOfMonth(today) },
+  // "by the 20th": that day this month, or next month once it has passed.
+  { re: /\b(?:on|by|due|before|until|for)\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b/i, date: (today, m) => dayOfMonth(today, Number(m[1])) },
   // "this weekend" said on a Sunday is today; on a Saturday, today too.
   { re: /\b(?:this\s+|the\s+)?weekend\b/i, date: (today) => (weekday(today) === 0 ? today : addDays(today, 6 - weekday(today))) },
 ]
@@ -60,6 +69,7 @@ const OWN_RULES: { re: RegExp; date: (today: string) => string }[] = [
 const ALIASES: [RegExp, string][] = [
   [/\b(?:tmrw|tmrow|tmoro|tomorow|tommorow|tommorrow|tomorrrow|tomoz|2moro|2morrow)\b/gi, 'tomorrow'],
   [/\b(?:tonite|2nite)\b/gi, 'tonight'],
+  [/\b(?:a|one) fortnight\b/gi, '2 weeks'],
   [/\btues\b/gi, 'tuesday'],
   [/\bweds\b/gi, 'wednesday'],
   [/\b(?:thur|thurs)\b/gi, 'thursday'],
@@ -100,7 +110,7 @@ export function extractDate(text: string, now: Date, tz: string = DEFAULT_TIMEZO
     const m = rule.re.exec(source)
     if (m) {
       const start = withLead(source, m.index)
-      return { date: rule.date(today), rest: cut(source, start, m.index + m[0].length), phrase: source.slice(start, m.index + m[0].length).trim() }
+      return { date: rule.date(today, m), rest: cut(source, start, m.index + m[0].length), phrase: source.slice(start, m.index + m[0].length).trim() }
     }
   }
 
