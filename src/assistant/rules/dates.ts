@@ -81,6 +81,12 @@ const ALIASES: [RegExp, string][] = [
 const WEAK = /^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december|sat|sun|mon|tue|wed|thu|fri|second|now)$/i
 const TIME_PART = /\s*\b(?:at\s+)?(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)|\d{1,2}:\d{2}|noon|midnight)\b/i
 
+// Words that may follow a due weekday ("call mom friday about the trip"); any other word makes the weekday
+// part of the title ("book a table for saturday dinner").
+const FOLLOWERS = new Set(['at', 'by', 'to', 'and', 'or', 'with', 'for', 'before', 'after', 'about', 'please', 'pls', 'in', 'on', 'morning',
+  'afternoon', 'evening', 'night', 'noon', 'then', 'so', 'but', 'if', 'latest', 'the', 'urgent', 'asap', 'high', 'low', 'important',
+  'priority', 'tagged', 'tag', 'note', 'thanks', 'first', 'too', 'also', 'again', 'instead', 'is', 'it', 'as', 'because', 'since', 'we', 'i', 'via', 'from'])
+
 function normalize(text: string): string {
   let out = text
   for (const [re, to] of ALIASES) out = out.replace(re, to)
@@ -121,6 +127,9 @@ export function extractDate(text: string, now: Date, tz: string = DEFAULT_TIMEZO
     const led = leadStart < r.index
     if (!certainDay) continue
     if (WEAK.test(r.text.trim()) && !led) continue
+    // "saturday dinner", "friday night drinks": a weekday naming a thing, not when it is due.
+    const next = /^\s+([a-z]+)/i.exec(source.slice(r.index + r.text.length))?.[1]?.toLowerCase()
+    if (!r.start.isCertain('day') && next && !FOLLOWERS.has(next) && !/^\d/.test(next)) continue
     const y = r.start.get('year')!, m = r.start.get('month')!, d = r.start.get('day')!
     let date = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`
     // A weekday said on that weekday means next week's ("friday" on a Friday is a week later).

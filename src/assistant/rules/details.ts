@@ -123,6 +123,8 @@ export function extractDescription(text: string, parenthetical = false): { descr
     if (m) {
       let description = tidy(m[1]).replace(/^(?:note|notes|description|details)\s*[:\-]\s*/i, '').replace(/\)$/, '')
       description = description.replace(/^["'“‘](.*)["'”’]$/, '$1').trim()
+      // " - not urgent", " - #home": the dash led a priority or tags, which are read later.
+      if (priorityOnly(description) || /^(?:#[a-z0-9_-]+\s*)+$/i.test(description)) continue
       if (description) return { description, rest: text.slice(0, m.index) }
     }
   }
@@ -143,12 +145,13 @@ export function extractQuoted(text: string): { quoted?: string; rest: string } {
 
 const LEADING_FILLERS = [
   /^(?:hey|hi|hello|hiya|yo|ok|okay|ok so|so|um+|uh+|hmm+|well|alright|right|oh|and|also|then|quick one|btw|actually|oops|sorry|wait|no wait|hm+|ah|erm)\b[\s,!.:-]*/i,
+  /^(?:done|yay|woo+|finally|phew|whew)[,!.]+\s*/i,
   /^(?:please|pls|plz|plx|kindly)\b[\s,]*/i,
   /^(?:can|could|would|will|would you mind|can u|could u|pls can)\s+(?:you|u)\s+(?:please\s+|pls\s+|quickly\s+|just\s+)?/i,
   /^(?:i'?d like you to|i want you to|i need you to|help me)\s+/i,
   /^(?:just|quickly)\s+/i,
 ]
-const TRAILING_FILLERS = /[\s,]*\b(?:please|pls|plz|thanks|thank you|thx|ty|for me|if you can|if you could|cheers|kthx)\b[\s.!?]*$/i
+const TRAILING_FILLERS = /[\s,]*\b(?:please|pls|plz|thanks|thank you|thx|ty|for me|if you can|if you could|cheers|kthx|actually)\b[\s.!?]*$/i
 
 /** Phrases that mean "this is a new task" before its title. */
 export const ADD_LEADS = /^(?:remind me (?:to|that i need to|that i have to|about)|remind me|don'?t (?:let me )?forget (?:to|about)|do not forget (?:to|about)|remember to|make sure (?:i|to|that i)|i (?:need|have|want|must|should|gotta|got) to|i'?ve got to|i need to remember to|i must|i should|i gotta|need to|have to|gotta|must|got to)\s+/i

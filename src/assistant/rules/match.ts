@@ -68,6 +68,13 @@ export function wordScore(said: string, titleWord: string): number {
   if (limit && distance(said, titleWord) <= limit && said[0] === titleWord[0]) return 0.8
   // A clear prefix of a longer word ("pres" for "presentation") counts a little less.
   if (said.length >= 4 && titleWord.startsWith(said)) return 0.8
+  // Same root, other ending: "renewal" / "renew", "organizing" / "organize".
+  const shorter = Math.min(said.length, titleWord.length)
+  let common = 0
+  while (common < shorter && said[common] === titleWord[common]) common++
+  if (common >= 5 && common >= 0.7 * shorter) return 0.8
+  // A three-letter word with one slip ("dor" for "door") counts for less.
+  if (said.length === 3 && titleWord.length <= 4 && said[0] === titleWord[0] && distance(said, titleWord) === 1) return 0.6
   return 0
 }
 

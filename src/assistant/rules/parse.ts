@@ -228,7 +228,7 @@ function isListRequest(text: string): boolean {
 
 // ------------------------------------------------------------------------------------------ adding
 
-const ADD_VERB = /^(?:add|create|new|jot down|note down|write down|todo|to-do|make a (?:new )?(?:task|todo|reminder|note)|set (?:a|up a) (?:reminder|task)|schedule a task)\b\s*(?:(?:a|an|another|one more|the)\s+)?(?:new\s+)?(?:(?:task|todo|to-do|item|reminder|entry)s?\b)?\s*(?:[:\-]|\bto\b|\bthat\b|\bsaying\b|\bcalled\b|\bnamed\b|\bfor\b|\bto do\b)?\s*/i
+const ADD_VERB = /^(?:add|ad|addd|create|new|jot down|note down|write down|todo|to-do|make a (?:new )?(?:task|todo|reminder|note)|set (?:a|up a) (?:reminder|task)|schedule a task)\b\s*(?:(?:a|an|another|one more|the)\s+)?(?:new\s+)?(?:(?:task|todo|to-do|item|reminder|entry)s?\b)?\s*(?:[:\-]|\bto\b|\bthat\b|\bsaying\b|\bcalled\b|\bnamed\b|\bfor\b|\bto do\b)?\s*/i
 const TASK_NOUN_LEAD = /^(?:(?:a|an|another|one more)\s+)?(?:new\s+)?(?:task|todo|to-do|item|reminder)s?\b\s*(?::|-|\bto\b|\bcalled\b|\bnamed\b|\bfor\b|\bthat says\b)?\s*/i
 const LIST_TAIL = /\s+(?:to|on|onto|in)\s+(?:my|the)\s+(?:(?:todo|to-do|to do|task|tasks|shopping|grocery)\s+)?(?:list|tasks|todos)$/i
 // Verbs a bare task usually starts with ("call mom tomorrow" is a task to add).
@@ -252,7 +252,7 @@ function parseNewTask(raw: string, ctx: ParseContext): { task?: NewTaskArgs; unc
     description = paren.description
     rest = paren.rest
   }
-  const title = quoted ?? cleanTitle(cleanTitle(rest).replace(TASK_NOUN_LEAD, '').replace(LIST_TAIL, ''))
+  const title = quoted ?? cleanTitle(cleanTitle(rest).replace(ADD_LEADS, '').replace(TASK_NOUN_LEAD, '').replace(LIST_TAIL, ''))
   if (!title) return {}
   const task: NewTaskArgs = { title }
   if (description) task.description = description
@@ -315,14 +315,20 @@ function splitRefValue(text: string, connector: RegExp): [string, string, string
  * tomorrow" is a new task, not a change).
  */
 function refValue(text: string, connectors: RegExp, ctx: ParseContext, needDate: boolean): ParsedMessage | undefined {
-  for (const [refText, connector, value] of splitRefValue(text, connectors)) {
-    const { changes, leftover } = parseChanges(value, ctx)
-    if (!hasChanges(changes) || (needDate && changes.due_date === undefined)) continue
-    const onlyDate = Object.keys(changes).length === 1 && changes.due_date !== undefined
-    if (!needDate && onlyDate && !/^(?:to|for|on|by|until)$/i.test(connector) && !/^due\b/i.test(value)) continue
-    if (leftover && leftover.split(' ').length > 3) continue
-    const result = update(refOr(refText), changes, leftover)
-    if (result) return result
+  const splits = splitRefValue(text, connectors)
+  // First a split that leaves nothing unread ("the quartely report" + "urgent"), then one with a little left.
+  for (const tolerance of [0, 3]) {
+    for (const [refText, connector, value] of splits) {
+      const ref = refOr(refText)
+      if (!ref || (ref.kind === 'title' && keyWords(ref.text).length === 0)) continue
+      const { changes, leftover } = parseChanges(value, ctx)
+      if (!hasChanges(changes) || (needDate && changes.due_date === undefined)) continue
+      const onlyDate = Object.keys(changes).length === 1 && changes.due_date !== undefined
+      if (!needDate && onlyDate && !/^(?:to|for|on|by|until)$/i.test(connector) && !/^due\b/i.test(value)) continue
+      if (leftover && leftover.split(' ').length > tolerance) continue
+      const result = update(ref, changes, leftover)
+      if (result) return result
+    }
   }
   return undefined
 }
@@ -346,6 +352,8 @@ const RULES: [RegExp, Builder][] = [
   [rx(String.raw`(?:remove|delete|drop|take|strip|clear)\s+(?:the\s+)?(?:tags?|labels?)\s+${TAGS}\s+(?:from|off|on|of)\s+(.+)`), (m) => update(refOr(m[2]), { removeTags: splitTags(m[1]) })],
   [rx(String.raw`(?:remove|delete|drop|take|strip)\s+(#[a-z0-9_][a-z0-9_-]*(?:\s*(?:,|and|&)?\s*#[a-z0-9_][a-z0-9_-]*)*)\s+(?:from|off)\s+(.+)`), (m) => update(refOr(m[2]), { removeTags: splitTags(m[1]) })],
   [rx(String.raw`untag\s+(.+?)\s+from\s+(.+)`), (m) => update(refOr(m[2]), { removeTags: splitTags(m[1]) })],
+  [rx(String.raw`(?:remove|delete|drop|take|strip|clear)\s+(?:the\s+)?${TAGS}\s+(?:tags?|labels?)\s+(?:from|off|on|of)\s+(.+)`), (m) => update(refOr(m[2]), { removeTags: splitTags(m[1]) })],
+  [rx(String.raw`(?:add|put|attach|apply|stick)\s+(?:the\s+|a\s+)?${TAGS}\s+(?:tags?|labels?)\s+(?:to|on|onto)\s+(.+)`), (m) => update(refOr(m[2]), { addTags: splitTags(m[1]) })],
   [rx(String.raw`untag\s+(.+)`), (m) => update(refOr(m[1]), { removeTags: 'all' })],
   // --- description
   [rx(String.raw`(?:add|put|attach|write|leave|append|include)\s+(?:a\s+|the\s+|this\s+|some\s+|another\s+)?(?:note|description|details?|comment|info)s?\s+(?:to|on|for|in|under)\s+(.+?)\s*(?::|\s-\s|,|\bsaying\b|\bthat says\b|\bwhich says\b|\breading\b)\s*(.+)`), (m) => update(refOr(m[1]), { description: m[2].trim() })],
@@ -376,7 +384,7 @@ const RULES: [RegExp, Builder][] = [
   [rx(String.raw`(?:reopen|re-open|uncomplete|un-complete|unmark|unfinish|undo|restore|reactivate)\s+(.+)`), (m) => act('reopen', m[1])],
   [rx(String.raw`(?:mark|set|put|move)\s+(.+?)\s+(?:as\s+|back\s+to\s+|to\s+)?${NOT_DONE_WORDS}(?:\s+again)?`), (m) => act('reopen', m[1])],
   [rx(String.raw`(.+?)\s+(?:is|was|'s|isn't|wasn't)\s*(?:not|n't)?\s*(?:actually\s+|really\s+)?(?:not\s+)?(?:done|finished|complete|completed)\s+(?:yet|after all)`), (m) => act('reopen', m[1])],
-  [rx(String.raw`(.+?)\s*(?:isn'?t|is not|wasn'?t|was not|aren'?t)\s+(?:actually\s+|really\s+)?(?:done|finished|complete|completed)(?:\s+yet|\s+after all)?`), (m) => act('reopen', m[1])],
+  [rx(String.raw`(.+?)\s*(?:isn'?t|is not|wasn'?t|was not|aren'?t)\s+(?:actually\s+|really\s+)?(?:done|finished|complete|completed)(?:\s+yet|\s+after all|\s+actually)?`), (m) => act('reopen', m[1])],
   [rx(String.raw`i\s+(?:didn'?t|did not|haven'?t|have not|never)\s+(?:actually\s+|really\s+)?(?:finish|finished|do|done|complete|completed)\s+(.+?)(?:\s+yet|\s+after all)?`), (m) => act('reopen', m[1])],
   // --- priority
   [rx(String.raw`(?:set|change|update|make)\s+(?:the\s+)?priority\s+(?:of|on|for)\s+(.+?)\s+(?:to|as)\s+(.+)`), (m) => update(refOr(m[1]), { priority: priorityOnly(m[2]) ?? PRIORITY_WORD[m[2].toLowerCase().replace(/\s*priority$/, '')] })],
@@ -417,7 +425,7 @@ const RULES: [RegExp, Builder][] = [
 
 const BULK_DELETE_VERB = String.raw`(?:delete|remove|clear|wipe|erase|purge|trash|drop|get rid of|nuke|clean up|clean out|empty|archive|cancel|scrap)`
 const BULK: [RegExp, BulkAction][] = [
-  [rx(String.raw`${BULK_DELETE_VERB}\s+(?:out\s+)?(?:all|every|everything|the whole|my whole|the entire|my entire|each)\b.*`), 'delete'],
+  [new RegExp(String.raw`(?:^|\b(?:and|then|just|now|please|pls)\s+)${BULK_DELETE_VERB}\s+(?:out\s+)?(?:all|every|everything|the whole|my whole|the entire|my entire|each)\b.*$`, 'i'), 'delete'],
   [rx(String.raw`${BULK_DELETE_VERB}\s+(?:(?:all|the|my|of|those)\s+)*(?:completed|done|finished|checked off|ticked off|old|closed)(?:\s+(?:ones|tasks|items|todos|stuff))?(?:\s+(?:tasks|items))?(?:\s+from my list)?`), 'delete'],
   [rx(String.raw`(?:clear|wipe|empty|reset|nuke)\s+(?:out\s+)?(?:my|the)?\s*(?:whole\s+|entire\s+)?(?:list|todo list|to-do list|tasks|todos|task list)`), 'delete'],
   [rx(String.raw`(?:start over|start fresh|reset everything|clear everything|wipe everything|delete everything|remove everything)`), 'delete'],
@@ -466,6 +474,10 @@ export function parseMessage(message: string, ctx: ParseContext): ParsedMessage 
   const text = stripped.replace(/\s*[.?]+$/, '').replace(/(?<!!)!$/, '').trim()
   if (!text) return reply('Unknown', CONFIDENCE.unknown, `What would you like to do? ${HELP_TEXT}`)
   if (SMALL_TALK.some(([re]) => re.test(text.replace(/[!.,?]+/g, '')))) return parseMessage(text, ctx)
+
+  // "#work add x": tags said first belong to the rest of the message.
+  const leadingTags = /^((?:#[a-z0-9_][a-z0-9_-]*[\s,]+)+)(.+)$/i.exec(text)
+  if (leadingTags && !isListRequest(text)) return parseMessage(`${leadingTags[2]} ${leadingTags[1].trim()}`, ctx)
 
   // A new task first: "add 'delete old emails'" is a title, not a deletion. "add the tag x to 3" is an update.
   const addLead = ADD_LEADS.exec(text)
