@@ -8,7 +8,7 @@
 
 import type { Task } from '../store/types.ts'
 import { DEFAULT_TIMEZONE } from './rules/dates.ts'
-import { confirmationAnswer, confirmationText, pendingConfirmation, recentTasks, type TaskRef } from './rules/history.ts'
+import { confirmationAnswer, confirmationText, pendingConfirmation, recentTasks, type BulkAction, type TaskRef } from './rules/history.ts'
 import { pickTask } from './rules/match.ts'
 import { CONFIDENCE, parseMessage, type Changes, type Command, type ListArgs, type ParsedMessage, type Ref } from './rules/parse.ts'
 import { describeChange, describeTask, listReply, notUnderstood, shortList } from './rules/replies.ts'
@@ -24,7 +24,7 @@ type Purpose = 'complete' | 'delete' | 'reopen' | 'update'
 const MIN_SCORE: Record<Purpose, number> = { complete: 0.5, reopen: 0.5, update: 0.5, delete: 0.75 }
 
 const INTENT: Record<Command['kind'], Intent> = {
-  add: 'AddTask', list: 'ListTasks', complete: 'CompleteTask', delete: 'DeleteTask', reopen: 'UpdateTask', update: 'UpdateTask', bulk: 'DeleteTask', reply: 'Unknown',
+  add: 'AddTask', list: 'ListTasks', complete: 'CompleteTask', delete: 'DeleteTask', reopen: 'UpdateTask', update: 'UpdateTask', bulk: 'DeleteTask', each: 'DeleteTask', reply: 'Unknown',
 }
 
 class Turn {
@@ -171,6 +171,24 @@ async function askBulk(turn: Turn, command: Extract<Command, { kind: 'bulk' }>, 
   return turn.result(intent, parsed.confidence, confirmationText(command.action, tasks, listing))
 }
 
+/** Delete or complete each task of `ids`; the reply counts what worked and names what did not. */
+async function forEach(turn: Turn, action: BulkAction, ids: readonly number[], intent: Intent): Promise<TurnResult> {
+  const tool = action === 'delete' ? 'delete_task' : 'complete_task'
+  const done: string[] = []
+  const problems: string[] = []
+  for (const id of ids) {
+    const outcome = await turn.run(tool, { task_id: id })
+    if (outcome.ok) done.push(`${id}. ${(outcome.result as Task).title}`)
+    else problems.push(`${id} (${outcome.error.message})`)
+  }
+  const verb = action === 'delete' ? 'Deleted' : 'Marked'
+  const tail = action === 'delete' ? '' : ' as done'
+  const n = done.length
+  const listing = n && n <= 10 ? `: ${done.join('; ')}` : ''
+  const skipped = problems.length ? ` Skipped: ${problems.join(', ')}.` : ''
+  return turn.result(intent, CONFIDENCE.exact, `${verb} ${n} task${n === 1 ? '' : 's'}${tail}${listing}.${skipped}`)
+}
+
 async function runConfirmed(turn: Turn, input: TurnInput): Promise<TurnResult | undefined> {
   const pending = pendingConfirmation(input.history)
   const answer = confirmationAnswer(input.message)
@@ -182,18 +200,7 @@ async function runConfirmed(turn: Turn, input: TurnInput): Promise<TurnResult | 
   }
   const intent: Intent = pending.action === 'delete' ? 'DeleteTask' : 'CompleteTask'
   if (answer === 'no') return turn.result(intent, CONFIDENCE.exact, 'OK, I changed nothing.')
-  const tool = pending.action === 'delete' ? 'delete_task' : 'complete_task'
-  let done = 0
-  const problems: string[] = []
-  for (const id of pending.taskIds) {
-    const outcome = await turn.run(tool, { task_id: id })
-    if (outcome.ok) done += 1
-    else problems.push(`${id} (${outcome.error.message})`)
-  }
-  const verb = pending.action === 'delete' ? 'Deleted' : 'Marked'
-  const tail = pending.action === 'delete' ? '' : ' as done'
-  const skipped = problems.length ? ` Skipped: ${problems.join(', ')}.` : ''
-  return turn.result(intent, CONFIDENCE.exact, `${verb} ${done} task${done === 1 ? '' : 's'}${tail}.${skipped}`)
+  return forEach(turn, pending.action, pending.taskIds, intent)
 }
 
 export function createRulesBackend(deps: { executor: ToolExecutor; clock: () => Date }) {
@@ -211,6 +218,7 @@ export function createRulesBackend(deps: { executor: ToolExecutor; clock: () => 
       case 'add': return addTask(turn, command, parsed)
       case 'list': return listTasks(turn, command, parsed)
       case 'bulk': return askBulk(turn, command, parsed)
+      case 'each': return forEach(turn, command.action, command.ids, parsed.intent)
       default: return act(turn, command, input)
     }
   }

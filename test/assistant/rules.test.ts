@@ -168,7 +168,7 @@ t.test('bulk deletes ask first and act only on an explicit yes as the next messa
   await say('add c') // a task added after the question is not part of it
   t.match(await say('yes'), { reply: /nothing waiting/ })
   await say('clear completed')
-  t.match(await say('yes'), { intent: 'DeleteTask', reply: 'Deleted 1 task.' })
+  t.match(await say('yes'), { intent: 'DeleteTask', reply: 'Deleted 1 task: 1. a.' })
   t.same(tasks().map((x) => x.title), ['b', 'c'])
 })
 

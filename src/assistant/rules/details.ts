@@ -154,7 +154,8 @@ const LEADING_FILLERS = [
 const TRAILING_FILLERS = /[\s,]*\b(?:please|pls|plz|thanks|thank you|thx|ty|for me|if you can|if you could|cheers|kthx|actually)\b[\s.!?]*$/i
 
 /** Phrases that mean "this is a new task" before its title. */
-export const ADD_LEADS = /^(?:remind me (?:to|that i need to|that i have to|about)|remind me|don'?t (?:let me )?forget (?:to|about)|do not forget (?:to|about)|remember to|make sure (?:i|to|that i)|i (?:need|have|want|must|should|gotta|got) to|i'?ve got to|i need to remember to|i must|i should|i gotta|need to|have to|gotta|must|got to)\s+/i
+const ADVERB = String.raw`(?:(?:really|just|also|still|definitely|seriously|probably|actually|quickly)\s+)?`
+export const ADD_LEADS = new RegExp(String.raw`^(?:remind me (?:to|that i need to|that i have to|about)|remind me|don'?t (?:let me )?forget (?:to|about)|do not forget (?:to|about)|remember to|make sure (?:i|to|that i)|i ${ADVERB}(?:need|have|want|must|should|gotta|got|ought) to|i'?ve ${ADVERB}got to|i need to remember to|i ${ADVERB}(?:must|should|gotta)|we ${ADVERB}(?:need|have) to|need to|have to|gotta|must|got to)\s+${ADVERB}`, 'i')
 
 export function stripFillers(text: string): string {
   let out = tidy(text)

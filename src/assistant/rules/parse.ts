@@ -4,7 +4,7 @@
 
 import type { Priority } from '../../store/types.ts'
 import type { Intent } from '../types.ts'
-import { addDays, endOfMonth, endOfWeek, extractDate, localToday, weekday } from './dates.ts'
+import { addDays, endOfMonth, endOfWeek, extractDate, localToday, showDate, weekday } from './dates.ts'
 import {
   ADD_LEADS, cleanTitle, extractDescription, extractPriority, extractQuoted, extractTags, priorityOnly, splitTags, stripFillers, tidy,
 } from './details.ts'
@@ -49,6 +49,8 @@ export type Command =
   | { kind: 'complete' | 'delete' | 'reopen'; ref: Ref }
   | { kind: 'update'; ref: Ref; changes: Changes; unclear?: string }
   | { kind: 'bulk'; action: BulkAction; args: ListArgs; label: string }
+  /** The same change to each of several tasks named by id. */
+  | { kind: 'each'; action: BulkAction; ids: number[] }
   | { kind: 'reply'; text: string }
 
 export interface ParsedMessage {
@@ -191,10 +193,16 @@ function dueRange(text: string, today: string): DueRange | undefined {
   return undefined
 }
 
+/** "due friday", "on the 15th": one day. */
+function dueDay(text: string, ctx: ParseContext): DueRange | undefined {
+  const found = extractDate(text, ctx.now, ctx.timezone)
+  return found ? { from: found.date, to: found.date, label: `due ${showDate(found.date)}` } : undefined
+}
+
 function listArgs(text: string, ctx: ParseContext): { args: ListArgs; label: string } {
   const args: ListArgs = {}
   const labels: string[] = []
-  const due = dueRange(text, localToday(ctx.now, ctx.timezone))
+  const due = dueRange(text, localToday(ctx.now, ctx.timezone)) ?? dueDay(text, ctx)
   if (NOT_DONE.test(text)) args.status = 'pending'
   else if (STATUS_WORDS.test(text) && !/\bdue\b/i.test(text)) args.status = 'completed'
   else if (PENDING_WORDS.test(text) || due) args.status = 'pending'
@@ -228,7 +236,7 @@ function isListRequest(text: string): boolean {
 
 // ------------------------------------------------------------------------------------------ adding
 
-const ADD_VERB = /^(?:add|ad|addd|create|new|jot down|note down|write down|todo|to-do|make a (?:new )?(?:task|todo|reminder|note)|set (?:a|up a) (?:reminder|task)|schedule a task)\b\s*(?:(?:a|an|another|one more|the)\s+)?(?:new\s+)?(?:(?:task|todo|to-do|item|reminder|entry)s?\b)?\s*(?:[:\-]|\bto\b|\bthat\b|\bsaying\b|\bcalled\b|\bnamed\b|\bfor\b|\bto do\b)?\s*/i
+const ADD_VERB = /^(?:add|ad|addd|create|new|jot down|note down|write down|todo|to-do|make a (?:new )?(?:task|todo|reminder|note)|set (?:a|up a) (?:reminder|task)|schedule a task)\b\s*(?:(?:a|an|another|one more|the)\s+)?(?:new\s+)?(?:(?:task|todo|to-do|item|reminder|entry|one)s?\b)?(?:\s+for\s+me\b)?\s*(?:[:\-]|\bto\b|\bthat\b|\bsaying\b|\bcalled\b|\bnamed\b|\bfor\b|\bto do\b)?\s*/i
 const TASK_NOUN_LEAD = /^(?:(?:a|an|another|one more)\s+)?(?:new\s+)?(?:task|todo|to-do|item|reminder)s?\b\s*(?::|-|\bto\b|\bcalled\b|\bnamed\b|\bfor\b|\bthat says\b)?\s*/i
 const LIST_TAIL = /\s+(?:to|on|onto|in)\s+(?:my|the)\s+(?:(?:todo|to-do|to do|task|tasks|shopping|grocery)\s+)?(?:list|tasks|todos)$/i
 // Verbs a bare task usually starts with ("call mom tomorrow" is a task to add).
@@ -252,7 +260,12 @@ function parseNewTask(raw: string, ctx: ParseContext): { task?: NewTaskArgs; unc
     description = paren.description
     rest = paren.rest
   }
-  const title = quoted ?? cleanTitle(cleanTitle(rest).replace(ADD_LEADS, '').replace(TASK_NOUN_LEAD, '').replace(LIST_TAIL, ''))
+  let title = quoted ?? cleanTitle(cleanTitle(rest).replace(ADD_LEADS, '').replace(TASK_NOUN_LEAD, '').replace(/^(?:task|todo|item|reminder)s?$/i, '').replace(LIST_TAIL, ''))
+  // "urgent task - replace the batteries": with nothing left before the dash, what follows it is the title.
+  if (!title && description) {
+    title = cleanTitle(description)
+    description = undefined
+  }
   if (!title) return {}
   const task: NewTaskArgs = { title }
   if (description) task.description = description
@@ -399,6 +412,10 @@ const RULES: [RegExp, Builder][] = [
     const { changes, leftover } = parseChanges(value, ctx)
     return changes.due_date !== undefined && !leftover ? update(refOr(m[1]), changes) : undefined
   }],
+  [rx(String.raw`(.+?)(?:'s|\s+(?:is|are|has been|was))\s+(?:now\s+|actually\s+|really\s+)?(?:moved to|pushed to|rescheduled (?:to|for)|scheduled for|happening|on|for|due)\s+(.+)`), (m, ctx) => {
+    const { changes, leftover } = parseChanges(m[2], ctx)
+    return changes.due_date !== undefined && !leftover && Object.keys(changes).length === 1 ? update(refOr(m[1]), changes) : undefined
+  }],
   [/^(?:make|mark|set|flag|switch|change|turn|put)\s+.+$/i, changeWith('make|mark|set|flag|switch|change|turn|put', /\s+(?:as\s+|to\s+|at\s+|into\s+)?(?=\S)/, false)],
   [rx(String.raw`(.+?)(?:'s|\s+(?:is|are|should be|must be))\s+(?:now\s+|actually\s+|really\s+|also\s+)?(.+)`), (m) => {
     const p = priorityOnly(m[2])
@@ -480,6 +497,8 @@ export function parseMessage(message: string, ctx: ParseContext): ParsedMessage 
   if (leadingTags && !isListRequest(text)) return parseMessage(`${leadingTags[2]} ${leadingTags[1].trim()}`, ctx)
 
   // A new task first: "add 'delete old emails'" is a title, not a deletion. "add the tag x to 3" is an update.
+  const onList = /^(?:put|stick|throw|pop|place|add)\s+(.+?)\s+(?:on|onto|in|to)\s+(?:my|the)\s+(?:todo\s+|to-do\s+|to do\s+|task\s+)?(?:list|tasks|todos)$/i.exec(text)
+  if (onList) return addCommand(onList[1], ctx)
   const addLead = ADD_LEADS.exec(text)
   if (addLead) return addCommand(text.slice(addLead[0].length), ctx)
   const addVerb = ADD_VERB.exec(text)
@@ -488,6 +507,14 @@ export function parseMessage(message: string, ctx: ParseContext): ParsedMessage 
   }
 
   for (const [re, action] of BULK) if (re.test(text)) return bulkCommand(text, action, ctx)
+
+  // "delete 1, 2 and 3", "mark 4 and 5 done": ids named one by one need no confirmation.
+  const many = /^(delete|remove|drop|trash|complete|finish|close|check off|tick off|mark)\s+(?:tasks?\s+|numbers?\s+)?(#?\d+(?:\s*(?:,|and|&|\+)\s*#?\d+)+)(?:\s+(?:as\s+)?(done|complete|completed|finished))?$/i.exec(text)
+  if (many && (many[1].toLowerCase() !== 'mark' || many[3])) {
+    const ids = [...new Set(many[2].match(/\d+/g)!.map(Number))]
+    const action = /^(?:delete|remove|drop|trash)$/i.test(many[1]) ? 'delete' : 'complete'
+    return { intent: action === 'delete' ? 'DeleteTask' : 'CompleteTask', confidence: CONFIDENCE.exact, command: { kind: 'each', action, ids } }
+  }
 
   const asks = /^(?:what|whats|which|how|who|when|where|why|did|do|does|is|are|am|have|has|any|anything|was|were|shall)\b/i.test(text)
   for (const [re, build] of asks ? [] : RULES) {
