@@ -11,7 +11,7 @@ import { DEFAULT_TIMEZONE } from './rules/dates.ts'
 import { confirmationAnswer, confirmationText, pendingConfirmation, recentTasks, type BulkAction, type TaskRef } from './rules/history.ts'
 import { pickTask } from './rules/match.ts'
 import { CONFIDENCE, parseMessage, type Changes, type Command, type ListArgs, type ParsedMessage, type Ref } from './rules/parse.ts'
-import { describeChange, describeTask, listReply, notUnderstood, shortList } from './rules/replies.ts'
+import { describeChange, describeTask, listReply, notUnderstood, shortList, sortTasks } from './rules/replies.ts'
 import { toolCallRecord, type ToolExecutor, type ToolOutcome } from './tools.ts'
 import type { Intent, ToolCallRecord, ToolName, TurnInput, TurnResult } from './types.ts'
 
@@ -100,13 +100,13 @@ async function addTask(turn: Turn, command: Extract<Command, { kind: 'add' }>, p
   const outcome = await turn.run('add_task', command.task as unknown as Record<string, unknown>)
   if (!outcome.ok) return turn.result('AddTask', parsed.confidence, failed(outcome))
   const task = outcome.result as Task
-  return turn.result('AddTask', parsed.confidence, `Added task ${describeTask(task, true)}.${notUnderstood(command.unclear)}`)
+  return turn.result('AddTask', parsed.confidence, `Added task ${describeTask(task, true)}.${command.unclear ? ` ${command.unclear}.` : ''}`)
 }
 
 async function listTasks(turn: Turn, command: Extract<Command, { kind: 'list' }>, parsed: ParsedMessage): Promise<TurnResult> {
   const tasks = await turn.list(command.args)
   if (!Array.isArray(tasks)) return turn.result('ListTasks', parsed.confidence, failed(tasks))
-  return turn.result('ListTasks', parsed.confidence, listReply(tasks, command.label))
+  return turn.result('ListTasks', parsed.confidence, listReply(command.sort ? sortTasks(tasks, command.sort) : tasks, command.label))
 }
 
 /** The patch an update sends; tag additions and removals need the task's current tags. */

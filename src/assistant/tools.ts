@@ -4,7 +4,7 @@
 
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { AppError } from '../errors.ts'
-import type { Store, Task } from '../store/types.ts'
+import { priorities, type Priority, type Store, type Task } from '../store/types.ts'
 import { newTaskSchema, taskFilterSchema, taskId, taskPatchSchema } from '../tasks/schemas.ts'
 import { createTask, deleteTask, listTasks, updateTask, type Clock, type NewTask, type TaskFilter, type TaskPatch } from '../tasks/tasks.ts'
 import type { Intent, ToolCallRecord, ToolName } from './types.ts'
@@ -44,6 +44,7 @@ export const toolDefinitions: readonly ToolDefinition[] = [
         status: describe(taskFilterSchema.properties.status, 'all (default), pending or completed'),
         priority: describe(taskFilterSchema.properties.priority, 'Only tasks with this priority'),
         tag: describe(taskFilterSchema.properties.tag, 'Only tasks with this tag'),
+        min_priority: describe(taskFilterSchema.properties.priority, 'Only tasks of this priority or higher (e.g. high = high and critical)'),
         due_from: describe(calendarDate, 'Only tasks due on or after this date (YYYY-MM-DD)'),
         due_to: describe(calendarDate, 'Only tasks due on or before this date (YYYY-MM-DD); overdue = yesterday with status pending'),
       },
@@ -136,9 +137,10 @@ export function createToolExecutor(deps: { store: Store; clock: Clock }): ToolEx
       case 'add_task':
         return createTask(store, userId, args as unknown as NewTask, clock)
       case 'list_tasks': {
-        const { due_from, due_to, ...filter } = args as TaskFilter & DueRange
+        const { due_from, due_to, min_priority, ...filter } = args as TaskFilter & DueRange & { min_priority?: Priority }
         const tasks = await listTasks(store, userId, filter)
-        const listed = due_from || due_to ? dueWithin(tasks, { due_from, due_to }) : tasks
+        const ranked = min_priority ? tasks.filter((t) => priorities.indexOf(t.priority) >= priorities.indexOf(min_priority)) : tasks
+        const listed = due_from || due_to ? dueWithin(ranked, { due_from, due_to }) : ranked
         return { count: listed.length, tasks: listed }
       }
       case 'complete_task':

@@ -127,14 +127,19 @@ export function extractDate(text: string, now: Date, tz: string = DEFAULT_TIMEZO
     const led = leadStart < r.index
     if (!certainDay) continue
     if (WEAK.test(r.text.trim()) && !led) continue
+    // "every sunday" repeats: this service has no repeating tasks, so it is no due date (the words stay).
+    if (/\b(?:every|each)\s+$/i.test(source.slice(0, r.index))) continue
     // "saturday dinner", "friday night drinks": a weekday naming a thing, not when it is due.
-    const next = /^\s+([a-z]+)/i.exec(source.slice(r.index + r.text.length))?.[1]?.toLowerCase()
+    const after = source.slice(r.index + r.text.length)
+    const next = /^\s+([a-z]+)/i.exec(after)?.[1]?.toLowerCase()
     if (!r.start.isCertain('day') && next && !FOLLOWERS.has(next) && !/^\d/.test(next)) continue
     const y = r.start.get('year')!, m = r.start.get('month')!, d = r.start.get('day')!
     let date = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`
     // A weekday said on that weekday means next week's ("friday" on a Friday is a week later).
     if (!r.start.isCertain('day') && date === today && !/\b(?:today|tonight|this)\b/i.test(r.text)) date = addDays(date, 7)
     // Keep a clock time or part of day in the rest: it belongs to the task, not to the date.
+    // "for Monday's meeting": the date is Monday, and the words stay in the title.
+    if (/^'s\b/i.test(after)) return { date, rest: source, phrase: r.text }
     const time = TIME_PART.exec(r.text)?.[0].trim()
     const rest = cut(source, leadStart, r.index + r.text.length)
     return { date, rest: time ? `${rest} ${time}` : rest, phrase: source.slice(leadStart, r.index + r.text.length).trim() }

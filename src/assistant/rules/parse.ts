@@ -38,14 +38,16 @@ export interface NewTaskArgs {
 export interface ListArgs {
   status?: 'all' | 'pending' | 'completed'
   priority?: Priority
+  min_priority?: Priority
   tag?: string
   due_from?: string
   due_to?: string
 }
 
 export type Command =
+  /** `unclear`: a sentence on what was not understood (kept in the title). */
   | { kind: 'add'; task: NewTaskArgs; unclear?: string }
-  | { kind: 'list'; args: ListArgs; label: string }
+  | { kind: 'list'; args: ListArgs; label: string; sort?: 'due' | 'priority' }
   | { kind: 'complete' | 'delete' | 'reopen'; ref: Ref }
   | { kind: 'update'; ref: Ref; changes: Changes; unclear?: string }
   | { kind: 'bulk'; action: BulkAction; args: ListArgs; label: string }
@@ -155,10 +157,10 @@ const hasChanges = (c: Changes) => Object.keys(c).length > 0
 // ------------------------------------------------------------------------------------------ lists
 
 const LIST_START = /^(?:list|show|display|view|see|give me|tell me|print|pull up|bring up|let me see|lemme see|what|whats|what's|which|any|anything|do i have|have i got|is there|are there|how many|how much|check (?:my|the)|open (?:my|the)|my|all|get (?:me )?(?:my|all|the) (?:tasks|todos|list))\b/i
-const LIST_NOUN = /\b(?:tasks?|todos?|to-?dos?|list|items?|things|stuff|pending|open|outstanding|remaining|left|completed|done|finished|due|overdue|late|today|tonight|tomorrow|week|weekend|month|priority|urgent|important|critical|tagged|agenda|plate|schedule|everything|upcoming|coming up)\b|#\w/i
+const LIST_NOUN = /\b(?:tasks?|todos?|to-?dos?|list|items?|things|stuff|ones|pending|open|outstanding|remaining|left|completed?|done|finished|finish|accomplished|achieved|due|overdue|late|today|tonight|tomorrow|week|weekend|month|priority|urgent|important|critical|tagged|agenda|plate|schedule|everything|upcoming|coming up)\b|#\w/i
 const LIST_BARE = /^(?:(?:my|all|the|all my|all the|full|whole|entire|my whole|my full)\s+)*(?:(?:pending|open|completed|done|finished|outstanding|remaining|overdue|urgent|important|high priority|low priority)\s+)?(?:tasks|todos|to-?dos|to-?do list|todo list|list|stuff|items|everything)(?:\s+(?:please|pls))?$|^(?:overdue|everything|agenda|what'?s next|what next|what now|status)$/i
 
-const STATUS_WORDS = /\b(?:completed|done|finished|closed|checked off|ticked off|crossed off)\b/i
+const STATUS_WORDS = /\b(?:completed?|done|finished|finish|closed|checked off|ticked off|crossed off|accomplished|achieved|did i do|have i done)\b/i
 const NOT_DONE = /\b(?:not done|not finished|not completed|isn'?t done|aren'?t done|undone|unfinished|incomplete)\b/i
 const PENDING_WORDS = /\b(?:pending|open|outstanding|remaining|left|to ?do|active|still|need to do|have to do|next|on my plate)\b/i
 const ALL_WORDS = /\b(?:everything|all|every|whole|entire|full)\b/i
@@ -208,14 +210,22 @@ function listArgs(text: string, ctx: ParseContext): { args: ListArgs; label: str
   else if (PENDING_WORDS.test(text) || due) args.status = 'pending'
   if (args.status === 'pending' && ALL_WORDS.test(text) && !due && /\beverything\b/i.test(text)) delete args.status
   if (args.status) labels.push(args.status)
-  const p = /\b(urgent|critical|important|high|low|normal|medium)(?:[\s-]+priority)?\b/i.exec(text)
-  if (p && (p[0].includes('priority') || /urgent|critical|important/i.test(p[1]))) {
-    args.priority = PRIORITY_WORD[p[1].toLowerCase()]
-    labels.push(`${args.priority} priority`)
+  // "urgent", "important", "high priority" ask for what matters most: high and critical. "critical" and
+  // "low priority" are exact.
+  const p = /\b(urgent|critical|important|high|low|normal|medium|top)(?:[\s-]+(?:priority|prio|pri))?\b/i.exec(text)
+  if (p && (/pri/i.test(p[0]) || /urgent|critical|important/i.test(p[1]))) {
+    const word = p[1].toLowerCase()
+    if (['urgent', 'important', 'high', 'top'].includes(word)) {
+      args.min_priority = 'high'
+      labels.push('high or critical priority')
+    } else {
+      args.priority = PRIORITY_WORD[word]
+      labels.push(`${args.priority} priority`)
+    }
   }
   const tag = /(?:#|\btagged\s+(?:with\s+|as\s+)?#?|\bwith (?:the )?tag\s+#?|\btag\s+#?|\blabell?ed\s+#?|\bunder\s+#?)([a-z0-9_][a-z0-9_-]{0,19})\b/i.exec(text)
-    ?? /\b(?:my|all|the|any|show|list)\s+([a-z0-9_][a-z0-9_-]{1,19})\s+(?:tasks|todos|stuff|items|things)\b/i.exec(text)
-  if (tag && !NOT_A_TAG.has(tag[1].toLowerCase())) {
+    ?? /\b(?:my|all|the|any|show|list)\s+([a-z0-9_][a-z0-9_-]{1,19})\s+(?:tasks|todos|stuff|items|things|ones|related)\b/i.exec(text)
+  if (tag && !NOT_A_TAG.has(tag[1].toLowerCase()) && !/priority|prio|urgent|important|critical/i.test(tag[1])) {
     args.tag = tag[1].toLowerCase()
     labels.push(`#${args.tag}`)
   }
@@ -252,9 +262,18 @@ function parseNewTask(raw: string, ctx: ParseContext): { task?: NewTaskArgs; unc
   const tags = extractTags(desc.rest)
   const prio = extractPriority(tags.rest)
   let rest = prio ? prio.rest : tags.rest
-  const date = extractDate(rest, ctx.now, ctx.timezone)
+  let date = extractDate(rest, ctx.now, ctx.timezone)
   if (date) rest = date.rest
   let description = desc.description
+  // "book car service - it's making a noise - next tuesday": a date closing the note is the due date.
+  if (!date && description) {
+    const tail = /(?:^|\s*[-–—,;]\s*|\s+(?:by|due|before)\s+)([^-–—,;]+)$/.exec(description)
+    const inTail = tail ? extractDate(tail[1], ctx.now, ctx.timezone) : undefined
+    if (tail && inTail && cleanTitle(inTail.rest) === '') {
+      date = inTail
+      description = description.slice(0, tail.index).replace(/[\s\-–—,;:]+$/, '').trim() || undefined
+    }
+  }
   if (!description && !quoted) {
     const paren = extractDescription(rest, true)
     description = paren.description
@@ -273,8 +292,10 @@ function parseNewTask(raw: string, ctx: ParseContext): { task?: NewTaskArgs; unc
   if (date) task.due_date = date.date
   if (tags.tags.length) task.tags = tags.tags
   // Cue words still in the title were not understood: say so rather than file them silently.
+  const repeat = quoted ? undefined : /\b(?:every|each)\s+(?:other\s+)?(?:day|week|month|year|morning|evening|night|weekday|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b/i.exec(title)?.[0]
+  if (repeat) return { task, unclear: `"${repeat}" stays in the title: tasks do not repeat here, so it has no due date` }
   const cue = quoted ? undefined : /\b(?:priority|prio|deadline|due(?: date)?|tag(?:ged)?)\b[^,.;]*/i.exec(title)?.[0]
-  return { task, unclear: cue }
+  return { task, unclear: cue ? `I kept "${cue}" in the title: I could not read it as a date, priority or tag` : undefined }
 }
 
 function addCommand(raw: string, ctx: ParseContext): ParsedMessage {
@@ -525,8 +546,10 @@ export function parseMessage(message: string, ctx: ParseContext): ParsedMessage 
   }
 
   if (isListRequest(question ? `${text}?` : text)) {
-    const { args, label } = listArgs(text, ctx)
-    return { intent: 'ListTasks', confidence: CONFIDENCE.keyword, command: { kind: 'list', args, label } }
+    const sort = /\b(?:by|sorted by|order(?:ed)? by|sort(?:ed)? on)\s+(?:the\s+)?(?:due\s+)?(?:date|deadline)s?\b|\bsoonest\b/i.test(text)
+      ? 'due' : /\b(?:by|sorted by|order(?:ed)? by)\s+(?:the\s+)?priority\b|\bmost important first\b/i.test(text) ? 'priority' : undefined
+    const { args, label } = listArgs(text.replace(/\b(?:sorted |ordered )?by (?:the )?(?:due )?(?:date|deadline|priority)s?\b/i, ' '), ctx)
+    return { intent: 'ListTasks', confidence: CONFIDENCE.keyword, command: sort ? { kind: 'list', args, label, sort } : { kind: 'list', args, label } }
   }
 
   const past = pastTense(text)

@@ -25,6 +25,14 @@ export function describeTask(t: TaskLike, withDescription = false): string {
   return `${t.id}. ${t.title}${details.length ? ` (${details.join(', ')})` : ''}`
 }
 
+const RANK: Record<string, number> = { critical: 0, high: 1, normal: 2, low: 3 }
+
+/** Soonest due first (undated last), or most important first; ties keep id order. */
+export function sortTasks(tasks: readonly Task[], by: 'due' | 'priority'): Task[] {
+  const key = (t: Task) => (by === 'due' ? t.due_date ?? '9999' : String(RANK[t.priority]))
+  return [...tasks].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id - b.id))
+}
+
 export function listReply(tasks: readonly Task[], label: string): string {
   if (tasks.length === 0) return `You have no ${label}.`
   const n = tasks.length
