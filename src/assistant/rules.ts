@@ -7,7 +7,7 @@
 // completions ask first and run only on "yes" as the next message of the same session.
 
 import type { Task } from '../store/types.ts'
-import { DEFAULT_TIMEZONE } from './rules/dates.ts'
+import { addDays, DEFAULT_TIMEZONE, localToday } from './rules/dates.ts'
 import { confirmationAnswer, confirmationText, pendingConfirmation, recentTasks, type BulkAction, type TaskRef } from './rules/history.ts'
 import { pickTask } from './rules/match.ts'
 import { CONFIDENCE, parseMessage, type Changes, type Command, type ListArgs, type ParsedMessage, type Ref } from './rules/parse.ts'
@@ -24,7 +24,7 @@ type Purpose = 'complete' | 'delete' | 'reopen' | 'update'
 const MIN_SCORE: Record<Purpose, number> = { complete: 0.5, reopen: 0.5, update: 0.5, delete: 0.75 }
 
 const INTENT: Record<Command['kind'], Intent> = {
-  add: 'AddTask', list: 'ListTasks', complete: 'CompleteTask', delete: 'DeleteTask', reopen: 'UpdateTask', update: 'UpdateTask', bulk: 'DeleteTask', each: 'DeleteTask', reply: 'Unknown',
+  add: 'AddTask', list: 'ListTasks', complete: 'CompleteTask', delete: 'DeleteTask', reopen: 'UpdateTask', update: 'UpdateTask', bulk: 'DeleteTask', each: 'DeleteTask', undo: 'UpdateTask', reply: 'Unknown',
 }
 
 class Turn {
@@ -110,19 +110,20 @@ async function listTasks(turn: Turn, command: Extract<Command, { kind: 'list' }>
 }
 
 /** The patch an update sends; tag additions and removals need the task's current tags. */
-async function patchFor(turn: Turn, task: TaskRef & Partial<Task>, changes: Changes): Promise<Record<string, unknown> | string> {
-  const { addTags, removeTags, ...rest } = changes
+async function patchFor(turn: Turn, task: TaskRef & Partial<Task>, changes: Changes, today: string): Promise<Record<string, unknown> | string> {
+  const { addTags, removeTags, shiftDays, ...rest } = changes
   const patch: Record<string, unknown> = { ...rest }
+  let full: Partial<Task> = task
+  if ((addTags || removeTags || shiftDays !== undefined) && (!task.tags || task.due_date === undefined)) {
+    const tasks = await turn.list({})
+    if (!Array.isArray(tasks)) return failed(tasks)
+    const found = tasks.find((t) => t.id === task.id)
+    if (!found) return `I couldn't do that: Task ${task.id} not found.`
+    full = found
+  }
+  if (shiftDays !== undefined) patch.due_date = addDays((full.due_date ?? today).slice(0, 10), shiftDays)
   if (addTags || removeTags) {
-    let current = task.tags
-    if (!current) {
-      const tasks = await turn.list({})
-      if (!Array.isArray(tasks)) return failed(tasks)
-      const found = tasks.find((t) => t.id === task.id)
-      if (!found) return `I couldn't do that: Task ${task.id} not found.`
-      current = found.tags
-    }
-    let tags = [...current]
+    let tags = [...(full.tags ?? [])]
     if (removeTags === 'all') tags = []
     else if (removeTags) tags = tags.filter((t) => !removeTags.includes(t))
     for (const t of addTags ?? []) if (!tags.includes(t)) tags.push(t)
@@ -131,7 +132,7 @@ async function patchFor(turn: Turn, task: TaskRef & Partial<Task>, changes: Chan
   return patch
 }
 
-async function act(turn: Turn, command: Extract<Command, { kind: 'complete' | 'delete' | 'reopen' | 'update' }>, input: TurnInput): Promise<TurnResult> {
+async function act(turn: Turn, command: Extract<Command, { kind: 'complete' | 'delete' | 'reopen' | 'update' }>, input: TurnInput, now: Date): Promise<TurnResult> {
   const intent = INTENT[command.kind]
   const resolved = await resolve(turn, command.ref, command.kind, input)
   if ('reply' in resolved) return turn.result(intent, resolved.confidence, resolved.reply)
@@ -152,13 +153,37 @@ async function act(turn: Turn, command: Extract<Command, { kind: 'complete' | 'd
     return turn.result(intent, confidence, `Deleted task ${gone.id} "${gone.title}".`)
   }
   const changes: Changes = command.kind === 'update' ? command.changes : { completed: false }
-  const patch = await patchFor(turn, task, changes)
+  const patch = await patchFor(turn, task, changes, localToday(now, input.timezone ?? DEFAULT_TIMEZONE))
   if (typeof patch === 'string') return turn.result(intent, confidence, patch)
   const outcome = await turn.run('update_task', { task_id: id, ...patch })
   if (!outcome.ok) return turn.result(intent, confidence, failed(outcome))
   const after = outcome.result as Task
   const unclear = command.kind === 'update' ? notUnderstood(command.unclear) : ''
   return turn.result(intent, confidence, `${describeChange(task.title ? task : undefined, after, Object.keys(patch))}${unclear}`)
+}
+
+/** Take back what the previous reply did, where that can be done exactly. */
+async function undo(turn: Turn, input: TurnInput): Promise<TurnResult> {
+  const last = [...input.history].reverse().find((m) => m.role === 'assistant')
+  const calls = (last?.tool_calls ?? []).filter((c) => c.tool !== 'list_tasks' && !(c.result as { error?: unknown } | null)?.error)
+  const call = calls.at(-1)
+  const id = (call?.result as { id?: unknown } | null)?.id
+  if (!call || calls.length > 1 || typeof id !== 'number') {
+    return turn.result('Unknown', CONFIDENCE.fuzzy, calls.length > 1 ? 'That changed several tasks; tell me which one to change back.' : 'There is nothing for me to undo.')
+  }
+  const title = (call.result as { title?: string }).title ?? ''
+  const reverse: [ToolName, Record<string, unknown>, string] | undefined =
+    call.tool === 'add_task' ? ['delete_task', { task_id: id }, `Undone: removed task ${id} "${title}" again.`]
+    : call.tool === 'complete_task' ? ['update_task', { task_id: id, completed: false }, `Undone: task ${id} "${title}" is pending again.`]
+    : call.tool === 'update_task' && (call.arguments as { completed?: unknown }).completed === false && Object.keys(call.arguments as object).length === 2
+      ? ['complete_task', { task_id: id }, `Undone: task ${id} "${title}" is done again.`]
+      : undefined
+  if (!reverse) {
+    const what = call.tool === 'delete_task' ? `A deleted task cannot be brought back; say "add ${title}" to create it again.` : `I can't undo an edit by myself; tell me what task ${id} should say instead.`
+    return turn.result('Unknown', CONFIDENCE.fuzzy, what)
+  }
+  const outcome = await turn.run(reverse[0], reverse[1])
+  return turn.result('UpdateTask', CONFIDENCE.keyword, outcome.ok ? reverse[2] : failed(outcome))
 }
 
 /** A bulk change: list what it would touch and ask; the answer comes as the next message. */
@@ -211,7 +236,8 @@ export function createRulesBackend(deps: { executor: ToolExecutor; clock: () => 
     const confirmed = await runConfirmed(turn, input)
     if (confirmed) return confirmed
 
-    const parsed = parseMessage(input.message, { now: clock(), timezone: input.timezone ?? DEFAULT_TIMEZONE })
+    const now = clock()
+    const parsed = parseMessage(input.message, { now, timezone: input.timezone ?? DEFAULT_TIMEZONE })
     const { command } = parsed
     switch (command.kind) {
       case 'reply': return turn.result(parsed.intent, parsed.confidence, command.text)
@@ -219,7 +245,8 @@ export function createRulesBackend(deps: { executor: ToolExecutor; clock: () => 
       case 'list': return listTasks(turn, command, parsed)
       case 'bulk': return askBulk(turn, command, parsed)
       case 'each': return forEach(turn, command.action, command.ids, parsed.intent)
-      default: return act(turn, command, input)
+      case 'undo': return undo(turn, input)
+      default: return act(turn, command, input, now)
     }
   }
 

@@ -10,7 +10,7 @@ const STOP = new Set([
   'a', 'an', 'the', 'my', 'our', 'your', 'this', 'that', 'these', 'those', 'one', 'ones', 'task', 'tasks', 'todo', 'todos', 'item',
   'thing', 'stuff', 'i', 'me', 'it', 'its', 'to', 'of', 'for', 'on', 'in', 'at', 'with', 'and', 'about', 'please', 'pls', 'just',
   'already', 'finally', 'now', 'all', 'so', 'yeah', 'ok', 'okay', 'actually', 'also', 'too', 'yay', 'today', 'earlier', 'there',
-  'is', 'was', 'be', 'some', 'any', 'thingy', 'reminder', 'entry', 'from',
+  'is', 'was', 'be', 'some', 'any', 'thingy', 'reminder', 'entry', 'from', 'up', 'out', 'off', 'down', 'back', 'over',
 ])
 // Verbs that only say "I did it": they never help to tell tasks apart.
 const DONE_VERBS = new Set(['do', 'did', 'done', 'finish', 'finished', 'complete', 'completed', 'handle', 'handled', 'sort', 'sorted', 'take', 'took', 'care'])

@@ -25,6 +25,8 @@ export interface Changes {
   addTags?: string[]
   removeTags?: string[] | 'all'
   completed?: boolean
+  /** Move the due date by this many days (from the current due date, or from today when there is none). */
+  shiftDays?: number
 }
 
 export interface NewTaskArgs {
@@ -53,6 +55,8 @@ export type Command =
   | { kind: 'bulk'; action: BulkAction; args: ListArgs; label: string }
   /** The same change to each of several tasks named by id. */
   | { kind: 'each'; action: BulkAction; ids: number[] }
+  /** Take back the change the previous reply made. */
+  | { kind: 'undo' }
   | { kind: 'reply'; text: string }
 
 export interface ParsedMessage {
@@ -153,6 +157,9 @@ export function parseChanges(text: string, ctx: ParseContext): { changes: Change
 }
 
 const hasChanges = (c: Changes) => Object.keys(c).length > 0
+const COUNT: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, couple: 2, 'a couple of': 2, few: 3, 'a few': 3 }
+const countOf = (word: string) => COUNT[word.toLowerCase()] ?? Number(word)
+
 
 // ------------------------------------------------------------------------------------------ lists
 
@@ -390,6 +397,7 @@ const RULES: [RegExp, Builder][] = [
   [rx(String.raw`(?:add|put|attach|apply|stick)\s+(?:the\s+|a\s+)?${TAGS}\s+(?:tags?|labels?)\s+(?:to|on|onto)\s+(.+)`), (m) => update(refOr(m[2]), { addTags: splitTags(m[1]) })],
   [rx(String.raw`untag\s+(.+)`), (m) => update(refOr(m[1]), { removeTags: 'all' })],
   // --- description
+  [rx(String.raw`(?:set|change|update|edit)\s+(.+?)(?:'s)?\s+(?:description|note|notes|details)\s+(?:to|:)\s*(.+)`), (m) => update(refOr(m[1]), { description: m[2].trim() })],
   [rx(String.raw`(?:add|put|attach|write|leave|append|include)\s+(?:a\s+|the\s+|this\s+|some\s+|another\s+)?(?:note|description|details?|comment|info)s?\s+(?:to|on|for|in|under)\s+(.+?)\s*(?::|\s-\s|,|\bsaying\b|\bthat says\b|\bwhich says\b|\breading\b)\s*(.+)`), (m) => update(refOr(m[1]), { description: m[2].trim() })],
   [rx(String.raw`(?:set|change|update|make|edit)\s+(?:the\s+)?(?:description|note|notes|details)\s+(?:of|on|for)\s+(.+?)\s+(?:to|:)\s*(.+)`), (m) => update(refOr(m[1]), { description: m[2].trim() })],
   [rx(String.raw`(?:note|notes|description|details|comment)\s+(?:for|on|of|to)\s+(.+?)\s*:\s*(.+)`), (m) => update(refOr(m[1]), { description: m[2].trim() })],
@@ -426,6 +434,29 @@ const RULES: [RegExp, Builder][] = [
   [rx(String.raw`(?:prioriti[sz]e|escalate|bump up|bump|raise(?:\s+the\s+priority\s+(?:of|on))?|up the priority (?:of|on))\s+(.+?)(?:\s+up)?`), (m) => update(refOr(m[1]), { priority: 'high' })],
   [rx(String.raw`(?:deprioriti[sz]e|de-prioriti[sz]e|downgrade|lower(?:\s+the\s+priority\s+(?:of|on))?|reduce the priority (?:of|on))\s+(.+)`), (m) => update(refOr(m[1]), { priority: 'low' })],
   // --- due date and other changes after a verb
+  [rx(String.raw`(?:push|move|postpone|delay|bump|shift|defer|pull|bring|put off|kick)\s+(.+?)\s+(back|out|forward|ahead|up|earlier|later)?\s*(?:by\s+)?(a couple of|a few|a|an|one|two|three|four|five|six|seven|\d{1,3})\s+(day|week)s?(?:\s+(later|earlier))?`), (m) => {
+    // "push the dentist back a week", "delay task 3 by 2 days", "pull it forward a day"
+    const sign = /forward|ahead|up|earlier/i.test(`${m[2] ?? ''} ${m[5] ?? ''}`) ? -1 : 1
+    const days = countOf(m[3]) * (m[4].toLowerCase() === 'week' ? 7 : 1)
+    return Number.isFinite(days) ? update(refOr(m[1]), { shiftDays: sign * days }) : undefined
+  }],
+  [rx(String.raw`(.+?)\s+(?:should|must|needs? to|has to|have to|will)\s+be\s+(?:done|finished|completed|ready|submitted|sent|paid|handed in)\s+(.+)`), (m, ctx) => {
+    const { changes, leftover } = parseChanges(m[2], ctx)
+    return changes.due_date && !leftover && Object.keys(changes).length === 1 ? update(refOr(m[1]), changes) : undefined
+  }],
+  [rx(String.raw`give\s+(.+?)\s+(?:a\s+)?(?:due\s+date|deadline|date)\s+(?:of\s+|on\s+|for\s+)?(.+)`), (m, ctx) => {
+    const { changes, leftover } = parseChanges(m[2], ctx)
+    return changes.due_date && !leftover ? update(refOr(m[1]), changes) : undefined
+  }],
+  [rx(String.raw`give\s+(.+?)\s+(?:a\s+)?((?:low|normal|medium|high|top|critical|urgent)\s+priority)`), (m) => update(refOr(m[1]), { priority: priorityOnly(m[2]) })],
+  [rx(String.raw`(.+?)\s*[,;]\s*(?:so\s+|and\s+|just\s+|please\s+)?((?:make|set|mark|move|push|change|put|tag)\s+it\s+.+)`), (m, ctx) => {
+    // "the garage door can wait, make it low priority": "it" is what came before the comma.
+    const inner = parseMessage(m[2], ctx)
+    if (inner.command.kind !== 'update' || inner.command.ref.kind !== 'recent') return undefined
+    const subject = m[1].replace(/\s+(?:can wait|is not urgent|isn'?t urgent|is urgent|is important)$/i, '')
+    return update(refOr(subject), inner.command.changes, inner.command.unclear)
+  }],
+  [rx(String.raw`(.+?)\s+can\s+wait(?:\s+a\s+bit)?`), (m) => update(refOr(m[1]), { priority: 'low' })],
   [/^(?:move|push|postpone|reschedule|delay|shift|defer|pull|bring|change|set|put|bump)\s+.+$/i, changeWith('move|push|postpone|reschedule|delay|shift|defer|pull|bring|change|set|put|bump', /\s+(?:back\s+|forward\s+|out\s+|up\s+)?(?:to|until|till|til|for|on|by|into)\s+/, true)],
   [rx(String.raw`(?:change|update|set|edit|move|push)\s+(?:the\s+)?(?:due\s+date|deadline|date)\s+(?:of|on|for)\s+(.+)`), (m, ctx) => refValue(m[1], /\s+(?:to|for|until)\s+/, ctx, true)],
   [rx(String.raw`(.+?)\s+(?:is|are|'s|should be|needs to be|has to be)\s+(?:now\s+|actually\s+|really\s+)?(?:due\s+.+)`), (m, ctx) => {
@@ -442,12 +473,25 @@ const RULES: [RegExp, Builder][] = [
     const p = priorityOnly(m[2])
     return p ? update(refOr(m[1]), { priority: p }) : undefined
   }],
+  [rx(String.raw`(?:change|update|edit)\s+${SHORT_REF}\s*:\s*(.+)`), (m, ctx) => {
+    const { changes, leftover } = parseChanges(m[2], ctx)
+    if (hasChanges(changes) && !leftover) return update(refOr(m[1]), changes)
+    return update(refOr(m[1]), { title: cleanTitle(m[2].replace(/^["'“‘](.*)["'”’]$/, '$1')) })
+  }],
   [rx(String.raw`(?:change|update|edit)\s+(.+?)\s+to\s+(.+)`), (m, ctx) => {
     const { changes, leftover } = parseChanges(m[2], ctx)
     if (hasChanges(changes) && !leftover) return update(refOr(m[1]), changes)
     return update(refOr(m[1]), { title: cleanTitle(m[2].replace(/^["'“‘](.*)["'”’]$/, '$1')) })
   }],
   // --- complete
+  [/^[✓✔☑✅]+\s*(.+)$/u, (m) => act('complete', m[1])],
+  [rx(String.raw`(.+?)\s+(?:is|was|are|were|has been|have been|got|'s)\s+(?:all\s+|now\s+|finally\s+|already\s+)?([a-z]+)(?:\s+(?:already|now|finally|today|yesterday))?`), (m) => {
+    // "the milk is bought", "the bill has been paid": what was done, then the task it names.
+    const participle = m[2].toLowerCase()
+    if (!isPastTense(participle)) return undefined
+    const plain = /^(?:done|finished|completed|handled|sorted)$/.test(participle) || parseRef(m[1])?.kind !== 'title'
+    return act('complete', plain ? m[1] : `${participle} ${m[1]}`)
+  }],
   [rx(String.raw`(?:complete|finish|close|check\s+off|tick\s+off|cross\s+off|mark\s+off|strike(?:\s+off)?|resolve)\s+(.+)`), (m) => act('complete', m[1])],
   [rx(String.raw`(?:mark|set|tick|check|cross|strike)\s+(.+?)\s+(?:as\s+)?${DONE_WORDS}(?:\s+(?:the|my)\s+list)?`), (m) => act('complete', m[1])],
   [rx(String.raw`(?:i'?m\s+|i\s+am\s+|we'?re\s+)?(?:all\s+)?done\s+with\s+(.+)`), (m) => act('complete', m[1])],
@@ -487,6 +531,10 @@ const NOT_PAST = new Set(['need', 'needed', 'feed', 'seed', 'speed', 'bed', 'red
   'embed', 'added', 'created', 'wanted', 'started', 'planned', 'missed', 'forgot', 'used', 'hated', 'loved', 'liked', 'wished', 'hoped',
   'scheduled', 'tried', 'decided', 'meant', 'thought', 'left', 'lost', 'set', 'put', 'cut', 'read', 'hated', 'postponed', 'delayed',
   'moved', 'deleted', 'removed', 'renamed', 'changed', 'updated', 'tagged', 'marked', 'listed', 'asked', 'said', 'told', 'showed'])
+function isPastTense(word: string): boolean {
+  return (IRREGULAR_PAST.has(word) || /^[a-z]{3,}ed$/.test(word)) && !NOT_PAST.has(word)
+}
+
 const DONE_CUE = /\s*[,;.!-]*\s*(?:(?:so|and|you can|can you|please|pls|go ahead and|just)\s+)*(?:(?:tick|check|cross|mark|strike)\s+(?:it|that|this|that one)\s+(?:off|as done|done|complete|completed)(?:\s+(?:the|my)\s+list)?|(?:it'?s|that'?s)\s+done|done|finally|yay|woo+|whew|phew)(?:\s+(?:please|pls|thanks))?$/i
 
 /** "I bought the milk", "called mom, tick it off": a pending task done, named by what was done. */
@@ -494,8 +542,7 @@ function pastTense(text: string): ParsedMessage | undefined {
   const cue = DONE_CUE.exec(text)
   const core = (cue ? text.slice(0, cue.index) : text).replace(/^(?:i\s+|i'?ve\s+|i\s+have\s+|we\s+|we'?ve\s+)?(?:just\s+|finally\s+|already\s+|totally\s+)?/i, '').trim()
   const first = core.split(/\s+/)[0]?.toLowerCase() ?? ''
-  const past = (IRREGULAR_PAST.has(first) || (/^[a-z]{3,}ed$/.test(first))) && !NOT_PAST.has(first)
-  if (!past || core.split(/\s+/).length < 2) return undefined
+  if (!isPastTense(first) || core.split(/\s+/).length < 2) return undefined
   return { intent: 'CompleteTask', confidence: CONFIDENCE.fuzzy, command: { kind: 'complete', ref: { kind: 'title', text: core } } }
 }
 
@@ -527,6 +574,9 @@ export function parseMessage(message: string, ctx: ParseContext): ParsedMessage 
     return addCommand(text.slice(addVerb[0].length), ctx)
   }
 
+  if (/^(?:undo|undo (?:that|it|the last (?:one|change|thing))|revert(?: that| it)?|take (?:that|it) back|go back)$/i.test(text)) {
+    return { intent: 'UpdateTask', confidence: CONFIDENCE.keyword, command: { kind: 'undo' } }
+  }
   for (const [re, action] of BULK) if (re.test(text)) return bulkCommand(text, action, ctx)
 
   // "delete 1, 2 and 3", "mark 4 and 5 done": ids named one by one need no confirmation.
