@@ -10,7 +10,7 @@ import type { Task } from '../store/types.ts'
 import { addDays, DEFAULT_TIMEZONE, localToday } from './rules/dates.ts'
 import { confirmationAnswer, confirmationText, pendingConfirmation, recentTasks, type BulkAction, type TaskRef } from './rules/history.ts'
 import { pickTask } from './rules/match.ts'
-import { CONFIDENCE, parseMessage, type Changes, type Command, type ListArgs, type ParsedMessage, type Ref } from './rules/parse.ts'
+import { CONFIDENCE, parseMessage, parseRef, type Changes, type Command, type ListArgs, type ParsedMessage, type Ref } from './rules/parse.ts'
 import { describeChange, describeTask, listReply, notUnderstood, shortList, sortTasks } from './rules/replies.ts'
 import { toolCallRecord, type ToolExecutor, type ToolOutcome } from './tools.ts'
 import type { Intent, ToolCallRecord, ToolName, TurnInput, TurnResult } from './types.ts'
@@ -19,6 +19,12 @@ export { CONFIDENCE, HELP_TEXT, parseMessage, type ParsedMessage } from './rules
 export { extractDate } from './rules/dates.ts'
 
 type Purpose = 'complete' | 'delete' | 'reopen' | 'update'
+
+/** The words of a reference that name a title ("the dentist one" -> "dentist"). */
+const parseRefText = (text: string) => {
+  const ref = parseRef(text)
+  return ref?.kind === 'title' ? ref.text : text
+}
 
 /** Lowest word-match score that may pick a task: stricter for a deletion. */
 const MIN_SCORE: Record<Purpose, number> = { complete: 0.5, reopen: 0.5, update: 0.5, delete: 0.75 }
@@ -189,8 +195,17 @@ async function undo(turn: Turn, input: TurnInput): Promise<TurnResult> {
 /** A bulk change: list what it would touch and ask; the answer comes as the next message. */
 async function askBulk(turn: Turn, command: Extract<Command, { kind: 'bulk' }>, parsed: ParsedMessage): Promise<TurnResult> {
   const intent = parsed.intent
-  const tasks = await turn.list(command.args)
-  if (!Array.isArray(tasks)) return turn.result(intent, parsed.confidence, failed(tasks))
+  const listed = await turn.list(command.args)
+  if (!Array.isArray(listed)) return turn.result(intent, parsed.confidence, failed(listed))
+  let tasks = listed
+  if (command.except) {
+    // The task to leave out must be clear; otherwise nothing is asked for.
+    const pick = pickTask(tasks, parseRefText(command.except), { minScore: MIN_SCORE.delete })
+    if (pick.kind !== 'one') {
+      return turn.result(intent, CONFIDENCE.ambiguous, `I couldn't tell which task to leave out ("${command.except}"), so I changed nothing. Name it by its number, or delete tasks one by one.`)
+    }
+    tasks = tasks.filter((t) => t.id !== pick.item.id)
+  }
   if (tasks.length === 0) return turn.result(intent, parsed.confidence, `You have no ${command.label}, so there is nothing to ${command.action}.`)
   const listing = tasks.map((t) => describeTask(t)).join('\n')
   return turn.result(intent, parsed.confidence, confirmationText(command.action, tasks, listing))
@@ -219,6 +234,8 @@ async function runConfirmed(turn: Turn, input: TurnInput): Promise<TurnResult | 
   const answer = confirmationAnswer(input.message)
   if (!answer) return undefined
   if (!pending) {
+    // "ok", "sure" on their own are small talk; an explicit yes deserves a plain answer.
+    if (/^(?:ok|okay|sure|fine|alright)$/i.test(input.message.trim().replace(/[.!]+$/, ''))) return undefined
     return answer === 'yes'
       ? turn.result('Unknown', CONFIDENCE.keyword, "There's nothing waiting for a yes right now. What would you like to do?")
       : turn.result('Unknown', CONFIDENCE.keyword, 'OK.')

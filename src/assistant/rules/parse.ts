@@ -52,7 +52,8 @@ export type Command =
   | { kind: 'list'; args: ListArgs; label: string; sort?: 'due' | 'priority' }
   | { kind: 'complete' | 'delete' | 'reopen'; ref: Ref }
   | { kind: 'update'; ref: Ref; changes: Changes; unclear?: string }
-  | { kind: 'bulk'; action: BulkAction; args: ListArgs; label: string }
+  /** `except`: a task to leave out ("delete all my tasks except the dentist"). */
+  | { kind: 'bulk'; action: BulkAction; args: ListArgs; label: string; except?: string }
   /** The same change to each of several tasks named by id. */
   | { kind: 'each'; action: BulkAction; ids: number[] }
   /** Take back the change the previous reply made. */
@@ -83,16 +84,23 @@ export const HELP_TEXT = [
 
 const reply = (intent: Intent, confidence: number, text: string): ParsedMessage => ({ intent, confidence, command: { kind: 'reply', text } })
 
+// Questions for something other than tasks: a plain "I only do tasks" rather than a guess.
+const OFF_TOPIC = /^(?:tell me (?:a |another )?(?:joke|story|something)|what(?:'s| is) the (?:weather|time|news|score)|(?:who|what) (?:made|built|created) you|what do you know about me|are you (?:a |an )?(?:bot|human|ai|real)|what(?:'s| is) (?:your name|the meaning of life)|how old are you|sing .*|write (?:me )?a (?:poem|song|story).*)$/i
+const OFF_TOPIC_REPLY = 'I can only help with your tasks: adding, listing, completing, changing and deleting them. Say "help" for examples.'
+const VERB_ONLY = /^(?:delete|remove|complete|finish|mark (?:as )?(?:done|complete)|mark|done|tick off|check off|reopen|rename|move|postpone|update|edit|change)(?:\s+(?:a|the|my)\s+task)?$/i
+
 // ------------------------------------------------------------------------------------------ small talk
 
 const SMALL_TALK: [RegExp, Intent, string][] = [
-  [/^(?:help|\?|commands|menu|options|what can (?:you|u|i) (?:do|say|ask)(?: here| for me)?|what do you do|what are you|who are you|how does (?:this|it) work|how do i use (?:this|you)|what can i do(?: here)?|what do you understand|what are my options|instructions)$/i, 'Help', HELP_TEXT],
+  [/^(?:help|help me|i need help|\?|commands|menu|options|what can (?:you|u|i) (?:do|say|ask)(?: here| for me)?|what do you do|what are you|who are you|how does (?:this|it) work|how do i use (?:this|you)|what can i do(?: here)?|what do you understand|what are my options|instructions|(?:can|could) you help(?: me)?|what should i (?:say|type)|what commands are there)$/i, 'Help', HELP_TEXT],
+  [/^(?:you'?re|you are|that'?s|this is)\s+(?:so\s+|really\s+)?(?:awesome|great|the best|amazing|a star|helpful|cool|smart|brilliant|perfect|nice|wonderful|fantastic)$|^(?:good job|great job|well done|nice one|nice work|love it|love you)$/i, 'Help', 'Thanks! Happy to help with your tasks.'],
+  [/^(?:hm+|um+|uh+|ok+|k|kk|alright|right|fine|got it|i see|noted|understood|makes sense|lol|haha+|hehe|:\)|:-\))$/i, 'Help', 'OK. What would you like to do with your tasks?'],
   [/^(?:hi|hello|hey|heya|hiya|howdy|yo|sup|greetings|good (?:morning|afternoon|evening|day)|morning|hey there|hi there|hello there|what'?s up|wassup)(?: there)?(?:,? (?:assistant|bot|buddy|friend|mate))?$/i, 'Help',
     'Hi! I manage your tasks: tell me what to add ("add call mom tomorrow"), ask what\'s due, or say "help" for more.'],
   [/^(?:how are you(?: doing| today)?|how'?s it going|how are things)$/i, 'Help', "I'm doing well, thanks! What can I do for your tasks?"],
   [/^(?:thanks?(?: you)?(?: so much| a lot| very much| again)?|thank u|thx|ty|tysm|cheers|much appreciated|appreciate it|(?:great|perfect|awesome|cool|nice|ok|okay|good)(?:,? (?:thanks?(?: you)?|thx|ty))?|cool beans|sweet|brilliant|lovely)$/i, 'Help',
     "You're welcome! Anything else?"],
-  [/^(?:bye|goodbye|good bye|see (?:you|ya)(?: later)?|later|cya|good night|night|that'?s all|that is all|i'?m done for now|nothing else)$/i, 'Help', 'Bye! Your tasks are saved.'],
+  [/^(?:(?:thanks?(?: you)?(?: a lot| so much)?|thx|ok|okay|great|perfect|cool)[, ]+)?(?:bye|goodbye|good bye|see (?:you|ya)(?: later)?|later|cya|good night|night|that'?s all|that is all|that'?s it|i'?m done for now|nothing else|all good|we'?re done)(?:[, ]+(?:thanks?(?: you)?|thx|bye))?$/i, 'Help', 'Bye! Your tasks are saved.'],
 ]
 
 // ------------------------------------------------------------------------------------------ references
@@ -511,18 +519,20 @@ const BULK: [RegExp, BulkAction][] = [
   [rx(String.raw`${BULK_DELETE_VERB}\s+(?:(?:all|the|my|of|those)\s+)*(?:completed|done|finished|checked off|ticked off|old|closed)(?:\s+(?:ones|tasks|items|todos|stuff))?(?:\s+(?:tasks|items))?(?:\s+from my list)?`), 'delete'],
   [rx(String.raw`(?:clear|wipe|empty|reset|nuke)\s+(?:out\s+)?(?:my|the)?\s*(?:whole\s+|entire\s+)?(?:list|todo list|to-do list|tasks|todos|task list)`), 'delete'],
   [rx(String.raw`(?:start over|start fresh|reset everything|clear everything|wipe everything|delete everything|remove everything)`), 'delete'],
-  [rx(String.raw`(?:mark|complete|finish|tick off|check off|close)\s+(?:all|everything|every task)(?:\s+(?:of\s+)?(?:my\s+|the\s+)?(?:tasks|todos|items))?(?:\s+(?:as\s+)?(?:done|complete|completed|finished))?`), 'complete'],
+  [rx(String.raw`${BULK_DELETE_VERB}\s+(?:it|them|this|these)\s+all`), 'delete'],
+  [new RegExp(String.raw`(?:^|\b(?:and|then|just|now|please|pls)\s+)(?:mark|complete|finish|tick off|check off|close)\s+(?:all|everything|every task|every single task)\b.*$`, 'i'), 'complete'],
 ]
 
 function bulkCommand(text: string, action: BulkAction, ctx: ParseContext): ParsedMessage {
-  const { args, label } = listArgs(text.replace(/\b(?:all|everything|every)\b/gi, ' '), ctx)
+  const filterText = text.replace(/\b(?:all|everything|every)\b/gi, ' ').replace(/^.*?\b(?:mark|complete|finish|tick off|check off|close)\b/i, action === 'complete' ? ' ' : '$&')
+    .replace(/\b(?:as\s+)?(?:done|complete|completed|finished)$/i, action === 'complete' ? ' ' : '$&')
+  const { args, label } = listArgs(filterText, ctx)
   if (action === 'complete') args.status = 'pending'
   const status = args.status
-  return {
-    intent: action === 'delete' ? 'DeleteTask' : 'CompleteTask',
-    confidence: CONFIDENCE.keyword,
-    command: { kind: 'bulk', action, args, label: status || args.tag || args.priority || args.due_to ? label : 'tasks' },
-  }
+  const except = /\b(?:except(?: for)?|but not|other than|apart from|besides|save for)\s+(.+)$/i.exec(text)?.[1]
+  const command: Command = { kind: 'bulk', action, args, label: status || args.tag || args.priority || args.min_priority || args.due_to ? label : 'tasks' }
+  if (except) command.except = except
+  return { intent: action === 'delete' ? 'DeleteTask' : 'CompleteTask', confidence: CONFIDENCE.keyword, command }
 }
 
 // ------------------------------------------------------------------------------------------ past tense
@@ -558,6 +568,19 @@ export function parseMessage(message: string, ctx: ParseContext): ParsedMessage 
   const question = /\?\s*$/.test(stripped)
   const text = stripped.replace(/\s*[.?]+$/, '').replace(/(?<!!)!$/, '').trim()
   if (!text) return reply('Unknown', CONFIDENCE.unknown, `What would you like to do? ${HELP_TEXT}`)
+  if (OFF_TOPIC.test(text)) return reply('Unknown', CONFIDENCE.unknown, OFF_TOPIC_REPLY)
+  if (/^(?:what(?:'s| is) (?:the date|today'?s date|the day|today)|what day is (?:it|today)|what(?:'s| is) the date today)$/i.test(text)) {
+    const today = localToday(ctx.now, ctx.timezone)
+    return reply('Help', CONFIDENCE.exact, `Today is ${showDate(today)} (${ctx.timezone}).`)
+  }
+  const verbOnly = VERB_ONLY.exec(text)
+  if (verbOnly) {
+    const verb = verbOnly[0].split(' ')[0].toLowerCase()
+    return reply('Unknown', CONFIDENCE.ambiguous, `Which task should I ${verb === 'done' || verb === 'mark' ? 'mark as done' : verb}? Give its number (e.g. "${verb === 'done' || verb === 'mark' ? 'mark 3 done' : `${verb} task 3`}") or part of its title.`)
+  }
+  if (/^(?:start over|start fresh|start from scratch|reset everything|clear everything|wipe everything)$/i.test(text.replace(/^(?:i (?:want|would like|'d like) to|let'?s|can we|can i)\s+/i, ''))) {
+    return bulkCommand('delete everything', 'delete', ctx)
+  }
   if (SMALL_TALK.some(([re]) => re.test(text.replace(/[!.,?]+/g, '')))) return parseMessage(text, ctx)
 
   // "#work add x": tags said first belong to the rest of the message.
@@ -608,7 +631,7 @@ export function parseMessage(message: string, ctx: ParseContext): ParsedMessage 
   // A bare task ("call mom tomorrow", "dentist appointment friday 3pm urgent"): not a question.
   const first = text.split(/\s+/)[0].toLowerCase()
   const looksLikeQuestion = question || /^(?:what|why|how|who|when|where|which|is|are|do|does|did|can|could|would|will|should)\b/i.test(text)
-  if (!looksLikeQuestion && (TASK_VERBS.has(first) || extractDate(text, ctx.now, ctx.timezone) || extractPriority(text))) {
+  if (!looksLikeQuestion && !/^tell me\b/i.test(text) && (TASK_VERBS.has(first) || extractDate(text, ctx.now, ctx.timezone) || extractPriority(text))) {
     const parsed = addCommand(text, ctx)
     return { ...parsed, confidence: CONFIDENCE.keyword }
   }
