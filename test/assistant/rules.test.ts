@@ -80,7 +80,9 @@ t.test('what a message asks for', async (t) => {
   for (const greeting of ['hi', 'Hello!', 'thanks', 'thank you so much', 'what can you do?']) {
     t.match(parseMessage(greeting, ctx), { intent: 'Help', command: { kind: 'reply' } }, greeting)
   }
-  t.match(parseMessage('what is the weather', ctx), { intent: 'Unknown', confidence: 0.2, command: { kind: 'reply', text: /didn't understand/ } })
+  t.match(parseMessage('what is the weather', ctx), { intent: 'Unknown', confidence: 0.2, command: { kind: 'reply', text: /only help with your tasks/ } })
+  t.match(parseMessage('flibber the jabberwock', ctx), { intent: 'Unknown', confidence: 0.2, command: { kind: 'reply', text: /didn't understand "flibber the jabberwock"/ } })
+  t.match(parseMessage('delete', ctx), { command: { kind: 'reply', text: /Which task should I delete\?/ } }, 'a bare verb asks which task')
 })
 
 function conversation(store = storeWithUser('u1'), timezone = 'UTC') {
