@@ -88,12 +88,12 @@ export async function runCase(c: EvalCase, factory: BackendFactory): Promise<Cas
   let before: Task[] = []
   try {
     for (const message of c.before ?? []) await turn(message)
-    before = await listTasks(store, USER)
+    before = structuredClone(await listTasks(store, USER)) // a snapshot: the store may change these objects in place
     result = await turn(c.say)
   } catch (err) {
     problems.push(`the turn failed: ${(err as Error).message}`)
   }
-  const after = await listTasks(store, USER)
+  const after = structuredClone(await listTasks(store, USER))
   const wrongTasks = result ? compare(c, before, after, result.reply, problems) : []
   return { case: c, pass: problems.length === 0, problems, wrongTasks, reply: result?.reply ?? '', tools: result?.tool_calls.map((t) => t.tool) ?? [] }
 }

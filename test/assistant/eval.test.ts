@@ -45,3 +45,15 @@ t.test('the scoring catches a backend that gets things wrong', async (t) => {
   t.equal(report.results.filter((r) => r.pass).length, 0, 'nothing passes')
   t.equal(report.wrongTaskChanges, 4, 'deleting task 1 was wrong in each: none of them asked for it')
 })
+
+t.test('a change in place to a task not meant counts as a wrong-task change', async (t) => {
+  const config = testConfig({ aiBackend: 'rules' })
+  const sample = CASES.filter((c) => ['done-id', 'list-week'].includes(c.id)) // mark 3 done; a list
+  const report = await runEval('meddling', sample, async ({ store, clock }) => {
+    const real = await createAssistant({ config, store, metrics: createMetrics(), clock, logger: silentLogger })
+    return { ...real, reply: (input) => real.reply({ ...input, message: 'make task 2 urgent' }) }
+  })
+  t.equal(report.results.filter((r) => r.pass).length, 0)
+  t.equal(report.wrongTaskChanges, 2, 'task 2 changed in both cases without being meant')
+  t.match(report.results.find((r) => r.case.id === 'done-id')?.problems, [/task 3: completed false, expected true/, /task 2 "buy milk" was changed but was not meant/])
+})

@@ -87,10 +87,12 @@ export function pendingConfirmation(history: readonly ChatMessage[]): PendingCon
   const message = history[i]
   const head = CONFIRM_HEAD.exec(message.content)
   if (!head || !message.content.endsWith(CONFIRM_QUESTION)) return undefined
+  // The ids are the lines of the question ("3. buy milk"), each of which the turn's list call must have returned.
   const call = message.tool_calls?.find((c) => c.tool === 'list_tasks')
   const tasks = call && listed(call.result)
-  if (!tasks || tasks.length !== Number(head[2])) return undefined
-  return { action: head[1] as BulkAction, taskIds: tasks.map((t) => t.id) }
+  const ids = [...message.content.matchAll(/^(\d+)\. /gm)].map((m) => Number(m[1]))
+  if (!tasks || ids.length !== Number(head[2]) || !ids.every((id) => tasks.some((t) => t.id === id))) return undefined
+  return { action: head[1] as BulkAction, taskIds: ids }
 }
 
 const YES = /^(?:y|yes|yeah|yep|yup|ya|sure|ok|okay|confirm(?:ed)?|do it|go ahead|go for it|please do|absolutely|definitely|correct|affirmative|yes please|yes,? (?:delete|remove|clear|complete|do|go)\b.*|(?:delete|remove|clear|complete) them(?: all)?|i'?m sure)$/i
