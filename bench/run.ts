@@ -187,6 +187,10 @@ try {
 
   rows.push({ ...(await loadRun('GET /tasks (100 tasks)', pid, { url, path: '/tasks', method: 'GET', tokens: [reader.token] })), baseline: b.result.requestsPerSecond })
   rows.push(await loadRun('POST /sessions/:id/messages (rules)', pid, { url, path: '/sessions/{session}/messages', method: 'POST', tokens, sessions, body: { message: "what's pending" } }))
+  // A turn that reads more: a date, a priority and a task named by its title (lookup + update, written).
+  rows.push(await loadRun('chat: update by title (rules)', pid, {
+    url, path: '/sessions/{session}/messages', method: 'POST', tokens, sessions, body: { message: 'move benchmark task 2 to friday and make it high priority' },
+  }))
   rows.push(await loadRun('POST /tasks (durable)', pid, { url, path: '/tasks', method: 'POST', tokens, body: { title: 'written by the benchmark', tags: ['bench'] } }))
 
   await new Promise((r) => setTimeout(r, 1000))
