@@ -177,7 +177,7 @@ const LIST_BARE = /^(?:(?:my|all|the|all my|all the|full|whole|entire|my whole|m
 
 const STATUS_WORDS = /\b(?:completed?|done|finished|finish|closed|checked off|ticked off|crossed off|accomplished|achieved|did i do|have i done)\b/i
 const NOT_DONE = /\b(?:not done|not finished|not completed|isn'?t done|aren'?t done|undone|unfinished|incomplete)\b/i
-const PENDING_WORDS = /\b(?:pending|open|outstanding|remaining|left|to ?do|active|still|need to do|have to do|next|on my plate)\b/i
+const PENDING_WORDS = /\b(?:pending|open|outstanding|remaining|left|to ?do|active|still|need to do|have to do|next|on my plate|do next|work on|focus on|tackle)\b/i
 const ALL_WORDS = /\b(?:everything|all|every|whole|entire|full)\b/i
 const NOT_A_TAG = new Set([
   'my', 'all', 'the', 'pending', 'open', 'completed', 'done', 'finished', 'urgent', 'important', 'high', 'low', 'critical', 'normal',
@@ -193,7 +193,9 @@ interface DueRange {
 }
 
 function dueRange(text: string, today: string): DueRange | undefined {
-  if (/\b(?:overdue|late|past due|past their due date|missed|behind|slipped)\b/i.test(text)) return { to: addDays(today, -1), label: 'overdue' }
+  const overdue = /\b(?:overdue|late|past due|past their due date|missed|behind|slipped)\b/i.test(text)
+  if (overdue && /\b(?:today|tonight)\b/i.test(text)) return { to: today, label: 'overdue or due today' }
+  if (overdue) return { to: addDays(today, -1), label: 'overdue' }
   if (/\b(?:today|tonight|this evening)\b/i.test(text)) return { from: today, to: today, label: 'due today' }
   if (/\b(?:tomorrow|tmrw|tmr)\b/i.test(text)) return { from: addDays(today, 1), to: addDays(today, 1), label: 'due tomorrow' }
   if (/\bnext week\b/i.test(text)) {
@@ -213,7 +215,10 @@ function dueRange(text: string, today: string): DueRange | undefined {
 /** "due friday", "on the 15th": one day. */
 function dueDay(text: string, ctx: ParseContext): DueRange | undefined {
   const found = extractDate(text, ctx.now, ctx.timezone)
-  return found ? { from: found.date, to: found.date, label: `due ${showDate(found.date)}` } : undefined
+  if (!found) return undefined
+  // "before friday", "by the 15th": everything due until then, overdue included.
+  if (/^(?:before|by|until|till|no later than)\b/i.test(found.phrase)) return { to: found.date, label: `due by ${showDate(found.date)}` }
+  return { from: found.date, to: found.date, label: `due ${showDate(found.date)}` }
 }
 
 function listArgs(text: string, ctx: ParseContext): { args: ListArgs; label: string } {
@@ -248,13 +253,20 @@ function listArgs(text: string, ctx: ParseContext): { args: ListArgs; label: str
     if (due.from) args.due_from = due.from
     if (due.to) args.due_to = due.to
   }
-  const label = `${labels.join(' ')}${labels.length ? ' ' : ''}tasks${due ? ` ${due.label}` : ''}`.replace('tasks overdue', 'overdue tasks')
+  const label = `${labels.join(' ')}${labels.length ? ' ' : ''}tasks${due ? ` ${due.label}` : ''}`.replace(/tasks overdue$/, 'overdue tasks')
   return { args, label }
 }
 
-function isListRequest(text: string): boolean {
-  if (LIST_BARE.test(text)) return true
+// "what do I have to do?", "what should I do next?", "what's next?"
+const LIST_QUESTION = /^(?:what|whats|what's)(?:\s+(?:do|should|must|can|else))?\s+(?:i|we)\s+(?:have|need|got|still have|still need)?\s*(?:to\s+)?(?:do|work on|finish|tackle|focus on)(?:\s+(?:next|now|today|tomorrow|first|this week))?$|^(?:what'?s|what is|whats)\s+next$|^what should i (?:do|work on|focus on)(?:\s+next|\s+now|\s+first)?$/i
+
+function isListRequest(text: string, ctx?: ParseContext): boolean {
+  if (LIST_BARE.test(text) || LIST_QUESTION.test(text.replace(/\?$/, ''))) return true
   if (LIST_START.test(text) && LIST_NOUN.test(text)) return true
+  // "tasks for tomorrow", "todos tagged work"
+  if (/^(?:tasks|todos|to-?dos|items|anything|stuff)\b/i.test(text)) return true
+  // "do I have anything on saturday?"
+  if (ctx && /^(?:do i have|have i got|is there|are there|anything|any)\b/i.test(text) && extractDate(text, ctx.now, ctx.timezone)) return true
   // "anything overdue?", "high priority tasks?", "due today?"
   return /\?$/.test(text) && LIST_NOUN.test(text) && !/^(?:can|could|will|would|should|did|is|are)\b/i.test(text)
 }
@@ -618,7 +630,7 @@ export function parseMessage(message: string, ctx: ParseContext): ParsedMessage 
     if (parsed) return parsed
   }
 
-  if (isListRequest(question ? `${text}?` : text)) {
+  if (isListRequest(question ? `${text}?` : text, ctx)) {
     const sort = /\b(?:by|sorted by|order(?:ed)? by|sort(?:ed)? on)\s+(?:the\s+)?(?:due\s+)?(?:date|deadline)s?\b|\bsoonest\b/i.test(text)
       ? 'due' : /\b(?:by|sorted by|order(?:ed)? by)\s+(?:the\s+)?priority\b|\bmost important first\b/i.test(text) ? 'priority' : undefined
     const { args, label } = listArgs(text.replace(/\b(?:sorted |ordered )?by (?:the )?(?:due )?(?:date|deadline|priority)s?\b/i, ' '), ctx)
