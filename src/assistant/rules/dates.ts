@@ -127,6 +127,8 @@ export function extractDate(text: string, now: Date, tz: string = DEFAULT_TIMEZO
     const led = leadStart < r.index
     if (!certainDay) continue
     if (WEAK.test(r.text.trim()) && !led) continue
+    // "email the team about friday": the day is the topic, not the deadline.
+    if (/\b(?:about|regarding|re:?|concerning|discuss|mention)\s+(?:the\s+|this\s+|next\s+)?$/i.test(source.slice(0, r.index))) continue
     // "every sunday" repeats: this service has no repeating tasks, so it is no due date (the words stay).
     if (/\b(?:every|each)\s+$/i.test(source.slice(0, r.index))) continue
     // "saturday dinner", "friday night drinks": a weekday naming a thing, not when it is due.

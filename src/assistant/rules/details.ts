@@ -8,7 +8,7 @@ export const tidy = (s: string) => s.replace(/\s+/g, ' ').trim()
 
 /** Trim stray punctuation and joiners left behind where a phrase was cut out ("buy milk, ," -> "buy milk"). */
 export function cleanTitle(s: string): string {
-  let out = tidy(s.replace(/\s+([,;:.!?])/g, '$1').replace(/\(\s*\)/g, ' '))
+  let out = tidy(s.replace(/\s+([,;:.!?])/g, '$1').replace(/\(\s*[!.?,]*\s*\)/g, ' '))
   for (let i = 0; i < 3; i++) {
     out = out
       .replace(/^(?:[-,;:.!?–—]+\s*|(?:and|with|also|to|that|which|it'?s)\s+)/i, '')
@@ -32,7 +32,7 @@ const PRIORITY_PHRASES: [RegExp, Priority][] = [
   [/!{2}/, 'high'],
 ]
 // Words that introduce a priority and go with it: "it's urgent", "make it high priority", "with low priority".
-const PRIORITY_LEAD = /(?:\b(?:and\s+)?(?:it'?s|it is|this is|that'?s|make it|mark it(?:\s+as)?|mark as|set as|set to|as|at|with(?:\s+a)?|of|very|super|really|kinda|quite|a)\s+)+$/i
+const PRIORITY_LEAD = /(?:\b(?:and\s+)?(?:it'?s|it is|this is|that'?s|this one is|this one'?s|which is|that is|make it|mark it(?:\s+as)?|mark as|set as|set to|as|at|with(?:\s+a)?|of|very|super|really|kinda|kind of|quite|pretty|fairly|extremely|rather|somewhat|a bit|a)\s+)+$/i
 
 export interface Found<T> {
   value: T
@@ -99,7 +99,8 @@ export function extractTags(text: string): { tags: string[]; rest: string; phras
       rest = `${rest.slice(0, m.index)} ${rest.slice(m.index + m[0].length)}`
     }
   }
-  rest = rest.replace(/(^|[\s,(])#([A-Za-z0-9_][A-Za-z0-9_-]*)/g, (_all, lead: string, tag: string) => {
+  // "#4512" is a number (an invoice, an issue), not a tag: a tag has a letter.
+  rest = rest.replace(/(^|[\s,(])#([A-Za-z0-9_]*[A-Za-z_][A-Za-z0-9_-]*)/g, (_all, lead: string, tag: string) => {
     tags.add(toTag(tag))
     phrases.push(`#${tag}`)
     return lead
@@ -124,7 +125,7 @@ export function extractDescription(text: string, parenthetical = false): { descr
       let description = tidy(m[1]).replace(/^(?:note|notes|description|details)\s*[:\-]\s*/i, '').replace(/\)$/, '')
       description = description.replace(/^["'“‘](.*)["'”’]$/, '$1').trim()
       // " - not urgent", " - #home": the dash led a priority or tags, which are read later.
-      if (priorityOnly(description) || /^(?:#[a-z0-9_-]+\s*)+$/i.test(description)) continue
+      if (priorityOnly(description) || /^(?:#[a-z0-9_-]+\s*)+$/i.test(description) || !/[a-z0-9]/i.test(description)) continue
       if (description) return { description, rest: text.slice(0, m.index) }
     }
   }
