@@ -2,7 +2,7 @@
 // user's time zone. chrono-node does the parsing; the few phrases it reads differently from how a todo
 // list means them ("this week" = by the end of the week) are handled first.
 
-import * as chrono from 'chrono-node'
+import * as chrono from 'chrono-node/en' // English only: the full package loads every locale (~3x the start-up cost)
 import { DEFAULT_TIMEZONE, localToday, offsetMinutes } from '../timezone.ts'
 
 export { DEFAULT_TIMEZONE, isValidTimeZone, localToday } from '../timezone.ts'
