@@ -385,7 +385,8 @@ function refValue(text: string, connectors: RegExp, ctx: ParseContext, needDate:
       const { changes, leftover } = parseChanges(value, ctx)
       if (!hasChanges(changes) || (needDate && changes.due_date === undefined)) continue
       const onlyDate = Object.keys(changes).length === 1 && changes.due_date !== undefined
-      if (!needDate && onlyDate && !/^(?:to|for|on|by|until)$/i.test(connector) && !/^due\b/i.test(value)) continue
+      // "make dinner tomorrow" is a new task; "make it friday" is a change: a date alone needs "to"/"due" or "it".
+    if (!needDate && onlyDate && ref.kind === 'title' && !/^(?:to|for|on|by|until)$/i.test(connector) && !/^due\b/i.test(value)) continue
       if (leftover && leftover.split(' ').length > tolerance) continue
       const result = update(ref, changes, leftover)
       if (result) return result
@@ -443,6 +444,7 @@ const RULES: [RegExp, Builder][] = [
     return update(refOr(m[1]), { title: cleanTitle(m[2]) })
   }],
   // --- reopen (before completing: "mark 3 as not done")
+  [rx(String.raw`(?:(?:it|that)(?:'s|\s+is|\s+was)\s+|(?:it|that)\s+)?(?:not|isn'?t|wasn'?t)\s+(?:actually\s+|really\s+)?(?:done|finished|complete|completed)(?:\s+yet)?|not yet|not finished yet`), () => act('reopen', 'it')],
   [rx(String.raw`(?:reopen|re-open|uncomplete|un-complete|unmark|unfinish|undo|restore|reactivate)\s+(.+)`), (m) => act('reopen', m[1])],
   [rx(String.raw`(?:mark|set|put|move)\s+(.+?)\s+(?:as\s+|back\s+to\s+|to\s+)?${NOT_DONE_WORDS}(?:\s+again)?`), (m) => act('reopen', m[1])],
   [rx(String.raw`(.+?)\s+(?:is|was|'s|isn't|wasn't)\s*(?:not|n't)?\s*(?:actually\s+|really\s+)?(?:not\s+)?(?:done|finished|complete|completed)\s+(?:yet|after all)`), (m) => act('reopen', m[1])],
@@ -643,7 +645,8 @@ export function parseMessage(message: string, ctx: ParseContext): ParsedMessage 
   // A bare task ("call mom tomorrow", "dentist appointment friday 3pm urgent"): not a question.
   const first = text.split(/\s+/)[0].toLowerCase()
   const looksLikeQuestion = question || /^(?:what|why|how|who|when|where|which|is|are|do|does|did|can|could|would|will|should)\b/i.test(text)
-  if (!looksLikeQuestion && !/^tell me\b/i.test(text) && (TASK_VERBS.has(first) || extractDate(text, ctx.now, ctx.timezone) || extractPriority(text))) {
+  const aboutATask = /^(?:make|set|change|move|mark|put|turn)\s+(?:it|that|this)\b/i.test(text)
+  if (!looksLikeQuestion && !aboutATask && !/^tell me\b/i.test(text) && (TASK_VERBS.has(first) || extractDate(text, ctx.now, ctx.timezone) || extractPriority(text))) {
     const parsed = addCommand(text, ctx)
     return { ...parsed, confidence: CONFIDENCE.keyword }
   }
