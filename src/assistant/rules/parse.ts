@@ -9,6 +9,7 @@ import {
   ADD_LEADS, cleanTitle, extractDescription, extractPriority, extractQuoted, extractTags, priorityOnly, splitTags, stripFillers, tidy,
 } from './details.ts'
 import type { BulkAction } from './history.ts'
+import { distance } from 'fastest-levenshtein'
 import { IRREGULAR_PAST, keyWords } from './match.ts'
 
 export type Ref =
@@ -572,6 +573,20 @@ function pastTense(text: string): ParsedMessage | undefined {
 
 // ------------------------------------------------------------------------------------------ the parser
 
+const COMMAND_VERBS = ['add', 'delete', 'remove', 'complete', 'finish', 'mark', 'show', 'list', 'rename', 'move', 'change', 'update',
+  'reschedule', 'postpone', 'untag', 'reopen', 'create', 'display', 'clear', 'check', 'cancel']
+
+/** "delte task 2", "mrak 3 done", "shwo my tasks": a misspelled first command verb, when only one fits. */
+function fixVerbTypo(text: string): string {
+  const m = /^([a-z]{4,})\b/i.exec(text)
+  if (!m) return text
+  const word = m[1].toLowerCase()
+  if (COMMAND_VERBS.includes(word) || TASK_VERBS.has(word)) return text
+  const sorted = (w: string) => [...w].sort().join('')
+  const near = COMMAND_VERBS.filter((v) => v[0] === word[0] && (distance(v, word) === 1 || (v.length === word.length && sorted(v) === sorted(word))))
+  return near.length === 1 ? near[0] + text.slice(m[1].length) : text
+}
+
 /** Understand one message. */
 export function parseMessage(message: string, ctx: ParseContext): ParsedMessage {
   const original = tidy(message.replace(/[“”]/g, '"').replace(/[‘’]/g, "'"))
@@ -580,7 +595,7 @@ export function parseMessage(message: string, ctx: ParseContext): ParsedMessage 
 
   const stripped = stripFillers(original.replace(/^(?:thanks?(?: you)?|thx|great|ok(?:ay)?|cool|perfect)[,!.]\s*/i, ''))
   const question = /\?\s*$/.test(stripped)
-  const text = stripped.replace(/\s*[.?]+$/, '').replace(/(?<!!)!$/, '').trim()
+  const text = fixVerbTypo(stripped.replace(/\s*[.?]+$/, '').replace(/(?<!!)!$/, '').trim())
   if (!text) return reply('Unknown', CONFIDENCE.unknown, `What would you like to do? ${HELP_TEXT}`)
   if (OFF_TOPIC.test(text)) return reply('Unknown', CONFIDENCE.unknown, OFF_TOPIC_REPLY)
   if (/^(?:what(?:'s| is) (?:the date|today'?s date|the day|today)|what day is (?:it|today)|what(?:'s| is) the date today)$/i.test(text)) {
