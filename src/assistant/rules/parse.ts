@@ -112,7 +112,7 @@ export function parseRef(raw: string): Ref | undefined {
   const text = tidy(raw).replace(/^["'“‘](.*)["'”’]$/, '$1').replace(/[?.!,]+$/, '').trim()
   const low = text.toLowerCase()
   if (!low) return undefined
-  let m = /^(?:the\s+)?(?:task|todo|item|number|no\.?|nr\.?|#)?\s*#?(\d{1,9})(?:\s+(?:task|one))?$/.exec(low)
+  let m = /^(?:the\s+)?(?:(?:task|todo|item)\s*)?(?:number|no\.?|nr\.?|#)?\s*#?(\d{1,9})(?:\s+(?:task|one))?$/.exec(low)
   if (m) return { kind: 'id', id: Number(m[1]) }
   if (/^(?:it|that|this|that one|this one|that task|this task|the task|same one|the same one|the one i just (?:added|created|made|mentioned)|the one you just (?:added|created|made)|the new one|that one too)$/.test(low)) return { kind: 'recent', which: 'it' }
   if (/^(?:the\s+)?(?:last|latest|newest|most recent|previous|last added)(?:\s+(?:one|task|item|todo|one i added))?$/.test(low)) return { kind: 'recent', which: 'last' }
@@ -276,7 +276,7 @@ function isListRequest(text: string, ctx?: ParseContext): boolean {
 
 const ADD_VERB = /^(?:add|ad|addd|create|new|jot down|note down|write down|todo|to-do|make a (?:new )?(?:task|todo|reminder|note)|set (?:a|up a) (?:reminder|task)|schedule a task)\b\s*(?:(?:a|an|another|one more|the)\s+)?(?:new\s+)?(?:(?:task|todo|to-do|item|reminder|entry|one)s?\b)?(?:\s+for\s+me\b)?\s*(?:[:\-]|\bto\b|\bthat\b|\bsaying\b|\bcalled\b|\bnamed\b|\bfor\b|\bto do\b)?\s*/i
 const TASK_NOUN_LEAD = /^(?:(?:a|an|another|one more)\s+)?(?:new\s+)?(?:task|todo|to-do|item|reminder)s?\b\s*(?::|-|\bto\b|\bcalled\b|\bnamed\b|\bfor\b|\bthat says\b)?\s*/i
-const LIST_TAIL = /\s+(?:to|on|onto|in)\s+(?:my|the)\s+(?:(?:todo|to-do|to do|task|tasks|shopping|grocery)\s+)?(?:list|tasks|todos)$/i
+const LIST_TAIL = /\s+(?:to|on|onto|in)\s+(?:my|the|our)\s+(?:(?:to[- ]?do|[a-z]+)\s+)?(?:list|tasks|todos)$/i
 // Verbs a bare task usually starts with ("call mom tomorrow" is a task to add).
 const TASK_VERBS = new Set(('buy call email e-mail text phone ring pay book order pick get send write finish clean fix repair return renew submit prepare plan ' +
   'read review visit wash water feed walk take bring cook bake mow vacuum sweep go meet study practice contact ask tell organize ' +
@@ -457,6 +457,7 @@ const RULES: [RegExp, Builder][] = [
   [rx(String.raw`(?:prioriti[sz]e|escalate|bump up|bump|raise(?:\s+the\s+priority\s+(?:of|on))?|up the priority (?:of|on))\s+(.+?)(?:\s+up)?`), (m) => update(refOr(m[1]), { priority: 'high' })],
   [rx(String.raw`(?:deprioriti[sz]e|de-prioriti[sz]e|downgrade|lower(?:\s+the\s+priority\s+(?:of|on))?|reduce the priority (?:of|on))\s+(.+)`), (m) => update(refOr(m[1]), { priority: 'low' })],
   // --- due date and other changes after a verb
+  [rx(String.raw`(?:let'?s\s+|i'?ll\s+|i will\s+|i'?m going to\s+)?(?:do|handle|tackle|finish|work on)\s+(.+?)\s+instead`), (m, ctx) => refValue(m[1], /\s+(?:on\s+|by\s+)?(?=\S)/, ctx, true)],
   [rx(String.raw`(?:push|move|postpone|delay|bump|shift|defer|pull|bring|put off|kick)\s+(.+?)\s+(back|out|forward|ahead|up|earlier|later)?\s*(?:by\s+)?(a couple of|a few|a|an|one|two|three|four|five|six|seven|\d{1,3})\s+(day|week)s?(?:\s+(later|earlier))?`), (m) => {
     // "push the dentist back a week", "delay task 3 by 2 days", "pull it forward a day"
     const sign = /forward|ahead|up|earlier/i.test(`${m[2] ?? ''} ${m[5] ?? ''}`) ? -1 : 1
@@ -590,10 +591,12 @@ function fixVerbTypo(text: string): string {
 /** Understand one message. */
 export function parseMessage(message: string, ctx: ParseContext): ParsedMessage {
   const original = tidy(message.replace(/[“”]/g, '"').replace(/[‘’]/g, "'"))
-  const bare = original.replace(/[.!?\s]+$/, '').replace(/^[\s,]+/, '')
+  const bare = original.replace(/[.!?\s]+$/, '').replace(/^[\s,]+/, '').replace(/,?\s+(?:mate|buddy|man|dude|pal|friend|bot|assistant|there)$/i, '')
   for (const [re, intent, text] of SMALL_TALK) if (re.test(bare.replace(/[!.,?]+/g, '').trim())) return reply(intent, CONFIDENCE.exact, text)
 
-  const stripped = stripFillers(original.replace(/^(?:thanks?(?: you)?|thx|great|ok(?:ay)?|cool|perfect)[,!.]\s*/i, ''))
+  // "finally renewed... wait no, I emailed the landlord": what follows a correction is what is meant.
+  const corrected = /(?:^|[.,;!?…]\s*|\s)(?:wait,?\s+no|no,?\s+wait|sorry,?\s+i mean|i mean|scratch that|correction)[,:.]?\s+(\S.*)$/i.exec(original)?.[1] ?? original
+  const stripped = stripFillers(corrected.replace(/^(?:thanks?(?: you)?|thx|great|ok(?:ay)?|cool|perfect)[,!.]\s*/i, ''))
   const question = /\?\s*$/.test(stripped)
   const text = fixVerbTypo(stripped.replace(/\s*[.?]+$/, '').replace(/(?<!!)!$/, '').trim())
   if (!text) return reply('Unknown', CONFIDENCE.unknown, `What would you like to do? ${HELP_TEXT}`)
@@ -617,12 +620,12 @@ export function parseMessage(message: string, ctx: ParseContext): ParsedMessage 
   if (leadingTags && !isListRequest(text)) return parseMessage(`${leadingTags[2]} ${leadingTags[1].trim()}`, ctx)
 
   // A new task first: "add 'delete old emails'" is a title, not a deletion. "add the tag x to 3" is an update.
-  const onList = /^(?:put|stick|throw|pop|place|add)\s+(.+?)\s+(?:on|onto|in|to)\s+(?:my|the)\s+(?:todo\s+|to-do\s+|to do\s+|task\s+)?(?:list|tasks|todos)$/i.exec(text)
+  const onList = /^(?:put|stick|throw|pop|place|add|write)\s+(.+?)\s+(?:on|onto|in|to)\s+(?:my|the|our)\s+(?:to[- ]?do\s+|[a-z]+\s+)?(?:list|tasks|todos)$/i.exec(text)
   if (onList) return addCommand(onList[1], ctx)
   const addLead = ADD_LEADS.exec(text)
   if (addLead) return addCommand(text.slice(addLead[0].length), ctx)
   const addVerb = ADD_VERB.exec(text)
-  if (addVerb && addVerb[0].trim() && !/^(?:add|put|give)\s+(?:(?:the|a)\s+)?(?:tags?|labels?|notes?|description|details?|comments?|#\S+)\b/i.test(text) && !/^(?:add|put)\s+["'].+["']\s+as\s+(?:a\s+)?(?:note|description)/i.test(text) && !/^(?:add|put|give)\s+(?:it|that|this|task\s*\d+|#?\d+|the\s+.+\s+(?:task|one))\s+(?:the\s+|a\s+)?(?:tags?|labels?)\s+#?[a-z0-9_-]+$/i.test(text)) {
+  if (addVerb && addVerb[0].trim() && !/^(?:add|put|give)\s+(?:(?:the|a)\s+)?(?:tags?|labels?|notes?|description|details?|comments?)\b/i.test(text) && !/^(?:add|put)\s+#\S+(?:\s*(?:,|and|&)?\s*#\S+)*\s+(?:to|on|onto)\s+\S/i.test(text) && !/^(?:add|put)\s+["'].+["']\s+as\s+(?:a\s+)?(?:note|description)/i.test(text) && !/^(?:add|put|give)\s+(?:it|that|this|task\s*\d+|#?\d+|the\s+.+\s+(?:task|one))\s+(?:the\s+|a\s+)?(?:tags?|labels?)\s+#?[a-z0-9_-]+$/i.test(text)) {
     return addCommand(text.slice(addVerb[0].length), ctx)
   }
 
@@ -639,7 +642,8 @@ export function parseMessage(message: string, ctx: ParseContext): ParsedMessage 
     return { intent: action === 'delete' ? 'DeleteTask' : 'CompleteTask', confidence: CONFIDENCE.exact, command: { kind: 'each', action, ids } }
   }
 
-  const asks = /^(?:what|whats|which|how|who|when|where|why|did|do|does|is|are|am|have|has|any|anything|was|were|shall)\b/i.test(text)
+  // A question asks; "do the bill tomorrow instead" does not.
+  const asks = /^(?:what|whats|which|how|who|when|where|why|did|does|is|are|am|have|has|any|anything|was|were|shall)\b|^do\s+(?:i|you|we|they|my|any|all)\b/i.test(text)
   for (const [re, build] of asks ? [] : RULES) {
     const m = re.exec(text)
     if (!m) continue
