@@ -6,7 +6,7 @@
 // never goes to a guessed task: several candidates -> the reply asks which one. Bulk deletes and bulk
 // completions ask first and run only on "yes" as the next message of the same session.
 
-import type { Task } from '../store/types.ts'
+import { priorities, type Task } from '../store/types.ts'
 import { addDays, DEFAULT_TIMEZONE, localToday } from './rules/dates.ts'
 import { confirmationAnswer, confirmationText, pendingConfirmation, recentTasks, type BulkAction, type TaskRef } from './rules/history.ts'
 import { pickTask } from './rules/match.ts'
@@ -117,10 +117,10 @@ async function listTasks(turn: Turn, command: Extract<Command, { kind: 'list' }>
 
 /** The patch an update sends; tag additions and removals need the task's current tags. */
 async function patchFor(turn: Turn, task: TaskRef & Partial<Task>, changes: Changes, today: string): Promise<Record<string, unknown> | string> {
-  const { addTags, removeTags, shiftDays, ...rest } = changes
+  const { addTags, removeTags, shiftDays, priorityStep, ...rest } = changes
   const patch: Record<string, unknown> = { ...rest }
   let full: Partial<Task> = task
-  if ((addTags || removeTags || shiftDays !== undefined) && (!task.tags || task.due_date === undefined)) {
+  if ((addTags || removeTags || shiftDays !== undefined || priorityStep) && (!task.tags || task.due_date === undefined || !task.priority)) {
     const tasks = await turn.list({})
     if (!Array.isArray(tasks)) return failed(tasks)
     const found = tasks.find((t) => t.id === task.id)
@@ -128,6 +128,10 @@ async function patchFor(turn: Turn, task: TaskRef & Partial<Task>, changes: Chan
     full = found
   }
   if (shiftDays !== undefined) patch.due_date = addDays((full.due_date ?? today).slice(0, 10), shiftDays)
+  if (priorityStep) {
+    const at = priorities.indexOf(full.priority ?? 'normal')
+    patch.priority = priorities[Math.max(0, Math.min(priorities.length - 1, at + priorityStep))]
+  }
   if (addTags || removeTags) {
     let tags = [...(full.tags ?? [])]
     if (removeTags === 'all') tags = []

@@ -46,6 +46,14 @@ export interface FoundDate {
 const LEAD = String.raw`(?:\b(?:(?:it'?s|is)\s+)?(?:due\s+(?:on\s+|by\s+|for\s+)?|by\s+|on\s+|before\s+|for\s+|until\s+|till\s+|no later than\s+)(?:the\s+)?)?(?:\b(?:this coming|later|first thing|sometime|early|late)\s+)?`
 
 /** Phrases chrono reads as something else, or not at all. */
+const COUNT_WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6 }
+
+function addMonths(isoDate: string, months: number): string {
+  const [y, m, d] = isoDate.split('-').map(Number)
+  const last = new Date(Date.UTC(y, m - 1 + months + 1, 0)).getUTCDate()
+  return new Date(Date.UTC(y, m - 1 + months, Math.min(d, last))).toISOString().slice(0, 10)
+}
+
 function dayOfMonth(today: string, day: number): string {
   const [y, m] = today.split('-').map(Number)
   const pick = (year: number, month: number) => new Date(Date.UTC(year, month - 1, day)).toISOString().slice(0, 10)
@@ -59,7 +67,10 @@ const OWN_RULES: { re: RegExp; date: (today: string, m: RegExpExecArray) => stri
   { re: /\b(?:(?:the\s+)?end\s+of\s+next\s+week)\b/i, date: (today) => endOfWeek(addDays(today, 7)) },
   { re: /\b(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month|eom)\b/i, date: (today) => endOfMonth(today) },
   // "by the 20th": that day this month, or next month once it has passed.
-  { re: /\b(?:on|by|due|before|until|for)\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b/i, date: (today, m) => dayOfMonth(today, Number(m[1])) },
+  { re: /\b(?:on|by|due|before|until|for|to|till)\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b/i, date: (today, m) => dayOfMonth(today, Number(m[1])) },
+  { re: /^\s*(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\s*$/i, date: (today, m) => dayOfMonth(today, Number(m[1])) }, // a value alone: "to the 20th"
+  // "in a month", "in 2 months": the same day that many months on (the month's last day if it is shorter).
+  { re: /\bin\s+(a|an|one|two|three|four|five|six|\d{1,2})\s+months?\b/i, date: (today, m) => addMonths(today, COUNT_WORDS[m[1].toLowerCase()] ?? Number(m[1])) },
   // "this weekend" said on a Sunday is today; on a Saturday, today too.
   { re: /\b(?:this\s+|the\s+)?weekend\b/i, date: (today) => (weekday(today) === 0 ? today : addDays(today, 6 - weekday(today))) },
 ]
@@ -70,6 +81,7 @@ const ALIASES: [RegExp, string][] = [
   [/\b(?:tmrw|tmrow|tmoro|tomorow|tommorow|tommorrow|tomorrrow|tomoz|2moro|2morrow)\b/gi, 'tomorrow'],
   [/\b(?:tonite|2nite)\b/gi, 'tonight'],
   [/\b(?:a|one) fortnight\b/gi, '2 weeks'],
+  [/\b(?:wknd|wkend|w\/e)\b/gi, 'weekend'],
   [/\btues\b/gi, 'tuesday'],
   [/\bweds\b/gi, 'wednesday'],
   [/\b(?:thur|thurs)\b/gi, 'thursday'],

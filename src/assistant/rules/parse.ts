@@ -28,6 +28,8 @@ export interface Changes {
   completed?: boolean
   /** Move the due date by this many days (from the current due date, or from today when there is none). */
   shiftDays?: number
+  /** One priority step up (+1) or down (-1): "more urgent", "less important". */
+  priorityStep?: 1 | -1
 }
 
 export interface NewTaskArgs {
@@ -133,6 +135,8 @@ const PRIORITY_WORD: Record<string, Priority> = { low: 'low', normal: 'normal', 
 const NO_DUE = /\b(?:no (?:due )?date|no deadline|without (?:a )?(?:due )?date|undated|someday|no due)\b/i
 const LEFTOVER_NOISE = /\b(?:and|also|then|make|set|mark|it|its|it'?s|is|as|to|the|a|an|priority|prio|due|date|please|pls|with|now|instead|too|be|should|for|on|by|of|task|one)\b|[,.;:!?&-]/gi
 
+const PRIORITY_STEP = /\b(?:(?:less|more|not as|not so)\s+(?:important|urgent|pressing|of a priority)|(?:lower|higher)(?:\s+(?:the\s+)?priority)?|a higher priority|a lower priority)\b/i
+
 /** The changes a phrase asks for ("friday and make it urgent", "high", "#work"), and what was left unread. */
 export function parseChanges(text: string, ctx: ParseContext): { changes: Changes; leftover: string } {
   const changes: Changes = {}
@@ -146,8 +150,12 @@ export function parseChanges(text: string, ctx: ParseContext): { changes: Change
     changes.addTags = tags.tags
     rest = tags.rest
   }
-  const prio = extractPriority(rest)
-  if (prio) {
+  const step = PRIORITY_STEP.exec(rest)
+  const prio = step ? undefined : extractPriority(rest)
+  if (step) {
+    changes.priorityStep = /^(?:less|lower|not as|not so)/i.test(step[0].trim()) ? -1 : 1
+    rest = rest.replace(step[0], ' ')
+  } else if (prio) {
     changes.priority = prio.value
     rest = prio.rest
   } else {
@@ -172,7 +180,7 @@ const countOf = (word: string) => COUNT[word.toLowerCase()] ?? Number(word)
 
 // ------------------------------------------------------------------------------------------ lists
 
-const LIST_START = /^(?:list|show|display|view|see|give me|tell me|print|pull up|bring up|let me see|lemme see|what|whats|what's|which|any|anything|do i have|have i got|is there|are there|how many|how much|check (?:my|the)|open (?:my|the)|my|all|get (?:me )?(?:my|all|the) (?:tasks|todos|list))\b/i
+const LIST_START = /^(?:list|show|display|view|see|give me|tell me|print|pull up|bring up|let me see|lemme see|remind me (?:of )?(?:what|which)|what|whats|what's|which|any|anything|do i have|have i got|is there|are there|how many|how much|check (?:my|the)|open (?:my|the)|my|all|get (?:me )?(?:my|all|the) (?:tasks|todos|list))\b/i
 const LIST_NOUN = /\b(?:tasks?|todos?|to-?dos?|list|items?|things|stuff|ones|pending|open|outstanding|remaining|left|completed?|done|finished|finish|accomplished|achieved|due|overdue|late|today|tonight|tomorrow|week|weekend|month|priority|urgent|important|critical|tagged|agenda|plate|schedule|everything|upcoming|coming up)\b|#\w/i
 const LIST_BARE = /^(?:(?:my|all|the|all my|all the|full|whole|entire|my whole|my full)\s+)*(?:(?:pending|open|completed|done|finished|outstanding|remaining|overdue|urgent|important|high priority|low priority)\s+)?(?:tasks|todos|to-?dos|to-?do list|todo list|list|stuff|items|everything)(?:\s+(?:please|pls))?$|^(?:overdue|everything|agenda|what'?s next|what next|what now|status)$/i
 
@@ -185,6 +193,10 @@ const NOT_A_TAG = new Set([
   'priority', 'overdue', 'late', 'remaining', 'outstanding', 'today', 'tomorrow', 'current', 'upcoming', 'old', 'new', 'other', 'any',
   'these', 'those', 'your', 'recent', 'active', 'unfinished', 'incomplete', 'due', 'next', 'week', 'weekend', 'many', 'some', 'which',
   'what', 'whats', 'of', 'more', 'top', 'first', 'last', 'previous', 'latest', 'open', 'every', 'list', 'show', 'me', 'have', 'do',
+  'a', 'an', 'and', 'or', 'for', 'to', 'with', 'without', 'no', 'done', 'closed', 'current', 'future', 'past', 'old', 'older', 'newer',
+  'those', 'such', 'similar', 'few', 'several', 'outstanding', 'ongoing', 'scheduled', 'planned', 'dated', 'undated', 'soon', 'later',
+  'delete', 'remove', 'clear', 'wipe', 'erase', 'purge', 'trash', 'drop', 'nuke', 'empty', 'archive', 'cancel', 'scrap', 'complete',
+  'finish', 'mark', 'close', 'display', 'view', 'see', 'get', 'give', 'tell', 'print', 'check', 'single', 'the', 'these', 'out',
 ])
 
 interface DueRange {
@@ -245,7 +257,7 @@ function listArgs(text: string, ctx: ParseContext): { args: ListArgs; label: str
     }
   }
   const tag = /(?:#|\btagged\s+(?:with\s+|as\s+)?#?|\bwith (?:the )?tag\s+#?|\btag\s+#?|\blabell?ed\s+#?|\bunder\s+#?)([a-z0-9_][a-z0-9_-]{0,19})\b/i.exec(text)
-    ?? /\b(?:my|all|the|any|show|list)\s+([a-z0-9_][a-z0-9_-]{1,19})\s+(?:tasks|todos|stuff|items|things|ones|related)\b/i.exec(text)
+    ?? /\b([a-z][a-z0-9_-]{1,19})\s+(?:tasks|todos|stuff|items|things|ones|related)\b/i.exec(text)
   if (tag && !NOT_A_TAG.has(tag[1].toLowerCase()) && !/priority|prio|urgent|important|critical/i.test(tag[1])) {
     args.tag = tag[1].toLowerCase()
     labels.push(`#${args.tag}`)
@@ -259,7 +271,7 @@ function listArgs(text: string, ctx: ParseContext): { args: ListArgs; label: str
 }
 
 // "what do I have to do?", "what should I do next?", "what's next?"
-const LIST_QUESTION = /^(?:what|whats|what's)(?:\s+(?:do|should|must|can|else))?\s+(?:i|we)\s+(?:have|need|got|still have|still need)?\s*(?:to\s+)?(?:do|work on|finish|tackle|focus on)(?:\s+(?:next|now|today|tomorrow|first|this week))?$|^(?:what'?s|what is|whats)\s+next$|^what should i (?:do|work on|focus on)(?:\s+next|\s+now|\s+first)?$/i
+const LIST_QUESTION = /^(?:what|whats|what's|remind me(?: of)? what|tell me what)(?:\s+(?:do|should|must|can|else))?\s+(?:i|we)\s+(?:have|need|got|still have|still need)?\s*(?:to\s+)?(?:do|work on|finish|tackle|focus on)(?:\s+(?:next|now|today|tomorrow|first|this week))?$|^(?:what'?s|what is|whats)\s+next$|^what should i (?:do|work on|focus on)(?:\s+next|\s+now|\s+first)?$/i
 
 function isListRequest(text: string, ctx?: ParseContext): boolean {
   if (LIST_BARE.test(text) || LIST_QUESTION.test(text.replace(/\?$/, ''))) return true
@@ -493,18 +505,26 @@ const RULES: [RegExp, Builder][] = [
     return changes.due_date !== undefined && !leftover && Object.keys(changes).length === 1 ? update(refOr(m[1]), changes) : undefined
   }],
   [/^(?:make|mark|set|flag|switch|change|turn|put)\s+.+$/i, changeWith('make|mark|set|flag|switch|change|turn|put', /\s+(?:as\s+|to\s+|at\s+|into\s+)?(?=\S)/, false)],
-  [rx(String.raw`(.+?)(?:'s|\s+(?:is|are|should be|must be))\s+(?:now\s+|actually\s+|really\s+|also\s+)?(.+)`), (m) => {
+  [rx(String.raw`(.+?)(?:'s|\s+(?:is|are|should be|must be))\s+(?:now\s+|actually\s+|really\s+|also\s+)?(.+)`), (m, ctx) => {
     const p = priorityOnly(m[2])
-    return p ? update(refOr(m[1]), { priority: p }) : undefined
+    if (p) return update(refOr(m[1]), { priority: p })
+    const { changes, leftover } = parseChanges(m[2], ctx)
+    return changes.priorityStep && !leftover && Object.keys(changes).length === 1 ? update(refOr(m[1]), changes) : undefined
   }],
   [rx(String.raw`(?:change|update|edit)\s+${SHORT_REF}\s*:\s*(.+)`), (m, ctx) => {
     const { changes, leftover } = parseChanges(m[2], ctx)
     if (hasChanges(changes) && !leftover) return update(refOr(m[1]), changes)
     return update(refOr(m[1]), { title: cleanTitle(m[2].replace(/^["'“‘](.*)["'”’]$/, '$1')) })
   }],
+  [rx(String.raw`(?:change|move|set|update|push)\s+(?:the\s+)?(.+?)(?:'s)?\s+(?:due\s+date|due|date|deadline)\s+(?:to|for|until)\s+(.+)`), (m, ctx) => {
+    const { changes, leftover } = parseChanges(`to ${m[2]}`, ctx)
+    return changes.due_date !== undefined && !leftover ? update(refOr(m[1]), { due_date: changes.due_date }) : undefined
+  }],
   [rx(String.raw`(?:change|update|edit)\s+(.+?)\s+to\s+(.+)`), (m, ctx) => {
     const { changes, leftover } = parseChanges(m[2], ctx)
     if (hasChanges(changes) && !leftover) return update(refOr(m[1]), changes)
+    // A new title, unless the words were about a date ("change the dentist date to the 20th" not understood).
+    if (/\b(?:date|deadline|due|priority)\b/i.test(m[1])) return undefined
     return update(refOr(m[1]), { title: cleanTitle(m[2].replace(/^["'“‘](.*)["'”’]$/, '$1')) })
   }],
   // --- complete
@@ -531,7 +551,7 @@ const RULES: [RegExp, Builder][] = [
 
 const BULK_DELETE_VERB = String.raw`(?:delete|remove|clear|wipe|erase|purge|trash|drop|get rid of|nuke|clean up|clean out|empty|archive|cancel|scrap)`
 const BULK: [RegExp, BulkAction][] = [
-  [new RegExp(String.raw`(?:^|\b(?:and|then|just|now|please|pls)\s+)${BULK_DELETE_VERB}\s+(?:out\s+)?(?:all|every|everything|the whole|my whole|the entire|my entire|each)\b.*$`, 'i'), 'delete'],
+  [new RegExp(String.raw`(?:^|\b(?:and|then|just|now|please|pls)\s+)${BULK_DELETE_VERB}\s+(?:out\s+)?(?:all|every|everything|the whole|my whole|the entire|my entire|each)\b(?!\s+(?:the\s+|of\s+the\s+)?(?:tags?|labels?|notes?|descriptions?|due\s+dates?|dates?|deadlines?)\b).*$`, 'i'), 'delete'],
   [rx(String.raw`${BULK_DELETE_VERB}\s+(?:(?:all|the|my|of|those)\s+)*(?:completed|done|finished|checked off|ticked off|old|closed)(?:\s+(?:ones|tasks|items|todos|stuff))?(?:\s+(?:tasks|items))?(?:\s+from my list)?`), 'delete'],
   [rx(String.raw`(?:clear|wipe|empty|reset|nuke)\s+(?:out\s+)?(?:my|the)?\s*(?:whole\s+|entire\s+)?(?:list|todo list|to-do list|tasks|todos|task list)`), 'delete'],
   [rx(String.raw`(?:start over|start fresh|reset everything|clear everything|wipe everything|delete everything|remove everything)`), 'delete'],
@@ -591,7 +611,7 @@ function fixVerbTypo(text: string): string {
 /** Understand one message. */
 export function parseMessage(message: string, ctx: ParseContext): ParsedMessage {
   const original = tidy(message.replace(/[“”]/g, '"').replace(/[‘’]/g, "'"))
-  const bare = original.replace(/[.!?\s]+$/, '').replace(/^[\s,]+/, '').replace(/,?\s+(?:mate|buddy|man|dude|pal|friend|bot|assistant|there)$/i, '')
+  const bare = original.replace(/\s*(?:[:;]-?[()DPp]|<3|[\u{1F300}-\u{1FAFF}\u{2600}-\u{27BF}])+\s*/gu, ' ').replace(/[.!?\s]+$/, '').replace(/^[\s,]+/, '').replace(/,?\s+(?:mate|buddy|man|dude|pal|friend|bot|assistant|there)$/i, '')
   for (const [re, intent, text] of SMALL_TALK) if (re.test(bare.replace(/[!.,?]+/g, '').trim())) return reply(intent, CONFIDENCE.exact, text)
 
   // "finally renewed... wait no, I emailed the landlord": what follows a correction is what is meant.
@@ -622,8 +642,13 @@ export function parseMessage(message: string, ctx: ParseContext): ParsedMessage 
   // A new task first: "add 'delete old emails'" is a title, not a deletion. "add the tag x to 3" is an update.
   const onList = /^(?:put|stick|throw|pop|place|add|write)\s+(.+?)\s+(?:on|onto|in|to)\s+(?:my|the|our)\s+(?:to[- ]?do\s+|[a-z]+\s+)?(?:list|tasks|todos)$/i.exec(text)
   if (onList) return addCommand(onList[1], ctx)
-  const addLead = ADD_LEADS.exec(text)
+  const addLead = /^remind me (?:of )?(?:what|which|about what|of my)\b/i.test(text) ? null : ADD_LEADS.exec(text)
   if (addLead) return addCommand(text.slice(addLead[0].length), ctx)
+  // "todo today?", "todos this week?": a question about the list, not a new task.
+  if (question && /^(?:todos?|to-?dos?)\b/i.test(text)) {
+    const { args, label } = listArgs(text, ctx)
+    return { intent: 'ListTasks', confidence: CONFIDENCE.keyword, command: { kind: 'list', args, label } }
+  }
   const addVerb = ADD_VERB.exec(text)
   if (addVerb && addVerb[0].trim() && !/^(?:add|put|give)\s+(?:(?:the|a)\s+)?(?:tags?|labels?|notes?|description|details?|comments?)\b/i.test(text) && !/^(?:add|put)\s+#\S+(?:\s*(?:,|and|&)?\s*#\S+)*\s+(?:to|on|onto)\s+\S/i.test(text) && !/^(?:add|put)\s+["'].+["']\s+as\s+(?:a\s+)?(?:note|description)/i.test(text) && !/^(?:add|put|give)\s+(?:it|that|this|task\s*\d+|#?\d+|the\s+.+\s+(?:task|one))\s+(?:the\s+|a\s+)?(?:tags?|labels?)\s+#?[a-z0-9_-]+$/i.test(text)) {
     return addCommand(text.slice(addVerb[0].length), ctx)
@@ -642,8 +667,12 @@ export function parseMessage(message: string, ctx: ParseContext): ParsedMessage 
     return { intent: action === 'delete' ? 'DeleteTask' : 'CompleteTask', confidence: CONFIDENCE.exact, command: { kind: 'each', action, ids } }
   }
 
+  // "spoke to mom earlier, you can mark that done": a report of something done, before other readings.
+  const reported = DONE_CUE.test(text) ? pastTense(text) : undefined
+  if (reported) return reported
+
   // A question asks; "do the bill tomorrow instead" does not.
-  const asks = /^(?:what|whats|which|how|who|when|where|why|did|does|is|are|am|have|has|any|anything|was|were|shall)\b|^do\s+(?:i|you|we|they|my|any|all)\b/i.test(text)
+  const asks = /^(?:what|whats|which|how|who|when|where|why|did|does|is|are|am|have|has|any|anything|was|were|shall|remind me (?:of )?what)\b|^do\s+(?:i|you|we|they|my|any|all)\b/i.test(text)
   for (const [re, build] of asks ? [] : RULES) {
     const m = re.exec(text)
     if (!m) continue
