@@ -71,6 +71,7 @@ const OWN_RULES: { re: RegExp; date: (today: string, m: RegExpExecArray) => stri
   { re: /^\s*(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\s*$/i, date: (today, m) => dayOfMonth(today, Number(m[1])) }, // a value alone: "to the 20th"
   // "in a month", "in 2 months": the same day that many months on (the month's last day if it is shorter).
   { re: /\bin\s+(a|an|one|two|three|four|five|six|\d{1,2})\s+months?\b/i, date: (today, m) => addMonths(today, COUNT_WORDS[m[1].toLowerCase()] ?? Number(m[1])) },
+  { re: /\bnext\s+weekend\b/i, date: (today) => addDays(weekday(today) === 0 ? today : addDays(today, 6 - weekday(today)), 7) },
   // "this weekend" said on a Sunday is today; on a Saturday, today too.
   { re: /\b(?:this\s+|the\s+)?weekend\b/i, date: (today) => (weekday(today) === 0 ? today : addDays(today, 6 - weekday(today))) },
 ]
@@ -139,6 +140,7 @@ export function extractDate(text: string, now: Date, tz: string = DEFAULT_TIMEZO
     const led = leadStart < r.index
     if (!certainDay) continue
     if (WEAK.test(r.text.trim()) && !led) continue
+    if (/^(?:the\s+|a\s+)?(?:week|month|year|day)$/i.test(r.text.trim())) continue // "for the week" is a span, not a day
     // "email the team about friday": the day is the topic, not the deadline.
     if (/\b(?:about|regarding|re:?|concerning|discuss|mention)\s+(?:the\s+|this\s+|next\s+)?$/i.test(source.slice(0, r.index))) continue
     // "every sunday" repeats: this service has no repeating tasks, so it is no due date (the words stay).

@@ -493,6 +493,17 @@ const RULES: [RegExp, Builder][] = [
     return update(refOr(subject), inner.command.changes, inner.command.unclear)
   }],
   [rx(String.raw`(.+?)\s+can\s+wait(?:\s+a\s+bit)?`), (m) => update(refOr(m[1]), { priority: 'low' })],
+  [rx(String.raw`(?:the\s+)?(?:due\s+date|deadline|date)\s+(?:for|of|on)\s+(.+?)\s+(?:is|should be|will be)\s+(?:now\s+)?(.+)`), (m, ctx) => {
+    const { changes, leftover } = parseChanges(`to ${m[2]}`, ctx)
+    return changes.due_date !== undefined && !leftover ? update(refOr(m[1]), { due_date: changes.due_date }) : undefined
+  }],
+  [rx(String.raw`(.+?)\s*[,;.]\s*(?:so\s+|just\s+|please\s+|pls\s+|you can\s+|can you\s+|go ahead and\s+)?(delete|remove|drop|scrap|cancel|complete|finish|close|tick off|check off|cross off)\s+(?:it|that|this)(?:\s+(?:off|out|please))?`), (m) => {
+    // "I don't need the milk anymore, delete it": "it" is what came before the comma.
+    const subject = m[1]
+      .replace(/^(?:i\s+)?(?:don'?t|do not|no longer)\s+(?:need|want)(?:\s+to(?:\s+do)?)?\s+/i, '')
+      .replace(/\s+(?:any\s?more|after all|now)$/i, '')
+    return act(/^(?:complete|finish|close|tick off|check off|cross off)$/i.test(m[2]) ? 'complete' : 'delete', subject)
+  }],
   [/^(?:move|push|postpone|reschedule|delay|shift|defer|pull|bring|change|set|put|bump)\s+.+$/i, changeWith('move|push|postpone|reschedule|delay|shift|defer|pull|bring|change|set|put|bump', /\s+(?:back\s+|forward\s+|out\s+|up\s+)?(?:to|until|till|til|for|on|by|into)\s+/, true)],
   [rx(String.raw`(?:change|update|set|edit|move|push)\s+(?:the\s+)?(?:due\s+date|deadline|date)\s+(?:of|on|for)\s+(.+)`), (m, ctx) => refValue(m[1], /\s+(?:to|for|until)\s+/, ctx, true)],
   [rx(String.raw`(.+?)\s+(?:is|are|'s|should be|needs to be|has to be)\s+(?:now\s+|actually\s+|really\s+)?(?:due\s+.+)`), (m, ctx) => {
@@ -650,7 +661,7 @@ export function parseMessage(message: string, ctx: ParseContext): ParsedMessage 
     return { intent: 'ListTasks', confidence: CONFIDENCE.keyword, command: { kind: 'list', args, label } }
   }
   const addVerb = ADD_VERB.exec(text)
-  if (addVerb && addVerb[0].trim() && !/^(?:add|put|give)\s+(?:(?:the|a)\s+)?(?:tags?|labels?|notes?|description|details?|comments?)\b/i.test(text) && !/^(?:add|put)\s+#\S+(?:\s*(?:,|and|&)?\s*#\S+)*\s+(?:to|on|onto)\s+\S/i.test(text) && !/^(?:add|put)\s+["'].+["']\s+as\s+(?:a\s+)?(?:note|description)/i.test(text) && !/^(?:add|put|give)\s+(?:it|that|this|task\s*\d+|#?\d+|the\s+.+\s+(?:task|one))\s+(?:the\s+|a\s+)?(?:tags?|labels?)\s+#?[a-z0-9_-]+$/i.test(text)) {
+  if (addVerb && addVerb[0].trim() && !/^(?:add|put|give)\s+(?:(?:the|a)\s+)?(?:tags?|labels?|notes?|description|details?|comments?)\b/i.test(text) && !/^(?:add|put)\s+#\S+(?:\s*(?:,|and|&)?\s*#\S+)*\s+(?:to|on|onto)\s+\S/i.test(text) && !/^(?:add|put)\s+(?:the\s+|a\s+)?#?[a-z0-9_-]+\s+(?:tag|label)\s+(?:to|on|onto)\s+\S/i.test(text) && !/^(?:add|put)\s+["'].+["']\s+as\s+(?:a\s+)?(?:note|description)/i.test(text) && !/^(?:add|put|give)\s+(?:it|that|this|task\s*\d+|#?\d+|the\s+.+\s+(?:task|one))\s+(?:the\s+|a\s+)?(?:tags?|labels?)\s+#?[a-z0-9_-]+$/i.test(text)) {
     return addCommand(text.slice(addVerb[0].length), ctx)
   }
 
