@@ -7,7 +7,7 @@
 // completions ask first and run only on "yes" as the next message of the same session.
 
 import { priorities, type Task } from '../store/types.ts'
-import { addDays, DEFAULT_TIMEZONE, localToday } from './rules/dates.ts'
+import { addDays, DEFAULT_TIMEZONE, localToday, showDate } from './rules/dates.ts'
 import { confirmationAnswer, confirmationText, pendingConfirmation, recentTasks, type BulkAction, type TaskRef } from './rules/history.ts'
 import { pickTask } from './rules/match.ts'
 import { CONFIDENCE, parseMessage, parseRef, type Changes, type Command, type ListArgs, type ParsedMessage, type Ref } from './rules/parse.ts'
@@ -18,7 +18,7 @@ import type { Intent, ToolCallRecord, ToolName, TurnInput, TurnResult } from './
 export { CONFIDENCE, HELP_TEXT, parseMessage, type ParsedMessage } from './rules/parse.ts'
 export { extractDate } from './rules/dates.ts'
 
-type Purpose = 'complete' | 'delete' | 'reopen' | 'update'
+type Purpose = 'complete' | 'delete' | 'reopen' | 'update' | 'show'
 
 /** The words of a reference that name a title ("the dentist one" -> "dentist"). */
 const parseRefText = (text: string) => {
@@ -27,10 +27,10 @@ const parseRefText = (text: string) => {
 }
 
 /** Lowest word-match score that may pick a task: stricter for a deletion. */
-const MIN_SCORE: Record<Purpose, number> = { complete: 0.5, reopen: 0.5, update: 0.5, delete: 0.75 }
+const MIN_SCORE: Record<Purpose, number> = { complete: 0.5, reopen: 0.5, update: 0.5, show: 0.5, delete: 0.75 }
 
 const INTENT: Record<Command['kind'], Intent> = {
-  add: 'AddTask', list: 'ListTasks', complete: 'CompleteTask', delete: 'DeleteTask', reopen: 'UpdateTask', update: 'UpdateTask', bulk: 'DeleteTask', each: 'DeleteTask', undo: 'UpdateTask', reply: 'Unknown',
+  add: 'AddTask', list: 'ListTasks', complete: 'CompleteTask', delete: 'DeleteTask', reopen: 'UpdateTask', update: 'UpdateTask', bulk: 'DeleteTask', each: 'DeleteTask', undo: 'UpdateTask', show: 'ListTasks', reply: 'Unknown',
 }
 
 class Turn {
@@ -62,9 +62,10 @@ const failed = (outcome: ToolOutcome) => (outcome.ok ? '' : `I couldn't do that:
 
 type Resolved = { task: TaskRef & Partial<Task>; confidence: number } | { reply: string; confidence: number }
 
-const VERB: Record<Purpose, string> = { complete: 'mark done', delete: 'delete', reopen: 'reopen', update: 'change' }
+const VERB: Record<Purpose, string> = { complete: 'mark done', delete: 'delete', reopen: 'reopen', update: 'change', show: 'see' }
 const EXAMPLE: Record<Purpose, (id: number) => string> = {
   complete: (id) => `mark ${id} done`, delete: (id) => `delete task ${id}`, reopen: (id) => `reopen ${id}`, update: (id) => `task ${id}`,
+  show: (id) => `show task ${id}`,
 }
 
 /** The task a reference names, or a reply that asks or explains. */
@@ -172,6 +173,26 @@ async function act(turn: Turn, command: Extract<Command, { kind: 'complete' | 'd
   return turn.result(intent, confidence, `${describeChange(task.title ? task : undefined, after, Object.keys(patch))}${unclear}`)
 }
 
+/** One task: its details, or the answer to "when is it due?" / "is it done?". */
+async function showTask(turn: Turn, command: Extract<Command, { kind: 'show' }>, input: TurnInput): Promise<TurnResult> {
+  const resolved = await resolve(turn, command.ref, 'show', input)
+  if ('reply' in resolved) return turn.result('ListTasks', resolved.confidence, resolved.reply)
+  let task = resolved.task as Partial<Task> & TaskRef
+  if (task.created_at === undefined) {
+    const tasks = await turn.list({})
+    if (!Array.isArray(tasks)) return turn.result('ListTasks', resolved.confidence, failed(tasks))
+    const found = tasks.find((t) => t.id === task.id)
+    if (!found) return turn.result('ListTasks', resolved.confidence, `I couldn't find task ${task.id}.`)
+    task = found
+  }
+  const name = `task ${task.id} "${task.title}"`
+  const text =
+    command.asks === 'due' ? (task.due_date ? `Task ${name.slice(5)} is due ${showDate(task.due_date)}.` : `Task ${name.slice(5)} has no due date.`)
+    : command.asks === 'done' ? (task.completed ? `Yes, ${name} is done.` : `No, ${name} is still pending.`)
+    : describeTask(task as Task, true)
+  return turn.result('ListTasks', resolved.confidence, text)
+}
+
 /** Take back what the previous reply did, where that can be done exactly. */
 async function undo(turn: Turn, input: TurnInput): Promise<TurnResult> {
   const last = [...input.history].reverse().find((m) => m.role === 'assistant')
@@ -267,6 +288,7 @@ export function createRulesBackend(deps: { executor: ToolExecutor; clock: () => 
       case 'bulk': return askBulk(turn, command, parsed)
       case 'each': return forEach(turn, command.action, command.ids, parsed.intent)
       case 'undo': return undo(turn, input)
+      case 'show': return showTask(turn, command, input)
       default: return act(turn, command, input, now)
     }
   }

@@ -196,3 +196,16 @@ t.test('errors are explained, not thrown', async (t) => {
   t.match(await say('complete bread'), { reply: /couldn't find a pending task matching "bread"/ })
   t.equal(tasks().length, 1)
 })
+
+t.test('questions about one task, and changes to many refused plainly', async (t) => {
+  const { say, tasks } = conversation()
+  await say('add pay electricity bill next tuesday')
+  await say('add buy milk - 2 liters')
+  t.match(await say('when is the electricity bill due?'), { intent: 'ListTasks', reply: 'Task 1 "pay electricity bill" is due Tue 2026-03-10.' })
+  t.match(await say('is the milk done?'), { reply: 'No, task 2 "buy milk" is still pending.' })
+  t.match(await say('details of task 2'), { reply: '2. buy milk (note: "2 liters")' })
+  const refused = await say('move all my tasks to tomorrow')
+  t.match(refused, { reply: /one task at a time/, tool_calls: [] })
+  t.equal(tasks().length, 2, 'no task was added or changed')
+  t.equal(tasks()[0].due_date, '2026-03-10')
+})

@@ -61,6 +61,8 @@ export type Command =
   | { kind: 'each'; action: BulkAction; ids: number[] }
   /** Take back the change the previous reply made. */
   | { kind: 'undo' }
+  /** One task's details, or a question about it ("when is the bill due?", "is the milk done?"). */
+  | { kind: 'show'; ref: Ref; asks?: 'due' | 'done' }
   | { kind: 'reply'; text: string }
 
 export interface ParsedMessage {
@@ -582,6 +584,28 @@ function bulkCommand(text: string, action: BulkAction, ctx: ParseContext): Parse
   return { intent: action === 'delete' ? 'DeleteTask' : 'CompleteTask', confidence: CONFIDENCE.keyword, command }
 }
 
+// ------------------------------------------------------------------------------------------ one task
+
+const SHOW: [RegExp, 'due' | 'done' | undefined][] = [
+  [/^(?:what(?:'s| is) the status (?:of|on)|status (?:of|on)|how(?:'s| is) it going with|any news on)\s+(.+)$/i, undefined],
+  [/^when(?:'s| is| was)\s+(.+?)\s+due$/i, 'due'],
+  [/^(?:what(?:'s| is) the (?:due date|deadline) (?:of|for|on))\s+(.+)$/i, 'due'],
+  [/^(?:is|are|was)\s+(.+?)\s+(?:already\s+)?(?:done|finished|complete|completed)(?:\s+yet)?$/i, 'done'],
+  [/^did i (?:already\s+)?(?:finish|do|complete)\s+(.+?)(?:\s+yet)?$/i, 'done'],
+  [/^(?:show|display|open|view|get)\s+(?:me\s+)?(?:the\s+)?(?:details\s+(?:of|for|on|about)\s+)?((?:task\s+)?#?\d+|.+?\s+(?:task|one))$/i, undefined],
+  [/^(?:details|info|information)\s+(?:of|for|on|about)\s+(.+)$/i, undefined],
+]
+
+function showCommand(text: string): ParsedMessage | undefined {
+  for (const [re, asks] of SHOW) {
+    const m = re.exec(text)
+    const ref = m ? parseRef(m[1]) : undefined
+    if (!ref || (ref.kind === 'title' && keyWords(ref.text).length === 0)) continue
+    return { intent: 'ListTasks', confidence: ref.kind === 'title' ? CONFIDENCE.fuzzy : CONFIDENCE.exact, command: asks ? { kind: 'show', ref, asks } : { kind: 'show', ref } }
+  }
+  return undefined
+}
+
 // ------------------------------------------------------------------------------------------ past tense
 
 const NOT_PAST = new Set(['need', 'needed', 'feed', 'seed', 'speed', 'bed', 'red', 'shed', 'weed', 'breed', 'bleed', 'proceed', 'succeed', 'exceed',
@@ -669,6 +693,9 @@ export function parseMessage(message: string, ctx: ParseContext): ParsedMessage 
     return { intent: 'UpdateTask', confidence: CONFIDENCE.keyword, command: { kind: 'undo' } }
   }
   for (const [re, action] of BULK) if (re.test(text)) return bulkCommand(text, action, ctx)
+  if (/^(?:move|push|postpone|reschedule|delay|tag|untag|make|set|rename|change|update|prioriti[sz]e)\s+(?:all|every|everything|each)\b/i.test(text)) {
+    return reply('Unknown', CONFIDENCE.ambiguous, 'I can change one task at a time: name it by its number or title (e.g. "move task 3 to friday"). Only deleting or completing can be done to many tasks at once.')
+  }
 
   // "delete 1, 2 and 3", "mark 4 and 5 done": ids named one by one need no confirmation.
   const many = /^(delete|remove|drop|trash|complete|finish|close|check off|tick off|mark)\s+(?:tasks?\s+|numbers?\s+)?(#?\d+(?:\s*(?:,|and|&|\+)\s*#?\d+)+)(?:\s+(?:as\s+)?(done|complete|completed|finished))?$/i.exec(text)
@@ -690,6 +717,9 @@ export function parseMessage(message: string, ctx: ParseContext): ParsedMessage 
     const parsed = build(m, ctx)
     if (parsed) return parsed
   }
+
+  const shown = showCommand(text)
+  if (shown) return shown
 
   if (isListRequest(question ? `${text}?` : text, ctx)) {
     const sort = /\b(?:by|sorted by|order(?:ed)? by|sort(?:ed)? on)\s+(?:the\s+)?(?:due\s+)?(?:date|deadline)s?\b|\bsoonest\b/i.test(text)
