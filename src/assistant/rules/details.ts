@@ -69,6 +69,9 @@ export function priorityOnly(text: string): Priority | undefined {
   return found && cleanTitle(found.rest).replace(/\b(?:priority|prio|now|please|pls|instead|then|too|also)\b/gi, '').trim() === '' ? found.value : undefined
 }
 
+/** A priority said as one word ("set it to high", "show urgent tasks"). */
+export const PRIORITY_WORD: Record<string, Priority> = { low: 'low', normal: 'normal', medium: 'normal', high: 'high', critical: 'critical', urgent: 'critical', important: 'high', top: 'critical', highest: 'critical', lowest: 'low' }
+
 // ------------------------------------------------------------------------------------------ tags
 
 const TAG = String.raw`[a-z0-9_][a-z0-9_-]{0,19}`
