@@ -87,6 +87,7 @@ const ALIASES: [RegExp, string][] = [
   [/\bweds\b/gi, 'wednesday'],
   [/\b(?:thur|thurs)\b/gi, 'thursday'],
   [/\btoday'?s\b/gi, 'today'],
+  [/\b(?:tday|tdy|2day|todya|tody)\b/gi, 'today'],
 ]
 
 // A bare month name ("march madness"), a weekday abbreviation ("sat exam", "sun cream") or a time alone

@@ -23,6 +23,9 @@ export function cleanTitle(s: string): string {
 
 /** Phrases -> priority, most specific first. "urgent" and "asap" mean critical, "important" high. */
 const PRIORITY_PHRASES: [RegExp, Priority][] = [
+  [/^\s*(?:high|hi)\s*:/i, 'high'],
+  [/^\s*low\s*:/i, 'low'],
+  [/^\s*(?:medium|normal)\s*:/i, 'normal'],
   [/\b(?:not|isn'?t|is not|no longer|not that|not very|not super)\s+(?:urgent|important|a priority|high priority|critical)(?:\s+any\s?more)?\b/i, 'low'],
   [/\b(?:no rush|no hurry|whenever|low[\s-]?(?:priority|prio|pri)|priority\s*(?::|=|is|to)?\s*low|lowest priority|p3|p4)\b/i, 'low'],
   [/\b(?:(?:normal|medium|regular|default)[\s-]?(?:priority|prio)|priority\s*(?::|=|is|to)?\s*(?:normal|medium))\b/i, 'normal'],

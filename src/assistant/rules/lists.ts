@@ -10,7 +10,9 @@ const LIST_NOUN = /\b(?:tasks?|todos?|to-?dos?|list|items?|things|stuff|ones|pen
 const LIST_BARE = /^(?:(?:my|all|the|all my|all the|full|whole|entire|my whole|my full)\s+)*(?:(?:pending|open|completed|done|finished|outstanding|remaining|overdue|urgent|important|high priority|low priority)\s+)?(?:tasks|todos|to-?dos|to-?do list|todo list|list|stuff|items|everything)(?:\s+(?:please|pls))?$|^(?:overdue|everything|agenda|what'?s next|what next|what now|status)$/i
 
 const STATUS_WORDS = /\b(?:completed?|done|finished|finish|closed|checked off|ticked off|crossed off|accomplished|achieved|did i do|have i done)\b/i
-const NOT_DONE = /\b(?:not done|not finished|not completed|isn'?t done|aren'?t done|undone|unfinished|incomplete)\b/i
+// Words a one-word list request may be, other than a tag ("show completed", "list everything").
+const LIST_WORDS = /^(?:tasks?|todos?|to-?dos?|list|items?|everything|all|pending|open|completed?|done|finished|overdue|urgent|important|today|tomorrow|week|everything|stuff|things|remaining|outstanding|left)$/i
+const NOT_DONE = /\b(?:not done|not finished|not completed|isn'?t done|aren'?t done|undone|unfinished|incomplete|haven'?t (?:i )?(?:done|finished|completed)|have not (?:done|finished)|not yet done|yet to do|still to do)\b/i
 const PENDING_WORDS = /\b(?:pending|open|outstanding|remaining|left|to ?do|active|still|need to do|have to do|next|on my plate|do next|work on|focus on|tackle)\b/i
 const ALL_WORDS = /\b(?:everything|all|every|whole|entire|full)\b/i
 const NOT_A_TAG = new Set([
@@ -50,6 +52,13 @@ function dueRange(text: string, today: string): DueRange | undefined {
   return undefined
 }
 
+/** "what's due?", "anything with a deadline": every task that has a due date, soonest first. */
+function anyDue(text: string): DueRange | undefined {
+  return /^(?:what(?:'s| is)?|whats|anything|show(?: me)?|list)\s+(?:(?:that(?:'s| is)\s+)?due|with a (?:due date|deadline)|that has a (?:due date|deadline))$/i.test(text.trim())
+    ? { to: '9999-12-31', label: 'with a due date' }
+    : undefined
+}
+
 /** "due friday", "on the 15th": one day. */
 function dueDay(text: string, ctx: ParseContext): DueRange | undefined {
   const found = extractDate(text, ctx.now, ctx.timezone)
@@ -62,7 +71,7 @@ function dueDay(text: string, ctx: ParseContext): DueRange | undefined {
 export function listArgs(text: string, ctx: ParseContext): { args: ListArgs; label: string } {
   const args: ListArgs = {}
   const labels: string[] = []
-  const due = dueRange(text, localToday(ctx.now, ctx.timezone)) ?? dueDay(text, ctx)
+  const due = dueRange(text, localToday(ctx.now, ctx.timezone)) ?? dueDay(text, ctx) ?? anyDue(text)
   if (NOT_DONE.test(text)) args.status = 'pending'
   else if (STATUS_WORDS.test(text) && !/\bdue\b/i.test(text)) args.status = 'completed'
   else if (PENDING_WORDS.test(text) || due) args.status = 'pending'
@@ -81,8 +90,10 @@ export function listArgs(text: string, ctx: ParseContext): { args: ListArgs; lab
       labels.push(`${args.priority} priority`)
     }
   }
-  const tag = /(?:#|\btagged\s+(?:with\s+|as\s+)?#?|\bwith (?:the )?tag\s+#?|\btag\s+#?|\blabell?ed\s+#?|\bunder\s+#?)([a-z0-9_][a-z0-9_-]{0,19})\b/i.exec(text)
+  let tag = /(?:#|\btagged\s+(?:with\s+|as\s+)?#?|\bwith (?:the )?tag\s+#?|\btag\s+#?|\blabell?ed\s+#?|\bunder\s+#?)([a-z0-9_][a-z0-9_-]{0,19})\b/i.exec(text)
     ?? /\b([a-z][a-z0-9_-]{1,19})\s+(?:tasks|todos|stuff|items|things|ones|related)\b/i.exec(text)
+  const single = /^(?:show|list)\s+(?:me\s+)?(?:my\s+|the\s+)?([a-z][a-z0-9_-]*)$/i.exec(text)
+  if (!tag && single && !NOT_A_TAG.has(single[1].toLowerCase()) && !LIST_WORDS.test(single[1])) tag = single
   if (tag && !NOT_A_TAG.has(tag[1].toLowerCase()) && !/priority|prio|urgent|important|critical/i.test(tag[1])) {
     args.tag = tag[1].toLowerCase()
     labels.push(`#${args.tag}`)
@@ -101,6 +112,8 @@ const LIST_QUESTION = /^(?:what|whats|what's|remind me(?: of)? what|tell me what
 export function isListRequest(text: string, ctx?: ParseContext): boolean {
   if (LIST_BARE.test(text) || LIST_QUESTION.test(text.replace(/\?$/, ''))) return true
   if (LIST_START.test(text) && LIST_NOUN.test(text)) return true
+  // "show work": one word after show/list names a tag
+  if (/^(?:show|list)\s+(?:me\s+)?(?:my\s+|the\s+)?[a-z][a-z0-9_-]*$/i.test(text)) return true
   // "tasks for tomorrow", "todos tagged work"
   if (/^(?:tasks|todos|to-?dos|items|anything|stuff)\b/i.test(text)) return true
   // "do I have anything on saturday?"

@@ -114,7 +114,9 @@ const SMALL_TALK: [RegExp, Intent, string][] = [
 const ORDINALS: Record<string, number> = { first: 1, '1st': 1, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4, fifth: 5, '5th': 5 }
 
 export function parseRef(raw: string): Ref | undefined {
-  const text = tidy(raw).replace(/^["'“‘](.*)["'”’]$/, '$1').replace(/[?.!,]+$/, '').trim()
+  // "the garage door, it's not happening": the clause after the comma says why, not which.
+  const text = tidy(raw).replace(/\s*[,;]\s*(?:it'?s|it is|that'?s|not|never|no longer|because|since|we|i|as it)\b.*$/i, '')
+    .replace(/^["'“‘](.*)["'”’]$/, '$1').replace(/[?.!,]+$/, '').trim()
   const low = text.toLowerCase()
   if (!low) return undefined
   let m = /^(?:the\s+)?(?:(?:task|todo|item)\s*)?(?:number|no\.?|nr\.?|#)?\s*#?(\d{1,9})(?:\s+(?:task|one))?$/.exec(low)
@@ -372,7 +374,7 @@ const RULES: [RegExp, Builder][] = [
     const days = countOf(m[3]) * (m[4].toLowerCase() === 'week' ? 7 : 1)
     return Number.isFinite(days) ? update(refOr(m[1]), { shiftDays: sign * days }) : undefined
   }],
-  [rx(String.raw`(.+?)\s+(?:should|must|needs? to|has to|have to|will)\s+be\s+(?:done|finished|completed|ready|submitted|sent|paid|handed in)\s+(.+)`), (m, ctx) => {
+  [rx(String.raw`(.+?)\s+(?:should|must|needs? to|has to|have to|will|is going to|is supposed to)\s+(?:be\s+(?:done|finished|completed|ready|submitted|sent|paid|handed in|sent out)|go out|happen|get done|ship)\s+(.+)`), (m, ctx) => {
     const { changes, leftover } = parseChanges(m[2], ctx)
     return changes.due_date && !leftover && Object.keys(changes).length === 1 ? update(refOr(m[1]), changes) : undefined
   }],
@@ -443,7 +445,10 @@ const RULES: [RegExp, Builder][] = [
     const plain = /^(?:done|finished|completed|handled|sorted)$/.test(participle) || parseRef(m[1])?.kind !== 'title'
     return act('complete', plain ? m[1] : `${participle} ${m[1]}`)
   }],
-  [rx(String.raw`(?:complete|finish|close|check\s+off|tick\s+off|cross\s+off|mark\s+off|strike(?:\s+off)?|resolve)\s+(.+)`), (m) => act('complete', m[1])],
+  // "finish the onboarding docs by friday" has a deadline: a new task to do, not one done.
+  [rx(String.raw`(?:complete|finish|close|check\s+off|tick\s+off|cross\s+off|mark\s+off|strike(?:\s+off)?|resolve)\s+(.+)`), (m, ctx) =>
+    extractDate(m[1], ctx.now, ctx.timezone) && /^(?:complete|finish)/i.test(m[0]) ? addCommand(m[0], ctx) : act('complete', m[1])],
+  [rx(String.raw`(?:tick|check|cross)\s+(.+?)(?:\s+off)?`), (m) => act('complete', m[1])],
   [rx(String.raw`(?:mark|set|tick|check|cross|strike)\s+(.+?)\s+(?:as\s+)?${DONE_WORDS}(?:\s+(?:the|my)\s+list)?`), (m) => act('complete', m[1])],
   [rx(String.raw`(?:i'?m\s+|i\s+am\s+|we'?re\s+)?(?:all\s+)?done\s+with\s+(.+)`), (m) => act('complete', m[1])],
   [rx(String.raw`(?:i\s+|i'?ve\s+|i\s+have\s+|we\s+)?(?:just\s+|finally\s+|already\s+)?(?:finished|completed|did|done|got)\s+(.+?)(?:\s+done)?`), (m) => act('complete', m[1])],
