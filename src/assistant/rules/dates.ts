@@ -88,6 +88,8 @@ const ALIASES: [RegExp, string][] = [
   [/\b(?:thur|thurs)\b/gi, 'thursday'],
   [/\btoday'?s\b/gi, 'today'],
   [/\b(?:tday|tdy|2day|todya|tody)\b/gi, 'today'],
+  [/\bnxt\b/gi, 'next'],
+  [/\b(?:wk|wek|weeek)\b/gi, 'week'],
 ]
 
 // A bare month name ("march madness"), a weekday abbreviation ("sat exam", "sun cream") or a time alone
@@ -140,7 +142,9 @@ export function extractDate(text: string, now: Date, tz: string = DEFAULT_TIMEZO
     const leadStart = withLead(source, r.index)
     const led = leadStart < r.index
     if (!certainDay) continue
-    if (WEAK.test(r.text.trim()) && !led) continue
+    // A weekday abbreviation closing the message is a date ("gym fri"); one before a noun is not ("sun cream").
+    const closing = /^\s*[.!?]*\s*$/.test(source.slice(r.index + r.text.length))
+    if (WEAK.test(r.text.trim()) && !led && !(closing && /^(?:mon|tue|wed|thu|fri|sat|sun)$/i.test(r.text.trim()))) continue
     if (/^(?:the\s+|a\s+)?(?:week|month|year|day)$/i.test(r.text.trim())) continue // "for the week" is a span, not a day
     // "email the team about friday": the day is the topic, not the deadline.
     if (/\b(?:about|regarding|re:?|concerning|discuss|mention)\s+(?:the\s+|this\s+|next\s+)?$/i.test(source.slice(0, r.index))) continue

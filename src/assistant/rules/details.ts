@@ -148,6 +148,29 @@ export function extractQuoted(text: string): { quoted?: string; rest: string } {
   return { quoted: tidy(m[2]), rest: `${text.slice(0, start)} ${text.slice(m.index + m[0].length)}` }
 }
 
+// ------------------------------------------------------------------------------------------ shorthand
+
+// Shorthand and common misspellings of the words the parser keys on, written out before parsing. Only words
+// that are not also ordinary title words ("del", "rm" and "mv" only as the first word).
+const FIRST_WORD: Record<string, string> = { del: 'delete', rm: 'remove', rem: 'remove', mv: 'move', x: 'done', adding: 'add', addd: 'add', pls: 'please', plz: 'please' }
+const TYPOS: [RegExp, string][] = [
+  [/\b(?:urgnt|urgetn|urgant|urgen|urget|urgnet)\b/gi, 'urgent'],
+  [/\b(?:importnat|impotant|importent|imporant|improtant)\b/gi, 'important'],
+  [/\b(?:pendng|pendin|pnding|peding)\b/gi, 'pending'],
+  [/\b(?:complted|completd|compelted)\b/gi, 'completed'],
+  [/\b(?:thnx|thnks|thanx|thx|tks|thankyou|thnk you|thank yuo)\b/gi, 'thanks'],
+  [/^(?:heyy+|hii+|helo|hellow|hallo)\b/gi, 'hello'],
+  [/\b(?:prioirty|priorty|priotity|proirity)\b/gi, 'priority'],
+]
+
+export function expandShorthand(text: string): string {
+  let out = text
+  const first = /^([a-z]+)\b(?![-'])/i.exec(out)
+  if (first && FIRST_WORD[first[1].toLowerCase()] && out.length > first[1].length) out = FIRST_WORD[first[1].toLowerCase()] + out.slice(first[1].length)
+  for (const [re, to] of TYPOS) out = out.replace(re, to)
+  return out
+}
+
 // ------------------------------------------------------------------------------------------ fillers
 
 const LEADING_FILLERS = [

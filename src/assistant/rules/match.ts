@@ -32,8 +32,15 @@ const IRREGULAR: Record<string, string> = {
   applied: 'apply', copied: 'copy', studied: 'study', hurried: 'hurry', married: 'marry', worried: 'worry', filed: 'file',
 }
 
+/** Short forms people use for title words. */
+const ABBREVIATIONS: Record<string, string> = {
+  appt: 'appointment', appts: 'appointment', mtg: 'meeting', mtgs: 'meeting', bday: 'birthday', dr: 'doctor', docs: 'documents',
+  pres: 'presentation', hw: 'homework', gf: 'girlfriend', bf: 'boyfriend', mom: 'mom', mum: 'mom', groceries: 'groceries', info: 'information',
+  prep: 'prepare', admin: 'administration', apt: 'apartment', govt: 'government', tix: 'tickets', msg: 'message', pics: 'pictures', pic: 'picture',
+}
+
 export const words = (text: string): string[] =>
-  text.toLowerCase().replace(/[’']s\b/g, '').replace(/[^a-z0-9\s-]/g, ' ').split(/[\s-]+/).filter(Boolean)
+  text.toLowerCase().replace(/[’']s\b/g, '').replace(/[^a-z0-9\s-]/g, ' ').split(/[\s-]+/).filter(Boolean).map((w) => ABBREVIATIONS[w] ?? w)
 
 /** The forms a word may stand for: itself, its irregular base, and what regular endings leave. */
 export function forms(word: string): Set<string> {

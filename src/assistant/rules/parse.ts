@@ -7,7 +7,7 @@ import type { Intent } from '../types.ts'
 import { distance } from 'fastest-levenshtein'
 import { extractDate, localToday, showDate } from './dates.ts'
 import {
-  ADD_LEADS, cleanTitle, extractDescription, extractPriority, extractQuoted, extractTags, PRIORITY_WORD, priorityOnly, splitTags, stripFillers, tidy,
+  ADD_LEADS, cleanTitle, expandShorthand, extractDescription, extractPriority, extractQuoted, extractTags, PRIORITY_WORD, priorityOnly, splitTags, stripFillers, tidy,
 } from './details.ts'
 import type { BulkAction } from './history.ts'
 import { isListRequest, listArgs } from './lists.ts'
@@ -436,6 +436,11 @@ const RULES: [RegExp, Builder][] = [
     if (/\b(?:date|deadline|due|priority)\b/i.test(m[1])) return undefined
     return update(refOr(m[1]), { title: cleanTitle(m[2].replace(/^["'“‘](.*)["'”’]$/, '$1')) })
   }],
+  [rx(String.raw`((?:task\s*)?#?\d+)\s*(?:->|→|=>|:|=|-)?\s*(.+)`), (m, ctx) => {
+    // "3 -> tomorrow", "task 2 urgent": an id and nothing but changes.
+    const { changes, leftover } = parseChanges(m[2], ctx)
+    return hasChanges(changes) && !leftover ? update(refOr(m[1]), changes) : undefined
+  }],
   // --- complete
   [/^[✓✔☑✅]+\s*(.+)$/u, (m) => act('complete', m[1])],
   [rx(String.raw`(.+?)\s+(?:is|was|are|were|has been|have been|got|'s)\s+(?:all\s+|now\s+|finally\s+|already\s+)?([a-z]+)(?:\s+(?:already|now|finally|today|yesterday))?`), (m) => {
@@ -529,7 +534,7 @@ function pastTense(text: string): ParsedMessage | undefined {
 // ------------------------------------------------------------------------------------------ the parser
 
 const COMMAND_VERBS = ['add', 'delete', 'remove', 'complete', 'finish', 'mark', 'show', 'list', 'rename', 'move', 'change', 'update',
-  'reschedule', 'postpone', 'untag', 'reopen', 'create', 'display', 'clear', 'check', 'cancel']
+  'reschedule', 'postpone', 'untag', 'reopen', 'create', 'display', 'clear', 'check', 'cancel', 'remind']
 
 /** "delte task 2", "mrak 3 done", "shwo my tasks": a misspelled first command verb, when only one fits. */
 function fixVerbTypo(text: string): string {
@@ -544,7 +549,7 @@ function fixVerbTypo(text: string): string {
 
 /** Understand one message. */
 export function parseMessage(message: string, ctx: ParseContext): ParsedMessage {
-  const original = tidy(message.replace(/[“”]/g, '"').replace(/[‘’]/g, "'"))
+  const original = expandShorthand(tidy(message.replace(/[“”]/g, '"').replace(/[‘’]/g, "'")))
   const bare = original.replace(/\s*(?:[:;]-?[()DPp]|<3|[\u{1F300}-\u{1FAFF}\u{2600}-\u{27BF}])+\s*/gu, ' ').replace(/[.!?\s]+$/, '').replace(/^[\s,]+/, '').replace(/,?\s+(?:mate|buddy|man|dude|pal|friend|bot|assistant|there)$/i, '')
   for (const [re, intent, text] of SMALL_TALK) if (re.test(bare.replace(/[!.,?]+/g, '').trim())) return reply(intent, CONFIDENCE.exact, text)
 
