@@ -69,6 +69,7 @@ const OWN_RULES: { re: RegExp; date: (today: string, m: RegExpExecArray) => stri
   // "by the 20th": that day this month, or next month once it has passed.
   { re: /\b(?:on|by|due|before|until|for|to|till)\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b/i, date: (today, m) => dayOfMonth(today, Number(m[1])) },
   { re: /^\s*(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\s*$/i, date: (today, m) => dayOfMonth(today, Number(m[1])) }, // a value alone: "to the 20th"
+  { re: /\bnext\s+month\b/i, date: (today) => addMonths(today, 1) },
   // "in a month", "in 2 months": the same day that many months on (the month's last day if it is shorter).
   { re: /\bin\s+(a|an|one|two|three|four|five|six|\d{1,2})\s+months?\b/i, date: (today, m) => addMonths(today, COUNT_WORDS[m[1].toLowerCase()] ?? Number(m[1])) },
   { re: /\bnext\s+weekend\b/i, date: (today) => addDays(weekday(today) === 0 ? today : addDays(today, 6 - weekday(today)), 7) },

@@ -76,6 +76,8 @@ export function listArgs(text: string, ctx: ParseContext): { args: ListArgs; lab
   else if (STATUS_WORDS.test(text) && !/\bdue\b/i.test(text)) args.status = 'completed'
   else if (PENDING_WORDS.test(text) || due) args.status = 'pending'
   if (args.status === 'pending' && ALL_WORDS.test(text) && !due && /\beverything\b/i.test(text)) delete args.status
+  // "all tasks including completed": everything.
+  if (/\b(?:including|incl\.?|with|plus|and|even)\s+(?:the\s+)?(?:completed|done|finished)(?:\s+ones)?\b/i.test(text)) delete args.status
   if (args.status) labels.push(args.status)
   // "urgent", "important", "high priority" ask for what matters most: high and critical. "critical" and
   // "low priority" are exact.

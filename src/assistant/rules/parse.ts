@@ -184,7 +184,7 @@ const countOf = (word: string) => COUNT[word.toLowerCase()] ?? Number(word)
 
 // ------------------------------------------------------------------------------------------ adding
 
-const ADD_VERB = /^(?:add|ad|addd|create|new|jot down|note down|write down|todo|to-do|make a (?:new )?(?:task|todo|reminder|note)|set (?:a|up a) (?:reminder|task)|schedule a task)\b\s*(?:(?:a|an|another|one more|the)\s+)?(?:new\s+)?(?:(?:task|todo|to-do|item|reminder|entry|one)s?\b)?(?:\s+for\s+me\b)?\s*(?:[:\-]|\bto\b|\bthat\b|\bsaying\b|\bcalled\b|\bnamed\b|\bfor\b|\bto do\b)?\s*/i
+const ADD_VERB = /^(?:add|ad|addd|create|new|jot down|note down|write down|put down|note to self|reminder|memo|todo|to-do|make a (?:new )?(?:task|todo|reminder|note)|set (?:a|up a) (?:reminder|task)|schedule a task)\b\s*(?:(?:a|an|another|one more|the)\s+)?(?:new\s+)?(?:(?:task|todo|to-do|item|reminder|entry|one)s?\b)?(?:\s+for\s+me\b)?\s*(?:[:\-]|\bto\b|\bthat\b|\bsaying\b|\bcalled\b|\bnamed\b|\bfor\b|\bto do\b)?\s*/i
 const TASK_NOUN_LEAD = /^(?:(?:a|an|another|one more)\s+)?(?:new\s+)?(?:task|todo|to-do|item|reminder)s?\b\s*(?::|-|\bto\b|\bcalled\b|\bnamed\b|\bfor\b|\bthat says\b)?\s*/i
 const LIST_TAIL = /\s+(?:to|on|onto|in)\s+(?:my|the|our)\s+(?:(?:to[- ]?do|[a-z]+)\s+)?(?:list|tasks|todos)$/i
 // Verbs a bare task usually starts with ("call mom tomorrow" is a task to add).
@@ -362,7 +362,7 @@ const RULES: [RegExp, Builder][] = [
   [rx(String.raw`(.+?)\s*(?:isn'?t|is not|wasn'?t|was not|aren'?t)\s+(?:actually\s+|really\s+)?(?:done|finished|complete|completed)(?:\s+yet|\s+after all|\s+actually)?`), (m) => act('reopen', m[1])],
   [rx(String.raw`i\s+(?:didn'?t|did not|haven'?t|have not|never)\s+(?:actually\s+|really\s+)?(?:finish|finished|do|done|complete|completed)\s+(.+?)(?:\s+yet|\s+after all)?`), (m) => act('reopen', m[1])],
   // --- priority
-  [rx(String.raw`(?:set|change|update|make)\s+(?:the\s+)?priority\s+(?:of|on|for)\s+(.+?)\s+(?:to|as)\s+(.+)`), (m) => update(refOr(m[1]), { priority: priorityOnly(m[2]) ?? PRIORITY_WORD[m[2].toLowerCase().replace(/\s*priority$/, '')] })],
+  [rx(String.raw`(?:set|change|update|make|drop|lower|reduce|decrease|raise|increase|bump|move)\s+(?:the\s+)?priority\s+(?:of|on|for)\s+(.+?)\s+(?:(?:down|up|back)\s+)?(?:to|as)\s+(.+)`), (m) => update(refOr(m[1]), { priority: priorityOnly(m[2]) ?? PRIORITY_WORD[m[2].toLowerCase().replace(/\s*priority$/, '')] })],
   [rx(String.raw`(?:set|change|update)\s+(.+?)(?:'s)?\s+priority\s+(?:to|as)\s+(.+)`), (m) => update(refOr(m[1]), { priority: priorityOnly(m[2]) ?? PRIORITY_WORD[m[2].toLowerCase()] })],
   [rx(String.raw`(?:prioriti[sz]e|escalate|bump up|bump|raise(?:\s+the\s+priority\s+(?:of|on))?|up the priority (?:of|on))\s+(.+?)(?:\s+up)?`), (m) => update(refOr(m[1]), { priority: 'high' })],
   [rx(String.raw`(?:deprioriti[sz]e|de-prioriti[sz]e|downgrade|lower(?:\s+the\s+priority\s+(?:of|on))?|reduce the priority (?:of|on))\s+(.+)`), (m) => update(refOr(m[1]), { priority: 'low' })],
@@ -459,7 +459,7 @@ const RULES: [RegExp, Builder][] = [
   [rx(String.raw`(?:i\s+|i'?ve\s+|i\s+have\s+|we\s+)?(?:just\s+|finally\s+|already\s+)?(?:finished|completed|did|done|got)\s+(.+?)(?:\s+done)?`), (m) => act('complete', m[1])],
   [rx(String.raw`(.+?)\s+(?:is|was|are|'s|has been|have been)?\s*(?:all\s+|now\s+|finally\s+)?(?:done|finished|complete|completed|sorted|taken care of|handled)`), (m) => act('complete', m[1])],
   // --- delete
-  [rx(String.raw`(?:delete|remove|drop|cancel|erase|trash|scrap|ditch|bin|kill|nuke|discard|get rid of|forget about|forget|throw away|throw out|scratch|cross out)\s+(.+?)(?:\s+(?:from|off)\s+(?:my|the)\s+(?:list|tasks|todos?|to-?do list))?`), (m) => act('delete', m[1])],
+  [rx(String.raw`(?:delete|remove|drop|cancel|erase|trash|scrap|ditch|bin|kill|nuke|discard|get rid of|forget about|forget|throw away|throw out|scratch|cross out|clear)\s+(.+?)(?:\s+(?:from|off)\s+(?:my|the)\s+(?:list|tasks|todos?|to-?do list))?`), (m) => act('delete', m[1])],
   [rx(String.raw`(?:never\s?mind|nvm)\s+(?:about\s+)?(.+)`), (m) => act('delete', m[1])],
   [rx(String.raw`i\s+(?:don'?t|do not|no longer)\s+(?:need|have|want)\s+to\s+(.+?)(?:\s+any\s?more)?`), (m) => act('delete', m[1])],
 ]
