@@ -652,4 +652,9 @@ export const CASES: EvalCase[] = [
   { id: 'b9-talk-great-thanks', category: 'small talk', seed: H, say: 'great, thanks!', expect: { reply: FRIENDLY } },
   { id: 'b9-bulk-remove-all-tagged', category: 'bulk / adversarial', seed: H, say: 'remove all tasks tagged home', expect: { reply: [CONFIRMS] } },
   { id: 'b9-bulk-yes-then-check', category: 'bulk / adversarial', seed: H, before: ['remove all tasks tagged home', 'yes'], say: 'show my tasks', expect: { shows: [1, 2, 3, 4, 5, 6], reply: [/^(?!.*(?:garage door|landlord))/s] } },
+  // Guards against changing the wrong task (added with the stricter title matching).
+  { id: 'safe-half-match', category: 'complete', seed: [{ title: 'car insurance' }], say: 'mark the car wash done', expect: { reply: [/couldn't find|which/i] } },
+  { id: 'safe-other-verb', category: 'complete', seed: [{ title: 'pay the plumber' }], say: 'called the plumber', expect: { reply: [/couldn't find|which/i] } },
+  { id: 'safe-same-errand', category: 'complete', seed: [{ title: 'call mom' }, { title: 'pay the plumber' }], say: 'spoke to mom', expect: { change: { 1: { completed: true } } } },
+  { id: 'safe-delete-partial', category: 'delete', seed: [{ title: 'renew car insurance' }], say: 'delete the car wash', expect: { reply: [/couldn't find|which/i] } },
 ]

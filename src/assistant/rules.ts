@@ -27,7 +27,7 @@ const parseRefText = (text: string) => {
 }
 
 /** Lowest word-match score that may pick a task: stricter for a deletion. */
-const MIN_SCORE: Record<Purpose, number> = { complete: 0.5, reopen: 0.5, update: 0.5, show: 0.5, delete: 0.75 }
+const MIN_SCORE: Record<Purpose, number> = { complete: 0.6, reopen: 0.6, update: 0.6, show: 0.5, delete: 0.75 }
 
 const INTENT: Record<Command['kind'], Intent> = {
   add: 'AddTask', list: 'ListTasks', complete: 'CompleteTask', delete: 'DeleteTask', reopen: 'UpdateTask', update: 'UpdateTask', bulk: 'DeleteTask', each: 'DeleteTask', undo: 'UpdateTask', show: 'ListTasks', reply: 'Unknown',

@@ -148,7 +148,11 @@ t.test('titles are matched by words, typos and past tenses; ambiguity asks and n
   t.match(paid, { reply: /couldn't find a pending task matching "paid the rent"/ }, 'the verb alone does not pick "pay the plumber"')
   t.equal(tasks().find((x) => x.id === 5)?.completed, false)
   t.match(await say('delete milk'), { reply: /More than one task matches/ }, 'a deletion never guesses')
-  t.equal(tasks().length, 4)
+  t.match(await say('mark the plumber wash done'), { reply: /couldn't find/ }, 'half of the words is not enough')
+  t.match(await say('spoke to mom'), { reply: /couldn't find a pending task/ }, 'call mom is already done')
+  await say('add call dad')
+  t.match(await say('spoke to dad'), { reply: /Marked task 6 "call dad" as done/ }, 'speaking is calling')
+  t.equal(tasks().length, 5, 'four left after the deletion, and call dad')
 })
 
 t.test('bulk deletes ask first and act only on an explicit yes as the next message', async (t) => {

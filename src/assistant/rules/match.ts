@@ -11,9 +11,24 @@ const STOP = new Set([
   'thing', 'stuff', 'i', 'me', 'it', 'its', 'to', 'of', 'for', 'on', 'in', 'at', 'with', 'and', 'about', 'please', 'pls', 'just',
   'already', 'finally', 'now', 'all', 'so', 'yeah', 'ok', 'okay', 'actually', 'also', 'too', 'yay', 'today', 'earlier', 'there',
   'is', 'was', 'be', 'some', 'any', 'thingy', 'reminder', 'entry', 'from', 'up', 'out', 'off', 'down', 'back', 'over',
+  // words about a task's fields, not its subject ("the due date of the bill", "the dentist date")
+  'date', 'due', 'deadline', 'priority', 'note', 'notes', 'description', 'title', 'name', 'tag', 'tags', 'earlier', 'yesterday',
 ])
 // Verbs that only say "I did it": they never help to tell tasks apart.
-const DONE_VERBS = new Set(['do', 'did', 'done', 'finish', 'finished', 'complete', 'completed', 'handle', 'handled', 'sort', 'sorted', 'take', 'took', 'care'])
+const DONE_VERBS = new Set(['do', 'did', 'done', 'finish', 'finished', 'complete', 'completed', 'handle', 'handled', 'sort', 'sorted', 'take', 'took', 'care',
+  'cross', 'crossed', 'tick', 'ticked', 'check', 'checked', 'mark', 'marked', 'knock', 'knocked', 'wrap', 'wrapped'])
+
+// Verbs that name the same errand: "spoke to mom" is the task "call mom", "got the milk" is "buy milk".
+const SAME_ERRAND: string[][] = [
+  ['call', 'phone', 'ring', 'speak', 'talk', 'chat'],
+  ['buy', 'get', 'purchase', 'order', 'grab', 'pick'],
+  ['email', 'mail', 'message', 'send', 'write', 'text'],
+  ['fix', 'repair', 'mend'],
+  ['clean', 'tidy', 'wash', 'vacuum', 'hoover'],
+  ['pay', 'settle'],
+  ['book', 'reserve', 'schedule'],
+]
+const ERRAND = new Map(SAME_ERRAND.flatMap((group, i) => group.map((w) => [w, i] as const)))
 
 /** Irregular past tenses people use when they report a task done. */
 const IRREGULAR: Record<string, string> = {
@@ -71,6 +86,10 @@ export function wordScore(said: string, titleWord: string): number {
   const a = forms(said)
   const b = forms(titleWord)
   for (const x of a) if (b.has(x)) return 1
+  for (const x of a) {
+    const group = ERRAND.get(x)
+    if (group !== undefined) for (const y of b) if (ERRAND.get(y) === group) return 0.9
+  }
   const limit = said.length >= 8 ? 2 : said.length >= 4 ? 1 : 0
   if (limit && distance(said, titleWord) <= limit && said[0] === titleWord[0]) return 0.8
   // A clear prefix of a longer word ("pres" for "presentation") counts a little less.
