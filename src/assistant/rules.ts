@@ -8,7 +8,9 @@
 
 import { priorities, type Task } from '../store/types.ts'
 import { addDays, DEFAULT_TIMEZONE, localToday, showDate } from './rules/dates.ts'
-import { confirmationAnswer, confirmationText, pendingConfirmation, recentTasks, type BulkAction, type TaskRef } from './rules/history.ts'
+import {
+  confirmationAnswer, confirmationText, justAdded, openQuestion, pendingConfirmation, recentTasks, WHICH_ONE_HEAD, type BulkAction, type TaskRef,
+} from './rules/history.ts'
 import { pickTask } from './rules/match.ts'
 import { CONFIDENCE, parseMessage, parseRef, type Changes, type Command, type ListArgs, type ParsedMessage, type Ref } from './rules/parse.ts'
 import { describeChange, describeTask, listReply, notUnderstood, shortList, sortTasks } from './rules/replies.ts'
@@ -75,7 +77,8 @@ async function resolve(turn: Turn, ref: Ref, purpose: Purpose, input: TurnInput)
   if (ref.kind === 'recent') {
     const recent = recentTasks(input.history)
     let task: TaskRef | undefined
-    if (ref.which === 'it') task = recent.task ?? (recent.list?.length === 1 ? recent.list[0] : undefined)
+    if (ref.which === 'added') task = justAdded(input.history)
+    else if (ref.which === 'it') task = recent.task ?? (recent.list?.length === 1 ? recent.list[0] : undefined)
     else if (ref.which === 'last') task = recent.list?.length ? recent.list[recent.list.length - 1] : recent.task
     else task = recent.list?.[ref.which - 1]
     if (task) return { task, confidence: CONFIDENCE.exactTitle }
@@ -95,7 +98,7 @@ async function resolve(turn: Turn, ref: Ref, purpose: Purpose, input: TurnInput)
   if (pick.kind === 'one') return { task: pick.item, confidence: pick.exact ? CONFIDENCE.exactTitle : CONFIDENCE.fuzzy }
   if (pick.kind === 'several') {
     return {
-      reply: `More than one task matches "${ref.text}": ${shortList(pick.items)}. Which one? Say its number, e.g. "${EXAMPLE[purpose](pick.items[0].id)}".`,
+      reply: `${WHICH_ONE_HEAD} "${ref.text}": ${shortList(pick.items)}. Which one? Say its number, e.g. "${EXAMPLE[purpose](pick.items[0].id)}".`,
       confidence: CONFIDENCE.ambiguous,
     }
   }
@@ -270,6 +273,32 @@ async function runConfirmed(turn: Turn, input: TurnInput): Promise<TurnResult | 
   return forEach(turn, pending.action, pending.taskIds, intent)
 }
 
+type RefCommand = Extract<Command, { kind: 'complete' | 'delete' | 'reopen' | 'update' }>
+
+/**
+ * "2" or "the powder one" right after "More than one task matches …, which one?": the earlier request, now
+ * for that task. Only one of the offered tasks can be chosen; anything else is a new request.
+ */
+function answerWhichOne(input: TurnInput, ctx: { now: Date; timezone: string }): RefCommand | undefined {
+  const question = openQuestion(input.history)
+  if (!question) return undefined
+  const text = input.message.trim().replace(/[.!?]+$/, '').replace(/^(?:(?:i meant|i mean|it'?s|that'?s|the one with|number|no\.?)\s+)+/i, '')
+  if (text.split(/\s+/).length > 6) return undefined
+  const earlier = parseMessage(question.message, ctx).command
+  if (!['complete', 'delete', 'reopen', 'update'].includes(earlier.kind)) return undefined
+  const ref = parseRef(text)
+  let id: number | undefined
+  if (ref?.kind === 'id') id = ref.id
+  else if (ref?.kind === 'title') {
+    const last = [...input.history].reverse().find((m) => m.role === 'assistant')!
+    const offered = [...last.content.matchAll(/(?:: |; )(\d+)\. (.+?)(?=; \d+\. |\. Which one\?)/g)].map((m) => ({ id: Number(m[1]), title: m[2] }))
+    const pick = pickTask(offered, ref.text, { minScore: 0.5 })
+    if (pick.kind === 'one') id = pick.item.id
+  }
+  if (id === undefined || !question.candidates.includes(id)) return undefined
+  return { ...(earlier as RefCommand), ref: { kind: 'id', id } }
+}
+
 export function createRulesBackend(deps: { executor: ToolExecutor; clock: () => Date }) {
   const { executor, clock } = deps
 
@@ -279,7 +308,10 @@ export function createRulesBackend(deps: { executor: ToolExecutor; clock: () => 
     if (confirmed) return confirmed
 
     const now = clock()
-    const parsed = parseMessage(input.message, { now, timezone: input.timezone ?? DEFAULT_TIMEZONE })
+    const ctx = { now, timezone: input.timezone ?? DEFAULT_TIMEZONE }
+    const answered = answerWhichOne(input, ctx)
+    if (answered) return act(turn, answered, input, now)
+    const parsed = parseMessage(input.message, ctx)
     const { command } = parsed
     switch (command.kind) {
       case 'reply': return turn.result(parsed.intent, parsed.confidence, command.text)

@@ -95,7 +95,7 @@ export function pendingConfirmation(history: readonly ChatMessage[]): PendingCon
   return { action: head[1] as BulkAction, taskIds: ids }
 }
 
-const YES = /^(?:y|yes|yeah|yep|yup|ya|sure|ok|okay|confirm(?:ed)?|do it|go ahead|go for it|please do|absolutely|definitely|correct|affirmative|yes please|yes,? (?:delete|remove|clear|complete|do|go)\b.*|(?:delete|remove|clear|complete) them(?: all)?|i'?m sure)$/i
+const YES = /^(?:(?:y|yes|yeah|yep|yup|ya|sure|ok|okay|absolutely|definitely|correct|affirmative)[,!.]?\s*(?:please\s*)?(?:do it|go ahead|go for it|proceed|confirm(?:ed)?|delete them(?: all)?|please)?|confirm(?:ed)?|do it|go ahead|go for it|please do|proceed|yes,? (?:delete|remove|clear|complete|do|go)\b.*|(?:delete|remove|clear|complete) them(?: all)?|i'?m sure)$/i
 const NO = /^(?:n|no|nope|nah|cancel|stop|abort|never ?mind|don'?t|do not|no thanks|no,? .*|keep them|wait|hold on)$/i
 
 export function confirmationAnswer(message: string): 'yes' | 'no' | undefined {
@@ -103,4 +103,31 @@ export function confirmationAnswer(message: string): 'yes' | 'no' | undefined {
   if (YES.test(text)) return 'yes'
   if (NO.test(text)) return 'no'
   return undefined
+}
+
+// ------------------------------------------------------------------------------------------ which one?
+
+/** How the reply that asks "which one?" starts; the next message may answer it with an id or a few words. */
+export const WHICH_ONE_HEAD = 'More than one task matches'
+
+export interface OpenQuestion {
+  /** The message that was ambiguous. */
+  message: string
+  /** The ids the question offered. */
+  candidates: number[]
+}
+
+/** The ambiguous request the previous reply asked about, if it asked "which one?". */
+export function openQuestion(history: readonly ChatMessage[]): OpenQuestion | undefined {
+  const i = lastAssistant(history)
+  if (i < 1 || !history[i].content.startsWith(WHICH_ONE_HEAD) || history[i - 1].role !== 'user') return undefined
+  const candidates = [...history[i].content.matchAll(/(?:: |; )(\d+)\. /g)].map((m) => Number(m[1]))
+  return candidates.length ? { message: history[i - 1].content, candidates } : undefined
+}
+
+/** The task the conversation added in its previous turn (for "oops, I meant …"). */
+export function justAdded(history: readonly ChatMessage[]): TaskRef | undefined {
+  const i = lastAssistant(history)
+  const call = i >= 0 ? history[i].tool_calls?.find((c) => c.tool === 'add_task') : undefined
+  return call ? asRef(call.result) : undefined
 }

@@ -16,7 +16,7 @@ import { IRREGULAR_PAST, keyWords } from './match.ts'
 export type Ref =
   | { kind: 'id'; id: number }
   /** "it"/"that" = the task the conversation was about; "last"; or a position in the list just shown. */
-  | { kind: 'recent'; which: 'it' | 'last' | number }
+  | { kind: 'recent'; which: 'it' | 'last' | 'added' | number }
   | { kind: 'title'; text: string }
 
 export interface Changes {
@@ -533,6 +533,8 @@ function pastTense(text: string): ParsedMessage | undefined {
 
 // ------------------------------------------------------------------------------------------ the parser
 
+const LIST_BARE_WORDS = /^(?:today|tonight|tomorrow|this week|next week|this weekend|overdue|due today|due tomorrow|due this week)$/i
+
 const COMMAND_VERBS = ['add', 'delete', 'remove', 'complete', 'finish', 'mark', 'show', 'list', 'rename', 'move', 'change', 'update',
   'reschedule', 'postpone', 'untag', 'reopen', 'create', 'display', 'clear', 'check', 'cancel', 'remind']
 
@@ -552,6 +554,10 @@ export function parseMessage(message: string, ctx: ParseContext): ParsedMessage 
   const original = expandShorthand(tidy(message.replace(/[“”]/g, '"').replace(/[‘’]/g, "'")))
   const bare = original.replace(/\s*(?:[:;]-?[()DPp]|<3|[\u{1F300}-\u{1FAFF}\u{2600}-\u{27BF}])+\s*/gu, ' ').replace(/[.!?\s]+$/, '').replace(/^[\s,]+/, '').replace(/,?\s+(?:mate|buddy|man|dude|pal|friend|bot|assistant|there)$/i, '')
   for (const [re, intent, text] of SMALL_TALK) if (re.test(bare.replace(/[!.,?]+/g, '').trim())) return reply(intent, CONFIDENCE.exact, text)
+
+  // "oops, I meant buy present for tom": the title of the task just added, said again.
+  const meant = /^(?:(?:oops|sorry|no|wait|ugh|argh)[,!.]*\s+)*(?:i meant|i mean|meant|that should be|it should say|typo,? (?:i meant|it'?s|should be))[:,]?\s+["'“‘]?(.+?)["'”’]?$/i.exec(original)
+  if (meant) return update({ kind: 'recent', which: 'added' }, { title: cleanTitle(meant[1]) })!
 
   // "finally renewed... wait no, I emailed the landlord": what follows a correction is what is meant.
   const corrected = /(?:^|[.,;!?…]\s*|\s)(?:wait,?\s+no|no,?\s+wait|sorry,?\s+i mean|i mean|scratch that|correction)[,:.]?\s+(\S.*)$/i.exec(original)?.[1] ?? original
@@ -624,6 +630,15 @@ export function parseMessage(message: string, ctx: ParseContext): ParsedMessage 
 
   const shown = showCommand(text)
   if (shown) return shown
+
+  // A follow-up that is only a change ("due on saturday", "high priority please", "#office", "note: …"):
+  // for the task the conversation is about. Bare "today", "overdue" and the like stay list requests.
+  const note = /^(?:note|notes|description|details)\s*[:\-]\s*(.+)$/i.exec(text)
+  if (note) return update({ kind: 'recent', which: 'it' }, { description: note[1].trim() })!
+  if (!LIST_BARE_WORDS.test(text)) {
+    const { changes, leftover } = parseChanges(text, ctx)
+    if (hasChanges(changes) && !leftover) return update({ kind: 'recent', which: 'it' }, changes)!
+  }
 
   if (isListRequest(question ? `${text}?` : text, ctx)) {
     const sort = /\b(?:by|sorted by|order(?:ed)? by|sort(?:ed)? on)\s+(?:the\s+)?(?:due\s+)?(?:date|deadline)s?\b|\bsoonest\b/i.test(text)
