@@ -149,7 +149,12 @@ async function patchFor(turn: Turn, task: TaskRef & Partial<Task>, changes: Chan
 async function act(turn: Turn, command: Extract<Command, { kind: 'complete' | 'delete' | 'reopen' | 'update' }>, input: TurnInput, now: Date): Promise<TurnResult> {
   const intent = INTENT[command.kind]
   const resolved = await resolve(turn, command.ref, command.kind, input)
-  if ('reply' in resolved) return turn.result(intent, resolved.confidence, resolved.reply)
+  if ('reply' in resolved) {
+    // "#work" with no task in the conversation: the user wants to see the #work tasks.
+    const tagOnly = command.kind === 'update' && command.fragment && Object.keys(command.changes).length === 1 && command.changes.addTags?.length === 1
+    if (tagOnly) return listTasks(turn, { kind: 'list', args: { tag: command.changes.addTags![0] }, label: `#${command.changes.addTags![0]} tasks` }, { intent: 'ListTasks', confidence: CONFIDENCE.keyword, command })
+    return turn.result(intent, resolved.confidence, resolved.reply)
+  }
   const { task, confidence } = resolved
   const id = task.id
 

@@ -55,7 +55,8 @@ export type Command =
   | { kind: 'add'; task: NewTaskArgs; unclear?: string }
   | { kind: 'list'; args: ListArgs; label: string; sort?: 'due' | 'priority' }
   | { kind: 'complete' | 'delete' | 'reopen'; ref: Ref }
-  | { kind: 'update'; ref: Ref; changes: Changes; unclear?: string }
+  /** `fragment`: the message was only the change ("#office"), said about the task in the conversation. */
+  | { kind: 'update'; ref: Ref; changes: Changes; unclear?: string; fragment?: boolean }
   /** `except`: a task to leave out ("delete all my tasks except the dentist"). */
   | { kind: 'bulk'; action: BulkAction; args: ListArgs; label: string; except?: string }
   /** The same change to each of several tasks named by id. */
@@ -637,7 +638,10 @@ export function parseMessage(message: string, ctx: ParseContext): ParsedMessage 
   if (note) return update({ kind: 'recent', which: 'it' }, { description: note[1].trim() })!
   if (!LIST_BARE_WORDS.test(text)) {
     const { changes, leftover } = parseChanges(text, ctx)
-    if (hasChanges(changes) && !leftover) return update({ kind: 'recent', which: 'it' }, changes)!
+    if (hasChanges(changes) && !leftover) {
+      const parsed = update({ kind: 'recent', which: 'it' }, changes)!
+      return { ...parsed, command: { ...(parsed.command as Extract<Command, { kind: 'update' }>), fragment: true } }
+    }
   }
 
   if (isListRequest(question ? `${text}?` : text, ctx)) {
