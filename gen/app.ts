@@ -1,6 +1,7 @@
-// What every environment shares: names (DESIGN.md §3), the container contract (DESIGN.md §2), probes,
+// What every environment shares: names and the container contract (docs/contracts.md), probes,
 // security settings. Per-environment values are NOT here: they live in environments.ts.
 import { readFileSync } from 'node:fs'
+import { DEFAULT_PORT, DECIMAL_SETTINGS, INTEGER_SETTINGS, SECRET_KEYS, TEXT_DEFAULTS } from '../src/contract.ts'
 
 /** The app version comes from package.json, the one place it is set. */
 export const appVersion: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version
@@ -19,10 +20,14 @@ export const names = {
   roleBinding: 'todo-app-rolebinding',
   /** The base's placeholder image name; overlays replace it through kustomize `images:`. */
   image: 'todo-app',
+  /** The identity the External Secrets Operator reads the store with (Vault Kubernetes auth, or IRSA). */
+  secretStore: 'todo-app-secret-store',
+  secretStoreServiceAccount: 'todo-app-secret-store',
   ollama: { app: 'ollama', deployment: 'ollama-deployment', service: 'ollama-service', pvc: 'ollama-pvc', serviceAccount: 'ollama-sa' },
 } as const
 
-export const secretKeys = { openaiApiKey: 'openai-api-key', jwtSecret: 'jwt-secret' } as const
+/** The Secret's keys, as the service's contract names them. */
+export const secretKeys = SECRET_KEYS
 
 /** On every object this repository renders (kustomize adds it to base/ and log-shipping/ too). */
 export const partOf = { 'app.kubernetes.io/part-of': 'todo-gitops' }
@@ -31,22 +36,24 @@ export const partOf = { 'app.kubernetes.io/part-of': 'todo-gitops' }
 export const selectorLabels = { app: names.app }
 export const podLabels = { app: names.app, tier: 'backend' }
 
-export const port = 8000
+export const port = DEFAULT_PORT
 /** The name of the HTTP port on the container and the Service; the ServiceMonitor scrapes by this name. */
 export const portName = 'http'
 export const servicePort = 80
-/** Where the service serves its Prometheus metrics (DESIGN.md §2). */
+/** Where the service serves its Prometheus metrics (docs/contracts.md). */
 export const metricsPath = '/metrics'
 export const dataPath = '/data'
 
-/** The base ConfigMap: the service's defaults (DESIGN.md §2); overlays merge their table values over it. */
+/** The base ConfigMap: the service's defaults (src/contract.ts); overlays merge their table values over it. */
 export const baseConfig: Record<string, string> = {
-  STORAGE_PATH: `${dataPath}/tasks.json`,
-  LOG_LEVEL: 'INFO',
-  AI_BACKEND: 'rules',
-  SESSION_TIMEOUT_MINUTES: '30',
-  RATE_LIMIT_PER_MINUTE: '100',
-  AI_TIMEOUT_SECONDS: '30',
+  // The service's default store: SQLite on the data volume. Environments on PostgreSQL set STORAGE_BACKEND.
+  STORAGE_BACKEND: TEXT_DEFAULTS.STORAGE_BACKEND,
+  STORAGE_PATH: `${dataPath}/todo.db`,
+  LOG_LEVEL: TEXT_DEFAULTS.LOG_LEVEL,
+  AI_BACKEND: TEXT_DEFAULTS.AI_BACKEND,
+  SESSION_TIMEOUT_MINUTES: String(INTEGER_SETTINGS.SESSION_TIMEOUT_MINUTES.default),
+  RATE_LIMIT_PER_MINUTE: String(INTEGER_SETTINGS.RATE_LIMIT_PER_MINUTE.default),
+  AI_TIMEOUT_SECONDS: String(DECIMAL_SETTINGS.AI_TIMEOUT_SECONDS.default),
 }
 
 /** Resources of the base Deployment (FR-22); every overlay replaces them with its table values. */
@@ -67,11 +74,19 @@ export const shutdown = {
   terminationGracePeriodSeconds: 30,
 }
 
-/** Non-root UID/GID of the image (DESIGN.md §2) and of Ollama in dev. */
+/** Non-root UID/GID of the image (docs/contracts.md) and of Ollama in dev. */
 export const uid = 1000
 
-/** Argo CD sync waves: namespaces, then secrets/config/RBAC/storage, then the workloads. */
+/**
+ * Argo CD sync waves inside an environment: the Namespace, then secrets/config/RBAC/policies, then the
+ * workloads. PVCs are in the workloads' wave (applied before the Deployment, Argo CD orders a wave by kind):
+ * a claim on a WaitForFirstConsumer class stays Pending, so Progressing, until a pod uses it, and an
+ * earlier wave would wait for it forever.
+ */
 export const waves = { namespace: '-2', prerequisites: '-1', workloads: '0' }
+export const syncOptionsKey = 'argocd.argoproj.io/sync-options'
+/** On what must outlive its Application (the namespace, the data): never pruned, never deleted with it. */
+export const keepOnDelete = { [syncOptionsKey]: 'Prune=false,Delete=false' }
 export const syncWaveKey = 'argocd.argoproj.io/sync-wave'
 
 /** Prometheus scrape annotations (FR-44) on every todo-app pod. */

@@ -1,15 +1,16 @@
 // base/: the objects every environment shares, and its kustomization.yaml. No namespace (overlays set it),
-// no Secret or SealedSecret (the environment provides todo-app-secrets), no per-environment values.
+// no Secret or SealedSecret (the environment provides todo-app-secrets), no storage (SQLite claim or PostgreSQL:
+// the environment's), no per-environment values.
 import { Size } from 'cdk8s'
 import * as kplus from 'cdk8s-plus-28'
 import { k8s } from 'cdk8s-plus-28'
 import {
-  baseConfig, baseResources, dataPath, names, partOf, podLabels, port, portName, probes, scrapeAnnotations, secretKeys,
+  baseConfig, baseResources, names, partOf, podLabels, port, portName, probes, scrapeAnnotations, secretKeys,
   selectorLabels, servicePort, shutdown, syncWaveKey, waves, appVersion,
 } from './app.ts'
 import { objectsOf } from './chart.ts'
 import type { KubeObject } from './chart.ts'
-import { claim, containerSecurity, hardenedDeployment, httpProbe, plainService } from './workload.ts'
+import { containerSecurity, hardenedDeployment, httpProbe, plainService } from './workload.ts'
 import { clusterServices } from './environments.ts'
 import { yamlFile } from './yaml.ts'
 
@@ -18,10 +19,8 @@ const prerequisite = { [syncWaveKey]: waves.prerequisites }
 function deployment(): KubeObject[] {
   return objectsOf((chart) => {
     const sa = kplus.ServiceAccount.fromServiceAccountName(chart, 'sa', names.serviceAccount)
-    const pvc = kplus.PersistentVolumeClaim.fromClaimName(chart, 'pvc', names.pvc)
     const config = kplus.ConfigMap.fromConfigMapName(chart, 'config', names.config)
     const secret = kplus.Secret.fromSecretName(chart, 'secret', names.secret)
-    const data = kplus.Volume.fromPersistentVolumeClaim(chart, 'data', pvc, { name: 'data' })
     const tmp = kplus.Volume.fromEmptyDir(chart, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(64) })
     hardenedDeployment(chart, 'deployment', {
       name: names.deployment,
@@ -37,7 +36,8 @@ function deployment(): KubeObject[] {
       }),
       serviceAccount: sa,
       terminationGracePeriodSeconds: shutdown.terminationGracePeriodSeconds,
-      volumes: [data, tmp],
+      // The data volume, if any, is the environment's (overlays: a claim for SQLite, none for PostgreSQL).
+      volumes: [tmp],
       resources: { [names.container]: baseResources },
       containers: [
         {
@@ -49,11 +49,10 @@ function deployment(): KubeObject[] {
           envVariables: {
             OPENAI_API_KEY: kplus.EnvValue.fromSecretValue({ secret, key: secretKeys.openaiApiKey }, { optional: false }),
             JWT_SECRET: kplus.EnvValue.fromSecretValue({ secret, key: secretKeys.jwtSecret }, { optional: false }),
+            // The key before the last rotation: tokens it signed stay valid until they expire (docs/secrets.md).
+            JWT_SECRET_PREVIOUS: kplus.EnvValue.fromSecretValue({ secret, key: secretKeys.jwtSecretPrevious }, { optional: true }),
           },
-          volumeMounts: [
-            { path: dataPath, volume: data },
-            { path: '/tmp', volume: tmp },
-          ],
+          volumeMounts: [{ path: '/tmp', volume: tmp }],
           startup: httpProbe(probes.startup, port),
           readiness: httpProbe(probes.readiness, port),
           liveness: httpProbe(probes.liveness, port),
@@ -75,20 +74,6 @@ function service(): KubeObject[] {
       selector: selectorLabels,
       port: servicePort,
       targetPort: port,
-    })
-  })
-}
-
-function pvc(): KubeObject[] {
-  return objectsOf((chart) => {
-    claim(chart, 'pvc', {
-      name: names.pvc,
-      labels: podLabels,
-      // The task data outlives the Application: never pruned, never deleted with it.
-      annotations: { ...prerequisite, 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' },
-      // Overlays set the environment's class, access mode and size.
-      accessMode: 'ReadWriteOnce',
-      size: '1Gi',
     })
   })
 }
@@ -152,7 +137,7 @@ function kustomization(): Record<string, unknown> {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
     labels: [{ pairs: partOf, includeSelectors: false }],
-    resources: ['deployment.yaml', 'service.yaml', 'pvc.yaml', 'rbac.yaml', 'network-policies.yaml'],
+    resources: ['deployment.yaml', 'service.yaml', 'rbac.yaml', 'network-policies.yaml'],
     // A generated ConfigMap's name carries a hash of its data, so a config change rolls the pods (AC-7).
     configMapGenerator: [{
       name: names.config,
@@ -168,7 +153,6 @@ export function renderBase(): Record<string, string> {
     'base/kustomization.yaml': yamlFile([kustomization()]),
     'base/deployment.yaml': yamlFile(deployment()),
     'base/service.yaml': yamlFile(service()),
-    'base/pvc.yaml': yamlFile(pvc()),
     'base/rbac.yaml': yamlFile(rbac()),
     'base/network-policies.yaml': yamlFile(networkPolicies()),
   }

@@ -4,7 +4,7 @@
 import { Size } from 'cdk8s'
 import * as kplus from 'cdk8s-plus-28'
 import type { Environment } from './environments.ts'
-import { names, syncWaveKey, waves } from './app.ts'
+import { keepOnDelete, names, syncWaveKey, waves } from './app.ts'
 import { objectsOf } from './chart.ts'
 import type { KubeObject } from './chart.ts'
 import { claim, containerSecurity, hardenedDeployment, httpProbe, plainService } from './workload.ts'
@@ -13,11 +13,16 @@ export const ollamaPort = 11434
 export const ollamaLabels = { app: names.ollama.app, tier: 'ai' }
 const modelsPath = '/models'
 
-// `ollama pull` is a client of a running server: start one on localhost, pull, stop it.
-const pullScript = [
+// `ollama pull` is a client of a running server: start one on localhost, pull, stop it. `ollama show` first:
+// a model already on the PVC is not pulled again, so a restart needs neither the registry nor the network.
+export const pullScript = [
   'ollama serve & server=$!',
   'until ollama list >/dev/null 2>&1; do sleep 1; done',
-  'ollama pull "$OLLAMA_MODEL"; status=$?',
+  'if ollama show "$OLLAMA_MODEL" >/dev/null 2>&1; then',
+  '  echo "model $OLLAMA_MODEL is on the volume: not pulling"; status=0',
+  'else',
+  '  ollama pull "$OLLAMA_MODEL"; status=$?',
+  'fi',
   'kill "$server"',
   'exit "$status"',
 ].join('\n')
@@ -33,7 +38,8 @@ export function ollamaObjects(env: Environment): KubeObject[] {
     const pvc = claim(chart, 'pvc', {
       name: names.ollama.pvc,
       labels: ollamaLabels,
-      annotations: { [syncWaveKey]: waves.prerequisites },
+      // The pulled model (gigabytes) outlives the Application. Same wave as the Deployment (app.ts).
+      annotations: { [syncWaveKey]: waves.workloads, ...keepOnDelete },
       accessMode: 'ReadWriteOnce',
       size: o.storageSize,
       storageClassName: o.storageClassName,
@@ -61,6 +67,8 @@ export function ollamaObjects(env: Environment): KubeObject[] {
       podLabels: ollamaLabels,
       annotations: { [syncWaveKey]: waves.workloads },
       replicas: 1,
+      // A first start pulls the Ollama image and the model: the rollout may take that long.
+      progressDeadlineSeconds: o.firstStartSeconds,
       // One pod on a ReadWriteOnce volume, and a model too big to hold twice in memory: replace, don't surge.
       strategy: kplus.DeploymentStrategy.recreate(),
       serviceAccount: sa,

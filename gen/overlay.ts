@@ -4,14 +4,19 @@ import { join } from 'node:path'
 import * as kplus from 'cdk8s-plus-28'
 import { k8s } from 'cdk8s-plus-28'
 import type { Environment } from './environments.ts'
-import { clusterServices } from './environments.ts'
-import { baseConfig, names, partOf, port, portName, secretKeys, selectorLabels, servicePort, syncWaveKey, waves } from './app.ts'
+import { clusters, clusterServices } from './environments.ts'
+import { baseConfig, keepOnDelete, names, partOf, port, portName, secretKeys, selectorLabels, servicePort, syncWaveKey, waves } from './app.ts'
 import { objectsOf } from './chart.ts'
 import type { KubeObject } from './chart.ts'
 import { kustomizeImage } from './image.ts'
 import { ollamaObjects, ollamaPort } from './ollama.ts'
+import { rollsOnSecretChange } from './argocd-addons.ts'
 import { monitoringManifests } from './observability/index.ts'
 import { yamlFile } from './yaml.ts'
+import { postgresProps, sqliteClaim, storageConfig, storageDeploymentPatch } from './database.ts'
+import { postgresObjects } from './postgres.ts'
+import { externalSecretProps } from './secret-source.ts'
+import { externalSecretObjects } from './external-secrets.ts'
 
 /** Where scripts/seal-secret.mjs puts an environment's SealedSecret, and the kustomization that lists it. */
 export function sealedSecretDir(env: Environment): string {
@@ -22,8 +27,8 @@ export function sealedSecretDir(env: Environment): string {
 function sealedSecretsPresent(root: string, env: Environment): boolean {
   const dir = join(root, sealedSecretDir(env))
   const kustomization = existsSync(join(dir, 'kustomization.yaml'))
-  if (existsSync(dir) && env.secret === 'bootstrap') {
-    throw new Error(`${sealedSecretDir(env)}/ exists, but environments.${env.name}.secret is 'bootstrap': remove one of them`)
+  if (existsSync(dir) && env.secret !== 'sealed') {
+    throw new Error(`${sealedSecretDir(env)}/ exists, but environments.${env.name}.secret is '${env.secret}': remove one of them`)
   }
   if (!kustomization && existsSync(join(dir, `${names.secret}.yaml`))) {
     throw new Error(`${sealedSecretDir(env)}/${names.secret}.yaml has no kustomization.yaml next to it: re-run scripts/seal-secret.mjs`)
@@ -37,10 +42,16 @@ export function ollamaConfig(env: Environment): Record<string, string> {
   return { OLLAMA_ENDPOINT: `http://${names.ollama.service}:${ollamaPort}`, OLLAMA_MODEL: env.ollama.model }
 }
 
+/** The environment's own settings over the base ConfigMap: its storage, the table's config, the derived Ollama ones. */
+export function overlayConfig(env: Environment): Record<string, string> {
+  const merged = { ...storageConfig(env), ...env.config, ...ollamaConfig(env) }
+  return Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]))
+}
+
 /** Config values that differ from the base ConfigMap, as configMapGenerator literals. */
 export function configDelta(env: Environment): string[] {
-  return Object.entries({ ...env.config, ...ollamaConfig(env) })
-    .filter(([k, v]) => v !== undefined && baseConfig[k] !== String(v))
+  return Object.entries(overlayConfig(env))
+    .filter(([k, v]) => baseConfig[k] !== v)
     .map(([k, v]) => `${k}=${v}`)
 }
 
@@ -49,7 +60,8 @@ function namespace(env: Environment): KubeObject[] {
     new kplus.Namespace(chart, 'ns', {
       metadata: {
         name: env.namespace,
-        annotations: { [syncWaveKey]: waves.namespace },
+        // Deleting the Application (or the root pruning it) must not delete the namespace and the data in it.
+        annotations: { [syncWaveKey]: waves.namespace, ...keepOnDelete },
         // FR-46: the API server itself rejects any pod that breaks the restricted Pod Security Standard.
         labels: {
           'pod-security.kubernetes.io/enforce': 'restricted',
@@ -65,10 +77,12 @@ function namespace(env: Environment): KubeObject[] {
 function deploymentPatch(env: Environment): Record<string, unknown> {
   // Without the OpenAI backend the key is not needed, so the pod must not wait for it.
   const keyOptional = env.config.AI_BACKEND !== 'openai'
+  const storage = storageDeploymentPatch(env)
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: names.deployment },
+    // Stakater Reloader rolls the pods when todo-app-secrets changes (a rotation), one at a time.
+    metadata: { name: names.deployment, ...(rollsOnSecretChange(env) ? { annotations: { 'secret.reloader.stakater.com/reload': names.secret } } : {}) },
     spec: {
       template: {
         spec: {
@@ -79,8 +93,10 @@ function deploymentPatch(env: Environment): Record<string, unknown> {
             env: [{
               name: 'OPENAI_API_KEY',
               valueFrom: { secretKeyRef: { name: names.secret, key: secretKeys.openaiApiKey, optional: keyOptional } },
-            }],
+            }, ...storage.env],
+            ...(storage.volumeMounts.length ? { volumeMounts: storage.volumeMounts } : {}),
           }],
+          ...(storage.volumes.length ? { volumes: storage.volumes } : {}),
         },
       },
     },
@@ -95,19 +111,6 @@ function servicePatch(env: Environment): Record<string, unknown> {
     kind: 'Service',
     metadata: { name: names.service },
     spec: { type: env.exposure.serviceType, ports: [httpPort] },
-  }
-}
-
-function pvcPatch(env: Environment): Record<string, unknown> {
-  return {
-    apiVersion: 'v1',
-    kind: 'PersistentVolumeClaim',
-    metadata: { name: names.pvc },
-    spec: {
-      storageClassName: env.storage.storageClassName,
-      accessModes: [env.storage.accessMode],
-      resources: { requests: { storage: env.storage.size } },
-    },
   }
 }
 
@@ -142,6 +145,9 @@ function ingress(env: Environment): KubeObject[] {
 }
 
 const tcp = (p: number) => ({ port: k8s.IntOrString.fromNumber(p), protocol: 'TCP' })
+
+/** The pods cert-manager starts in the app's namespace to answer an ACME HTTP-01 challenge, and their port. */
+export const acmeSolver = { labels: { 'acme.cert-manager.io/http01-solver': 'true' }, port: 8089 }
 const privateRanges = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']
 
 /** The environment's own allowances on top of base/'s default deny (FR-46). */
@@ -150,10 +156,31 @@ function networkPolicies(env: Environment): KubeObject[] {
     const meta = (name: string) => ({ name, labels: partOf, annotations: { [syncWaveKey]: waves.prerequisites } })
     const app = { matchLabels: selectorLabels }
     if (env.exposure.serviceType === 'NodePort') {
-      // A NodePort is reached from the node's address, not from a namespace: allow the port from anywhere.
+      // A NodePort is reached from the node's address, not from a namespace: allow the port from any address
+      // but the cluster's pods (those get no way around the namespace rules).
+      const podCidr = clusters[env.cluster].podCidr!
       new k8s.KubeNetworkPolicy(chart, 'nodeport', {
         metadata: meta('todo-app-ingress-nodeport'),
-        spec: { podSelector: app, policyTypes: ['Ingress'], ingress: [{ ports: [tcp(port)] }] },
+        spec: {
+          podSelector: app,
+          policyTypes: ['Ingress'],
+          ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0', except: [podCidr] } }], ports: [tcp(port)] }],
+        },
+      })
+    }
+    if (env.exposure.tls) {
+      // default-deny-all isolates cert-manager's HTTP-01 solver pods too: without this, ingress-nginx cannot
+      // reach them and the certificate is never issued.
+      new k8s.KubeNetworkPolicy(chart, 'acme-solver', {
+        metadata: meta('acme-http01-solver-ingress'),
+        spec: {
+          podSelector: { matchLabels: acmeSolver.labels },
+          policyTypes: ['Ingress'],
+          ingress: [{
+            from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': clusterServices.ingressNamespace } } }],
+            ports: [tcp(acmeSolver.port)],
+          }],
+        },
       })
     }
     if (env.config.AI_BACKEND === 'openai') {
@@ -253,14 +280,15 @@ export function renderOverlay(root: string, env: Environment): RenderedOverlay {
   add('ollama.yaml', ollamaObjects(env))
   add('autoscaling.yaml', autoscaling(env))
   add('monitoring.yaml', monitoringManifests(env) as KubeObject[])
+  add('storage.yaml', env.storage.backend === 'sqlite' ? sqliteClaim(env) : postgresObjects(postgresProps(env, clusters[env.cluster])))
+  if (env.secret === 'external') add('external-secret.yaml', externalSecretObjects(externalSecretProps(env)))
   const sealed = env.secret === 'sealed' && sealedSecretsPresent(root, env)
   if (sealed) resources.push(`../../${sealedSecretDir(env)}`)
-  if (env.secret === 'bootstrap') sealedSecretsPresent(root, env)
+  if (env.secret !== 'sealed') sealedSecretsPresent(root, env)
 
   files[`${dir}/deployment-patch.yaml`] = yamlFile([deploymentPatch(env)])
   files[`${dir}/service-patch.yaml`] = yamlFile([servicePatch(env)])
-  files[`${dir}/pvc-patch.yaml`] = yamlFile([pvcPatch(env)])
-  const patches: unknown[] = [{ path: 'deployment-patch.yaml' }, { path: 'service-patch.yaml' }, { path: 'pvc-patch.yaml' }]
+  const patches: unknown[] = [{ path: 'deployment-patch.yaml' }, { path: 'service-patch.yaml' }]
   if (sealed) patches.push(sealedSecretWave)
 
   files[`${dir}/kustomization.yaml`] = yamlFile([{

@@ -60,6 +60,8 @@ export interface WorkloadProps {
   /** Requests/limits per container name, written verbatim (the table checks they are canonical). */
   resources: Record<string, Resources>
   annotations?: Record<string, string>
+  /** How long a rollout may make no progress before the Deployment reports failure (cdk8s-plus: 600 s). */
+  progressDeadlineSeconds?: number
 }
 
 export function hardenedDeployment(scope: Construct, id: string, p: WorkloadProps): kplus.Deployment {
@@ -69,6 +71,7 @@ export function hardenedDeployment(scope: Construct, id: string, p: WorkloadProp
     select: false,
     replicas: p.replicas,
     strategy: p.strategy,
+    ...(p.progressDeadlineSeconds ? { progressDeadline: Duration.seconds(p.progressDeadlineSeconds) } : {}),
     serviceAccount: p.serviceAccount,
     automountServiceAccountToken: false,
     securityContext: {

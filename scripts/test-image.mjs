@@ -149,6 +149,8 @@ function probeContext(dir) {
     fs.cpSync(path.join(ROOT, f), path.join(dir, f), { preserveTimestamps: true })
   }
   fs.cpSync(path.join(ROOT, 'src'), path.join(dir, 'src'), { recursive: true, preserveTimestamps: true })
+  const notBuilt = (p) => !/[/\\]web[/\\]dist(\.tmp-\d+)?([/\\]|$)/.test(p) // the bundle is built in the image
+  fs.cpSync(path.join(ROOT, 'web'), path.join(dir, 'web'), { recursive: true, preserveTimestamps: true, filter: notBuilt })
   fs.appendFileSync(path.join(dir, 'src/server.ts'), `\n// image cache probe ${Date.now()}\n`)
 }
 
@@ -203,7 +205,7 @@ async function main(engine, workDir) {
   check(config.User === '1000:1000', `image USER is 1000:1000 (${config.User})`)
   check(config.WorkingDir === '/app', `image WORKDIR is /app (${config.WorkingDir})`)
   check(Object.keys(config.ExposedPorts ?? {}).join() === '8000/tcp', 'image exposes 8000/tcp only')
-  check((config.Env ?? []).includes('STORAGE_PATH=/data/tasks.json'), 'image sets STORAGE_PATH=/data/tasks.json')
+  check((config.Env ?? []).includes('STORAGE_PATH=/data/todo.db'), 'image sets STORAGE_PATH=/data/todo.db')
   check(Array.isArray(health?.Test) && health.Test[0] === 'CMD' && health.Test[1] === 'node', `image HEALTHCHECK runs node (${JSON.stringify(health?.Test?.slice(0, 2))})`)
   const gzip = await compressedLayerSizes(buildah, IMAGE, path.join(workDir, 'oci'))
   const baseLayers = baseImage.RootFS.Layers.length
@@ -215,8 +217,9 @@ async function main(engine, workDir) {
   const mount = (await podman(['image', 'mount', IMAGE])).stdout.trim()
   try {
     const app = path.join(mount, 'app')
-    check(fs.readdirSync(app).sort().join() === 'dist,node_modules,package.json', `/app holds only dist, node_modules, package.json (${fs.readdirSync(app).sort().join(', ')})`)
+    check(fs.readdirSync(app).sort().join() === 'dist,node_modules,package.json,web', `/app holds only dist, node_modules, package.json, web (${fs.readdirSync(app).sort().join(', ')})`)
     check(fs.existsSync(path.join(app, 'dist/server.js')), '/app/dist/server.js is there (compiled in the builder)')
+    check(fs.readdirSync(path.join(app, 'web')).join() === 'dist' && fs.existsSync(path.join(app, 'web/dist/index.html')), '/app/web holds only the chat page bundle (web/dist, built in the image)')
     const devInImage = Object.keys(pkg.devDependencies).filter((d) => fs.existsSync(path.join(app, 'node_modules', d)))
     check(devInImage.length === 0, 'no devDependency in /app/node_modules (pruned)', `found: ${devInImage.join(', ')}`)
     check(!fs.existsSync(path.join(app, 'node_modules/.bin/node')), 'no node binary from node_modules (the dev-only `node` package)')
@@ -291,6 +294,13 @@ async function main(engine, workDir) {
   check(signup.status === 201 && typeof signup.json?.token === 'string', `POST /auth/signup → 201 with a token (${signup.status})`, signup.text)
   const created = await api(port, 'POST', '/tasks', { token: signup.json?.token, body: { title } })
   check(created.status === 201 && created.json?.title === title, `POST /tasks → 201 (${created.status})`, created.text)
+  const page = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5000) })
+  const pageText = await page.text()
+  check(
+    page.status === 200 && /^text\/html/.test(page.headers.get('content-type') ?? '') && /default-src 'self'/.test(page.headers.get('content-security-policy') ?? '') && pageText.includes('/assets/main-'),
+    `GET / serves the chat page with its Content-Security-Policy (${page.status})`,
+    pageText.slice(0, 200),
+  )
 
   start = performance.now()
   const hc = await podman(['healthcheck', 'run', name], { check: false })

@@ -10,20 +10,22 @@ import type { Config } from './config.ts'
 import { AccessLog, loggerOptions, requestId, type LogDestination } from './logging.ts'
 import { createMetrics } from './metrics.ts'
 import { authenticate } from './plugins/auth.ts'
-import { frameworkErrorHandler, setupErrorHandling } from './plugins/errors.ts'
+import { clientErrorHandler, frameworkErrorHandler, setupErrorHandling } from './plugins/errors.ts'
 import { setupObservability } from './plugins/observability.ts'
 import { setupProtection, type PressureOptions } from './plugins/protection.ts'
+import webPage from './plugins/web-page.ts'
 import authRoutes from './routes/auth.ts'
 import healthRoutes from './routes/health.ts'
 import metricsRoutes from './routes/metrics.ts'
 import sessionRoutes from './routes/sessions.ts'
-import { countActiveSessions } from './sessions/sessions.ts'
 import taskRoutes from './routes/tasks.ts'
-import { createFileStore } from './store/file-store.ts'
+import { knownUsers } from './auth/known-users.ts'
+import { liveAfter } from './sessions/sessions.ts'
+import { openStore } from './store/index.ts'
 import type { Store } from './store/types.ts'
 
 export interface AppDeps {
-  /** An already opened store (tests); by default buildApp opens, and on close closes, the file store. */
+  /** An already opened store (tests); by default buildApp opens, and on close closes, the configured one. */
   store?: Store
   clock?: () => Date
   assistant?: Assistant
@@ -40,12 +42,14 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const clock = deps.clock ?? (() => new Date())
   let store: Store // assigned once the logger exists; the gauges only read it at scrape time
   const metrics = createMetrics({
-    tasksTotal: () => store.read((doc) => Object.values(doc.tasks).reduce((n, tasks) => n + tasks.length, 0)),
-    sessionsActive: () => store.read((doc) => countActiveSessions(doc, clock(), config.sessionTimeoutMinutes)),
+    tasksTotal: () => store.countTasks(),
+    sessionsActive: () => store.countActiveSessions(liveAfter(clock(), config.sessionTimeoutMinutes)),
   })
 
-  const app = Fastify({
-    logger: loggerOptions(config.logLevel, deps.logStream),
+  const requestTimeoutMs = Math.round(config.requestTimeoutSeconds * 1000)
+  const app: FastifyInstance = Fastify({
+    // Every line is also scrubbed of the configured secret values.
+    logger: loggerOptions(config.logLevel, deps.logStream, [config.jwtSecret, config.jwtSecretPrevious, config.openaiApiKey, config.databaseUrl]),
     // Behind ingress-nginx the peer is the ingress pod: trust its X-Forwarded-For so the per-IP rate limit
     // (signup/login) sees clients. Off by default: a direct client could forge the header.
     trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
@@ -57,22 +61,33 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     frameworkErrors: frameworkErrorHandler(metrics),
+    // A request (headers and body) must arrive within REQUEST_TIMEOUT_SECONDS, else 408: a stalled upload
+    // neither holds memory nor keeps a draining process alive. Node checks the timers once a second.
+    requestTimeout: requestTimeoutMs,
+    http: { headersTimeout: requestTimeoutMs, connectionsCheckingInterval: 1000 },
+    // Errors of the HTTP parser (bad framing, oversized headers) and those timeouts, in the contract format.
+    clientErrorHandler: clientErrorHandler(metrics, () => app.log),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   })
 
   const ownStore = !deps.store
-  store = deps.store ?? createFileStore({ path: config.storagePath, clock, logger: app.log })
-  if (ownStore) await store.open()
+  store = deps.store ?? (await openStore(config, app.log))
 
   const assistant = deps.assistant ?? (await createAssistant({ config, store, metrics, clock, logger: app.log }))
-  const tokens = createTokens(config.jwtSecret)
+  const tokens = createTokens({ current: config.jwtSecret, previous: config.jwtSecretPrevious })
   if (tokens.ephemeral) {
     app.log.warn('JWT_SECRET is not set: using a random secret for this process; tokens die with it and other replicas reject them')
   }
 
-  const { openaiApiKey, jwtSecret, ...settings } = config // secrets: only whether they are set
+  const { openaiApiKey, jwtSecret, jwtSecretPrevious, databaseUrl, ...settings } = config // secrets: only whether they are set
+  const secretsSet = {
+    openai_api_key_set: Boolean(openaiApiKey),
+    jwt_secret_set: Boolean(jwtSecret),
+    jwt_secret_previous_set: Boolean(jwtSecretPrevious),
+    database_url_set: Boolean(databaseUrl),
+  }
   app.log.info(
-    { config: { ...settings, openai_api_key_set: Boolean(openaiApiKey), jwt_secret_set: Boolean(jwtSecret) }, version: VERSION },
+    { config: { ...settings, ...secretsSet }, jwt_key_id: tokens.currentKeyId, version: VERSION },
     'configuration loaded',
   )
 
@@ -89,8 +104,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(healthRoutes, { store, assistant, config, version: VERSION })
   await app.register(metricsRoutes, { metrics })
   await app.register(authRoutes, { store, tokens, clock })
+  await app.register(webPage) // the chat page at / (docs/chat-page.md)
   await app.register(async function authenticated(scope) {
-    scope.addHook('onRequest', authenticate(tokens))
+    scope.addHook('onRequest', authenticate(tokens, knownUsers(store)))
     await scope.register(taskRoutes, { store, clock, config })
     await scope.register(sessionRoutes, { store, assistant, config, clock, metrics })
   })

@@ -1,4 +1,4 @@
-// Log lines in the contract's shape (DESIGN.md §2 "Observability", §5): one JSON object per line with
+// Log lines in the contract's shape (docs/service.md "Operations"): one JSON object per line with
 // `timestamp` (ISO 8601), `level` as a name, `message`, `request_id` on request lines, never a secret.
 // Fastify's logger is pino; these options reshape pino's `time`/`msg`/numeric level.
 
@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http'
 import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import { endpointLabel } from './metrics.ts'
 import type { LogLevel } from './config.ts'
+import { createRedactor } from './redact.ts'
 
 type LoggerOptions = Exclude<FastifyServerOptions['logger'], boolean | undefined>
 
@@ -46,7 +47,12 @@ export interface LogDestination {
   write(line: string): void
 }
 
-export function loggerOptions(level: LogLevel, stream?: LogDestination): LoggerOptions {
+/**
+ * `secrets`: the configured secret values. Besides the field redaction above, every finished line is scrubbed of
+ * them and of credential-shaped text (an upstream error that echoes a header, an exception message).
+ */
+export function loggerOptions(level: LogLevel, stream?: LogDestination, secrets: readonly (string | undefined)[] = []): LoggerOptions {
+  const scrub = createRedactor(secrets)
   return {
     level: PINO_LEVEL[level],
     messageKey: 'message',
@@ -54,6 +60,7 @@ export function loggerOptions(level: LogLevel, stream?: LogDestination): LoggerO
     timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
     formatters: { level: (label: string) => ({ level: LEVEL_NAME[label] ?? label.toUpperCase() }) },
     redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+    hooks: { streamWrite: scrub },
     // Requests are logged by AccessLog below, never with bodies or headers.
     serializers: {
       req: (req: { method?: string; url?: string }) => ({ method: req.method, url: req.url }),
@@ -74,6 +81,12 @@ export function requestId(req: IncomingMessage): string {
 export function sessionIdOf(request: FastifyRequest): string | undefined {
   if (!request.routeOptions.url?.startsWith('/sessions/:id')) return undefined
   return (request.params as { id?: string } | undefined)?.id
+}
+
+/** Requests whose access line goes to DEBUG: shed ones (counted by metrics, summarised by a throttled WARN). */
+const quietRequests = new WeakSet<FastifyRequest>()
+export function logQuietly(request: FastifyRequest): void {
+  quietRequests.add(request)
 }
 
 /** Probe and scrape traffic is logged at DEBUG so it does not drown the INFO log. */
@@ -103,7 +116,7 @@ export class AccessLog extends LogController {
       duration_ms: Math.round(reply.elapsedTime * 100) / 100,
       user_id: request.userId || undefined,
     }
-    if (route && QUIET_ROUTES.has(route)) reply.log.debug(line, 'request completed')
+    if ((route && QUIET_ROUTES.has(route)) || quietRequests.has(request)) reply.log.debug(line, 'request completed')
     else reply.log.info(line, 'request completed')
   }
 

@@ -1,4 +1,4 @@
-// Prometheus metrics (FR-44, DESIGN.md §2 "Observability"): exactly these names, one Registry per app instance
+// Prometheus metrics (FR-44, docs/observability.md): exactly these names, one Registry per app instance
 // (tests build many apps; a global registry would collide).
 
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'

@@ -1,4 +1,4 @@
-// The benchmark's baselines (DESIGN.md §4), in their own process like the service:
+// The benchmark's baselines (docs/contracts.md, "Performance targets"), in their own process like the service:
 // (a) GET /constant: a bare Fastify route returning a small constant JSON — the framework's ceiling;
 // (b) GET /tasks: a bare Fastify route returning 100 tasks from memory — no auth, no store.
 

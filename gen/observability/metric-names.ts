@@ -1,4 +1,4 @@
-// The one list of metrics the service exports (DESIGN.md §2, FR-44). The alert rules and the Grafana
+// The one list of metrics the service exports (docs/observability.md, FR-44). The alert rules and the Grafana
 // dashboard may only query names from here (or kube-state-metrics below); test/observability checks
 // that, and compares this list with a live /metrics scrape of the service.
 

@@ -1,26 +1,27 @@
-// Reads the rendered argocd/ tree (written by `npm run synth`) and, for a cluster that cannot reach the
-// git remote, rewrites the root Application so that every object reads from another repository URL.
+// Reads a rendered cluster root (argocd/clusters/<cluster>/, written by `npm run synth`) and, for a cluster
+// that cannot reach the git remote, rewrites the root Application so that every object reads from another
+// repository URL.
 import fs from 'node:fs'
 import path from 'node:path'
 import YAML from 'yaml'
 
-function loadAll(file) {
+function loadAll(file, rootDir) {
   if (!fs.existsSync(file)) {
-    throw new Error(`argocd/${path.basename(file)} not found: render the tree with \`npm run synth\``)
+    throw new Error(`${rootDir}/${path.basename(file)} not found: render the tree with \`npm run synth\``)
   }
   return YAML.parseAllDocuments(fs.readFileSync(file, 'utf8'))
     .map((doc) => doc.toJS())
     .filter((obj) => obj && typeof obj === 'object')
 }
 
-/** The objects listed by argocd/kustomization.yaml, and the root app-of-apps argocd/root-app.yaml. */
-export function readArgoTree(root) {
-  const dir = path.join(root, 'argocd')
-  const [kustomization] = loadAll(path.join(dir, 'kustomization.yaml'))
-  const objects = (kustomization.resources ?? []).flatMap((file) => loadAll(path.join(dir, file)))
-  const rootApp = loadAll(path.join(dir, 'root-app.yaml')).find((o) => o.kind === 'Application')
-  if (!rootApp) throw new Error('argocd/root-app.yaml holds no Application: render the tree with `npm run synth`')
-  return { objects, rootApp }
+/** The objects listed by <rootDir>/kustomization.yaml, and the root app of apps <rootDir>/root-app.yaml. */
+export function readArgoTree(root, rootDir) {
+  const dir = path.join(root, rootDir)
+  const [kustomization] = loadAll(path.join(dir, 'kustomization.yaml'), rootDir)
+  const objects = (kustomization.resources ?? []).flatMap((file) => loadAll(path.join(dir, file), rootDir))
+  const rootApp = loadAll(path.join(dir, 'root-app.yaml'), rootDir).find((o) => o.kind === 'Application')
+  if (!rootApp) throw new Error(`${rootDir}/root-app.yaml holds no Application: render the tree with \`npm run synth\``)
+  return { objects, rootApp, rootDir }
 }
 
 /** An Application's sources, single or multiple, with the JSON-pointer path of each. */
@@ -36,15 +37,13 @@ export function applications(objects) {
 /** The Application that deploys overlays/<env>. */
 export function environmentApplication(objects, env) {
   const app = applications(objects).find((a) => appSources(a).some(({ source }) => source.path === `overlays/${env}`))
-  if (!app) throw new Error(`argocd/ has no Application for overlays/${env}: render the tree with \`npm run synth\``)
+  if (!app) throw new Error(`the cluster root has no Application for overlays/${env}: render the tree with \`npm run synth\``)
   return app
 }
 
-/** The Application that installs a Helm chart (the Sealed Secrets controller). */
+/** The Application that installs a Helm chart (the Sealed Secrets controller), or undefined. */
 export function chartApplication(objects, chart) {
-  const app = applications(objects).find((a) => appSources(a).some(({ source }) => source.chart === chart))
-  if (!app) throw new Error(`argocd/ has no Application for the ${chart} chart: render the tree with \`npm run synth\``)
-  return app
+  return applications(objects).find((a) => appSources(a).some(({ source }) => source.chart === chart))
 }
 
 function jsonPatch(operations) {

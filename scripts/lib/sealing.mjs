@@ -8,8 +8,13 @@
 import { X509Certificate, constants, createCipheriv, createHash, publicEncrypt, randomBytes } from 'node:crypto'
 
 export const SECRET_NAME = 'todo-app-secrets'
-/** The keys of todo-app-secrets (DESIGN.md §3), feeding OPENAI_API_KEY and JWT_SECRET. */
-export const SECRET_KEYS = ['openai-api-key', 'jwt-secret']
+/** The keys of todo-app-secrets, feeding OPENAI_API_KEY, JWT_SECRET and JWT_SECRET_PREVIOUS (the key before the
+ *  last rotation, optional: docs/secrets.md). */
+export const SECRET_KEYS = ['openai-api-key', 'jwt-secret', 'jwt-secret-previous']
+/** What a first sealing must hold; jwt-secret-previous joins at the first rotation. */
+export const REQUIRED_KEYS = ['openai-api-key', 'jwt-secret']
+/** The keys holding a JWT signing key (the service's minimum length applies). */
+export const JWT_KEYS = ['jwt-secret', 'jwt-secret-previous']
 /** Annotation recording which certificate sealed the values, so --verify can check it without the private key. */
 export const CERT_ANNOTATION = 'todo-gitops/sealed-with-cert-sha256'
 

@@ -5,7 +5,9 @@ import YAML from 'yaml'
 
 /** Shapes of real credentials. Each needs enough characters that prose and placeholders do not match. */
 export const KEY_SHAPES = [
-  { name: 'private key', pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----/ },
+  // A PEM header followed by key material (on the next line, or after an escaped \n in JSON); a header with a
+  // placeholder body, as in the External Secrets CRDs' examples, is documentation.
+  { name: 'private key', pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----(?:\s|\\n)*[A-Za-z0-9+/=]{40,}/ },
   { name: 'OpenAI API key', pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/ },
   { name: 'GitHub token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})/ },
   { name: 'AWS access key', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/ },

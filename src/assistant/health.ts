@@ -3,6 +3,7 @@
 // unreachable backend means "degraded", without waiting for the next probe.
 
 import type { FastifyBaseLogger } from 'fastify'
+import { redactCredentials, truncate } from '../redact.ts'
 import type { AiOutcome } from './errors.ts'
 
 export type Reachability = 'connected' | 'degraded'
@@ -33,7 +34,8 @@ export function createHealthMonitor(opts: HealthMonitorOptions) {
   function check(): Promise<void> {
     inFlight ??= probe(AbortSignal.timeout(timeoutMs))
       .then(() => set('connected'))
-      .catch((err: unknown) => set('degraded', err instanceof Error ? err.message : String(err)))
+      // A probe's error text may quote the upstream's answer: redacted and cut before it is logged.
+      .catch((err: unknown) => set('degraded', truncate(redactCredentials(err instanceof Error ? err.message : String(err)))))
       .finally(() => { inFlight = undefined })
     return inFlight
   }

@@ -4,7 +4,7 @@
 
 import { Ollama, type ChatResponse, type Message, type Tool, type ToolCall } from 'ollama'
 import type { Config } from '../config.ts'
-import { aiBadResponse, aiUnavailable, aiUpstreamError, isUnreachable, type AssistantTurnError } from './errors.ts'
+import { aiBadResponse, aiUnavailable, aiUpstreamError, isUnreachable, upstreamDetail, type AssistantTurnError } from './errors.ts'
 import type { PromptMessage } from './prompt.ts'
 import { toolDefinitions } from './tools.ts'
 import type { ModelAdapter, ModelReply, ModelToolCall } from './turn.ts'
@@ -91,17 +91,19 @@ export function createOllamaAdapter(opts: OllamaOptions): ModelAdapter<Message> 
     },
 
     classify(err): AssistantTurnError {
+      // Messages and details are for the log (clients get a fixed message per code); bodies are redacted and cut.
       const e = err as { name?: string; status_code?: number; error?: string; message?: string }
       if (e?.name === 'ResponseError' && typeof e.status_code === 'number') {
-        const detail = e.error ?? e.message ?? ''
-        if (e.status_code === 404 && /not found/i.test(detail)) {
-          return aiUnavailable(`Ollama model "${model}" is not available (run \`ollama pull ${model}\` on the Ollama server)`)
+        const body = e.error ?? e.message ?? ''
+        const detail = upstreamDetail(e.status_code, body)
+        if (e.status_code === 404 && /not found/i.test(body)) {
+          return aiUnavailable(`Ollama model "${model}" is not available (run \`ollama pull ${model}\` on the Ollama server)`, {}, detail)
         }
-        if (e.status_code === 429 || e.status_code === 503) return aiUnavailable(`Ollama is busy (HTTP ${e.status_code}): ${detail}`)
-        return aiUpstreamError(`Ollama answered HTTP ${e.status_code}: ${detail}`)
+        if (e.status_code === 429 || e.status_code === 503) return aiUnavailable(`Ollama is busy (HTTP ${e.status_code})`, {}, detail)
+        return aiUpstreamError(`Ollama answered HTTP ${e.status_code}`, detail)
       }
       if (isUnreachable(err)) return aiUnavailable(`Ollama at ${host} is unreachable`)
-      return aiBadResponse(`Ollama sent a response that could not be read: ${e?.message ?? String(err)}`)
+      return aiBadResponse('Ollama sent a response that could not be read', upstreamDetail(undefined, e?.message ?? String(err)))
     },
 
     /** Reachable (/api/version) and OLLAMA_MODEL pulled (/api/tags). */

@@ -7,7 +7,8 @@ import { APIConnectionError, APIConnectionTimeoutError, APIError, OpenAI } from 
 import type { ChatCompletion, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions'
 import type { Config } from '../config.ts'
 import { ConfigError } from '../config.ts'
-import { aiBadResponse, aiUnavailable, aiUpstreamError, isUnreachable, type AssistantTurnError } from './errors.ts'
+import { createRedactor } from '../redact.ts'
+import { aiBadResponse, aiUnavailable, aiUpstreamError, isUnreachable, upstreamDetail, type AssistantTurnError } from './errors.ts'
 import type { PromptMessage } from './prompt.ts'
 import { toolDefinitions } from './tools.ts'
 import type { ModelAdapter, ModelReply, ModelToolCall } from './turn.ts'
@@ -34,7 +35,9 @@ export function createOpenAiAdapter(opts: OpenAiOptions): ModelAdapter<ChatCompl
     timeout: aiTimeoutSeconds * 1000,
     logLevel: 'off', // failures are logged by the session routes, without the SDK's request dumps
   })
+  // Log text only (clients get a fixed message per error code).
   const where = openaiBaseUrl ?? 'the OpenAI API'
+  const redact = createRedactor([openaiApiKey])
 
   function decode(completion: ChatCompletion): ModelReply<ChatCompletionMessageParam> {
     const choice = (completion as Partial<ChatCompletion> | null)?.choices?.[0]
@@ -79,15 +82,18 @@ export function createOpenAiAdapter(opts: OpenAiOptions): ModelAdapter<ChatCompl
       if (err instanceof APIConnectionTimeoutError) return aiUnavailable(`${where} did not answer in time`)
       if (err instanceof APIConnectionError || isUnreachable(err)) return aiUnavailable(`${where} is unreachable`)
       if (err instanceof APIError && typeof err.status === 'number') {
-        const detail = err.message
+        // The SDK's message repeats the upstream body, which may echo our credentials: only status and body,
+        // redacted and truncated, reach the log.
+        const detail = upstreamDetail(err.status, err.error, redact)
         if (err.status === 429) {
           const retryAfter = err.headers?.get('retry-after')
-          return aiUnavailable(`${where} is rate limiting requests: ${detail}`, retryAfter ? { 'Retry-After': retryAfter } : {})
+          const seconds: Record<string, string> = retryAfter && /^\d{1,5}$/.test(retryAfter) ? { 'Retry-After': retryAfter } : {}
+          return aiUnavailable(`${where} is rate limiting requests`, seconds, detail)
         }
-        if (err.status === 503) return aiUnavailable(`${where} is unavailable: ${detail}`)
-        return aiUpstreamError(`${where} answered HTTP ${err.status}: ${detail}`)
+        if (err.status === 503) return aiUnavailable(`${where} is unavailable`, {}, detail)
+        return aiUpstreamError(`${where} answered HTTP ${err.status}`, detail)
       }
-      return aiBadResponse(`${where} sent a response that could not be read: ${err instanceof Error ? err.message : String(err)}`)
+      return aiBadResponse(`${where} sent a response that could not be read`, upstreamDetail(undefined, err instanceof Error ? err.message : String(err), redact))
     },
 
     /** A cheap authenticated call: list the models. */

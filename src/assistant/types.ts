@@ -5,7 +5,7 @@ import type { AiBackend, Config } from '../config.ts'
 import type { Metrics } from '../metrics.ts'
 import type { ChatMessage, Store } from '../store/types.ts'
 
-/** What a chat turn was about, for logs and metrics (DESIGN.md §2 "The assistant"). */
+/** What a chat turn was about, for logs and metrics (docs/contracts.md, "Service"). */
 export type Intent = 'AddTask' | 'ListTasks' | 'CompleteTask' | 'DeleteTask' | 'UpdateTask' | 'Help' | 'Unknown'
 
 export type ToolName = 'add_task' | 'list_tasks' | 'complete_task' | 'delete_task' | 'update_task'

@@ -1,7 +1,10 @@
 // Bearer tokens: HS256 JWTs (fast-jwt) whose `sub` is the user id, with an expiry. No clock tolerance.
+// Key rotation without logging anyone out: tokens are signed with the current key (JWT_SECRET) and carry its
+// key id (`kid` header, a short hash of the key, never the key); they are verified with the key their `kid`
+// names, the current or the previous one (JWT_SECRET_PREVIOUS). A token of any other key is refused.
 
-import { randomBytes } from 'node:crypto'
-import { createSigner, createVerifier } from 'fast-jwt'
+import { createHash, randomBytes } from 'node:crypto'
+import { createDecoder, createSigner, createVerifier } from 'fast-jwt'
 
 export const TOKEN_TTL_SECONDS = 24 * 60 * 60
 
@@ -11,28 +14,72 @@ export interface Tokens {
   verify(token: string): string | null
   /** True when the secret was generated for this process only (JWT_SECRET unset). */
   ephemeral: boolean
+  /** The key id of the signing key. */
+  currentKeyId: string
 }
 
-export function createTokens(secret: string | undefined, ttlSeconds = TOKEN_TTL_SECONDS): Tokens {
-  const key = secret ?? randomBytes(48).toString('base64')
-  const signer = createSigner({ key, algorithm: 'HS256', expiresIn: ttlSeconds * 1000 })
-  const verifier = createVerifier({
+/** A key's id: 12 hex digits of a domain-separated SHA-256. Names the key without revealing anything usable. */
+export function keyId(key: string): string {
+  return createHash('sha256').update(`todo-app jwt key id\0${key}`).digest('hex').slice(0, 12)
+}
+
+export interface TokenKeys {
+  /** Signs and verifies; undefined = a random key for this process. */
+  current: string | undefined
+  /** Verifies only: the key before the last rotation. */
+  previous?: string
+}
+
+type Verify = (token: string) => unknown
+
+function verifierFor(key: string): Verify {
+  return createVerifier({
     key,
     algorithms: ['HS256'],
     clockTolerance: 0,
     requiredClaims: ['sub', 'exp'],
     cache: 1000, // repeated requests with one token skip the HMAC; expiry is still checked
   })
+}
+
+export function createTokens(keys: TokenKeys | string | undefined, ttlSeconds = TOKEN_TTL_SECONDS): Tokens {
+  const { current, previous } = typeof keys === 'object' ? keys : { current: keys, previous: undefined }
+  const key = current ?? randomBytes(48).toString('base64')
+  const kid = keyId(key)
+  const signer = createSigner({ key, algorithm: 'HS256', expiresIn: ttlSeconds * 1000, kid })
+  const verifiers = new Map<string, Verify>([[kid, verifierFor(key)]])
+  if (previous) verifiers.set(keyId(previous), verifierFor(previous))
+  const decodeHeader = createDecoder({ complete: true })
+
+  /** The verifiers to try: the one the token's `kid` names; for a token from before key ids, every known key. */
+  function verifiersOf(token: string): Verify[] {
+    const { header } = decodeHeader(token) as { header?: { kid?: unknown } }
+    const tokenKid = header?.kid
+    if (tokenKid === undefined) return [...verifiers.values()]
+    const named = typeof tokenKid === 'string' ? verifiers.get(tokenKid) : undefined
+    return named ? [named] : []
+  }
+
   return {
-    ephemeral: secret === undefined,
+    ephemeral: current === undefined,
+    currentKeyId: kid,
     sign: (userId) => signer({ sub: userId }),
     verify(token) {
+      let candidates: Verify[]
       try {
-        const { sub } = verifier(token) as { sub?: unknown }
-        return typeof sub === 'string' && sub.length > 0 ? sub : null
+        candidates = verifiersOf(token)
       } catch {
-        return null
+        return null // not a JWT at all
       }
+      for (const verify of candidates) {
+        try {
+          const { sub } = verify(token) as { sub?: unknown }
+          return typeof sub === 'string' && sub.length > 0 ? sub : null
+        } catch {
+          // wrong key, expired, malformed: try the next candidate, if any
+        }
+      }
+      return null
     },
   }
 }

@@ -4,6 +4,7 @@
 import type { FastifyRequest, onRequestHookHandler } from 'fastify'
 import { AppError } from '../errors.ts'
 import type { Tokens } from '../auth/tokens.ts'
+import type { UserExists } from '../auth/known-users.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -22,12 +23,14 @@ function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1]
 }
 
-export function authenticate(tokens: Tokens): onRequestHookHandler {
+export function authenticate(tokens: Tokens, userExists: UserExists): onRequestHookHandler {
   return async function authenticateRequest(request) {
     const token = bearerToken(request)
     if (!token) throw unauthorized('Missing bearer token: send "Authorization: Bearer <token>"')
     const userId = tokens.verify(token)
     if (!userId) throw unauthorized('Invalid or expired token')
+    // A valid signature for a user the store does not know is no identity (the same 401, nothing revealed).
+    if (!(await userExists(userId))) throw unauthorized('Invalid or expired token')
     request.userId = userId
   }
 }

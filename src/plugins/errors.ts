@@ -1,9 +1,14 @@
 // The one error handler: every failure becomes the contract's body
 // {"error": {"code", "message"}, "request_id"} with the right status, never a stack trace.
 
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { AppError, StorageError } from '../errors.ts'
+import { randomUUID } from 'node:crypto'
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { AppError, StorageError, publicMessage } from '../errors.ts'
+import { logQuietly } from '../logging.ts'
 import type { Metrics } from '../metrics.ts'
+import { throttled } from '../throttle.ts'
 
 /** JSON schema of an error response, for the routes' response schemas. */
 export const errorBodySchema = {
@@ -75,7 +80,9 @@ interface Rendered {
 }
 
 function render(err: FastifyError | AppError | Error): Rendered {
-  if (err instanceof AppError) return { status: err.statusCode, code: err.code, message: err.message, headers: err.headers }
+  if (err instanceof AppError) {
+    return { status: err.statusCode, code: err.code, message: publicMessage(err.statusCode, err.code, err.message), headers: err.headers }
+  }
   const fe = err as FastifyError
   if (fe.validation) {
     return { status: 400, code: 'VALIDATION_ERROR', message: validationMessage(fe.validationContext, fe.validation as AjvError[]), headers: {} }
@@ -125,13 +132,73 @@ export function frameworkErrorHandler(metrics: Metrics) {
   }
 }
 
+/** Errors of Node's HTTP parser and request timers, raised before Fastify sees a request. */
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'REQUEST_TIMEOUT', 'The request was not received in time'],
+  HPE_HEADER_OVERFLOW: [431, 'HEADERS_TOO_LARGE', 'The request line and headers are too large'],
+  HPE_URI_TOO_LONG: [414, 'URI_TOO_LONG', 'The URL is too long'],
+}
+const MALFORMED: [number, string, string] = [400, 'BAD_REQUEST', 'The request is not valid HTTP/1.1']
+
+/**
+ * Fastify's `clientErrorHandler` (Node's `clientError` event): bad framing, headers over the size limit, a
+ * request not received within REQUEST_TIMEOUT_SECONDS. Answered on the raw socket in the contract's format,
+ * then the connection is closed (the parser's state is unknown).
+ */
+export function clientErrorHandler(metrics: Metrics, log: () => FastifyBaseLogger) {
+  return function clientError(err: NodeJS.ErrnoException, socket: Socket): void {
+    if (err.code === 'ECONNRESET' || socket.destroyed) return
+    const [status, code, message] = CLIENT_ERRORS[err.code ?? ''] ?? MALFORMED
+    const requestId = randomUUID()
+    metrics.errorsTotal.inc({ type: errorType(err, status, code) })
+    log().debug({ request_id: requestId, error_code: code, parser_code: err.code, status }, 'client error before routing')
+    answerOnSocket(socket, status, code, message, requestId)
+  }
+}
+
+/** Writes a contract error straight to a connection and closes it (no Fastify reply exists, or it cannot be used). */
+export function answerOnSocket(socket: Socket, status: number, code: string, message: string, requestId: string): void {
+  // A response already under way on this connection cannot be replaced: only close it.
+  const started = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent
+  if (socket.writable && !started) {
+    const body = JSON.stringify({ error: { code, message }, request_id: requestId })
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    )
+    socket.destroySoon()
+  } else {
+    socket.destroy()
+  }
+}
+
+export const REQUEST_TIMEOUT_ERROR = CLIENT_ERRORS.ERR_HTTP_REQUEST_TIMEOUT
+
+/** How often a shed-load WARN line may repeat; the requests in between are counted in the next line. */
+export const SHED_LOG_INTERVAL_MS = 10_000
+
 /** Installs the error and not-found handlers on the root instance (so they cover every route). */
-export function setupErrorHandling(app: FastifyInstance, opts: { metrics: Metrics }): void {
+export function setupErrorHandling(app: FastifyInstance, opts: { metrics: Metrics; shedLogIntervalMs?: number }): void {
+  const logShed = throttled(opts.shedLogIntervalMs ?? SHED_LOG_INTERVAL_MS, (suppressed: number, log: FastifyBaseLogger, err: AppError) => {
+    log.warn({ error_code: err.code, ...err.detail, shed_since_last_line: suppressed }, `shedding load: ${err.message}`)
+  })
+
   app.setErrorHandler(function handleError(err, request, reply) {
     const { status, code, message, headers } = render(err as Error)
     opts.metrics.errorsTotal.inc({ type: errorType(err, status, code) })
-    if (status >= 500) request.log.error({ err, error_code: code }, message)
-    else request.log.debug({ error_code: code }, message)
+    if (code === 'OVERLOADED' && err instanceof AppError) {
+      // A flood of these is the point of shedding: one throttled line, no stack, and a DEBUG access line.
+      logQuietly(request)
+      logShed(request.log, err)
+    } else if (err instanceof AppError && status >= 500) {
+      // An expected failure (storage, AI backend): its text and detail for the operator, no stack.
+      const level = err instanceof StorageError ? 'error' : 'warn'
+      request.log[level]({ error_code: code, status, reason: err.message, ...err.detail }, message)
+    } else if (status >= 500) {
+      request.log.error({ err, error_code: code }, message)
+    } else {
+      request.log.debug({ error_code: code }, message)
+    }
     reply.headers(headers)
     return sendError(request, reply, status, code, message)
   })

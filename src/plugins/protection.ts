@@ -4,9 +4,12 @@
 
 import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
+import type { IncomingMessage } from 'node:http'
+import { Socket } from 'node:net'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Config } from '../config.ts'
 import { AppError } from '../errors.ts'
+import { REQUEST_TIMEOUT_ERROR, answerOnSocket } from './errors.ts'
 
 export interface PressureOptions {
   maxEventLoopDelayMs: number
@@ -22,15 +25,30 @@ export const notShed = { pressureHandler: () => undefined }
 
 export async function setupProtection(app: FastifyInstance, config: Config, pressure: PressureOptions): Promise<void> {
   const retryAfter = pressure.retryAfterSeconds ?? 10
+  const sampleIntervalMs = pressure.sampleIntervalMs ?? 1000
+  // Start-up (module loading, schema compilation, opening the store) blocks the event loop, and
+  // under-pressure's first samples measure that pause, not load. Event-loop delay counts only from two sample
+  // intervals after the app is ready: by then the reading in force comes from a window that began after it.
+  let delayCountsFrom = Infinity
+  app.addHook('onReady', async () => {
+    delayCountsFrom = Date.now() + 2 * sampleIntervalMs
+  })
   await app.register(underPressure, {
     maxEventLoopDelay: pressure.maxEventLoopDelayMs,
     maxHeapUsedBytes: pressure.maxHeapUsedBytes,
-    sampleInterval: pressure.sampleIntervalMs ?? 1000,
+    sampleInterval: sampleIntervalMs,
     retryAfter,
     exposeStatusRoute: false,
     // A rejection reaches the app's error handler, which renders the contract body with Retry-After.
-    pressureHandler: async (_request, _reply, type) => {
-      throw new AppError(503, 'OVERLOADED', `Server is overloaded (${type}), retry later`, { 'Retry-After': String(retryAfter) })
+    pressureHandler: async (_request, _reply, type, value) => {
+      if (type === 'eventLoopDelay' && Date.now() < delayCountsFrom) {
+        // under-pressure stops at the first failing check: make the heap check it skipped.
+        const { heapUsed } = app.memoryUsage()
+        if (!(pressure.maxHeapUsedBytes > 0 && heapUsed > pressure.maxHeapUsedBytes)) return
+        type = 'heapUsedBytes'
+        value = heapUsed
+      }
+      throw new AppError(503, 'OVERLOADED', `Server is overloaded (${type}), retry later`, { 'Retry-After': String(retryAfter) }, { pressure: type, value })
     },
   })
 
@@ -48,8 +66,37 @@ export async function setupProtection(app: FastifyInstance, config: Config, pres
   let draining = false
   app.addHook('preClose', async () => {
     draining = true
+    endStalledUploads()
   })
   app.addHook('onSend', async (_request, reply) => {
     if (draining) reply.header('Connection', 'close')
   })
+
+  // Node enforces REQUEST_TIMEOUT_SECONDS with a timer that server.close() stops: a request whose body is still
+  // arriving when the drain starts would hold the process past its grace period. Track such requests, and at
+  // the drain give each the rest of its time, then answer 408 and close its connection.
+  const requestTimeoutMs = config.requestTimeoutSeconds * 1000
+  const receiving = new Map<IncomingMessage, { startedAt: number; requestId: string }>()
+  app.addHook('onRequest', async (request) => {
+    const raw = request.raw
+    if (raw.complete || !(raw.socket instanceof Socket)) return // nothing left to receive, or app.inject()
+    receiving.set(raw, { startedAt: Date.now(), requestId: request.id })
+    const done = () => receiving.delete(raw)
+    raw.once('end', done)
+    raw.once('close', done)
+  })
+  app.addHook('onResponse', async (request) => {
+    receiving.delete(request.raw)
+  })
+  function endStalledUploads() {
+    for (const [raw, { startedAt, requestId }] of receiving) {
+      const timer = setTimeout(() => {
+        if (raw.complete || raw.socket.destroyed) return
+        const [status, code, message] = REQUEST_TIMEOUT_ERROR
+        app.log.info({ request_id: requestId, error_code: code }, 'request body not received before the drain deadline')
+        answerOnSocket(raw.socket, status, code, message, requestId)
+      }, Math.max(0, startedAt + requestTimeoutMs - Date.now()))
+      timer.unref()
+    }
+  }
 }

@@ -3,14 +3,14 @@
 
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
+import { PASSWORD_MAX, PASSWORD_MIN, commonPasswords, passwordProblem } from '../auth/password-policy.ts'
 import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords.ts'
 import type { Tokens } from '../auth/tokens.ts'
-import { AppError } from '../errors.ts'
+import { AppError, validationError } from '../errors.ts'
 import type { Store } from '../store/types.ts'
 import { errorResponses } from '../plugins/errors.ts'
 
-export const PASSWORD_MIN = 8
-export const PASSWORD_MAX = 256
+export { PASSWORD_MAX, PASSWORD_MIN } from '../auth/password-policy.ts'
 
 const credentials = {
   type: 'object',
@@ -37,21 +37,24 @@ interface Credentials {
 
 export default async function authRoutes(app: FastifyInstance, opts: { store: Store; tokens: Tokens; clock: () => Date }) {
   const { store, tokens, clock } = opts
+  // Load the common-passwords list once the app is ready, in the background: not on the start-up path, and
+  // usually not on the first signup's either.
+  app.addHook('onReady', async () => {
+    setImmediate(() => void commonPasswords())
+  })
 
   app.post<{ Body: Credentials }>(
     '/auth/signup',
     { schema: { body: credentials, response: { 201: session, ...errorResponses(400, 409, 413, 415, 429) } } },
     async (request, reply) => {
       const email = request.body.email.toLowerCase()
+      // Checked before any hashing: a refused password costs no scrypt time.
+      const problem = await passwordProblem(request.body.password, email)
+      if (problem) throw validationError(`body.password ${problem}`)
       const passwordHash = await hashPassword(request.body.password)
-      const userId = await store.update((doc) => {
-        if (doc.user_ids_by_email[email]) throw new AppError(409, 'EMAIL_EXISTS', 'An account with this email already exists')
-        const id = randomUUID()
-        doc.users[id] = { id, email, password_hash: passwordHash, created_at: clock().toISOString(), next_task_id: 1 }
-        doc.user_ids_by_email[email] = id
-        doc.tasks[id] = []
-        return id
-      })
+      const userId = randomUUID()
+      const created = await store.createUser({ id: userId, email, password_hash: passwordHash, created_at: clock().toISOString() })
+      if (!created) throw new AppError(409, 'EMAIL_EXISTS', 'An account with this email already exists')
       request.log.info({ user_id: userId }, 'user signed up')
       return reply.code(201).send({ user_id: userId, token: tokens.sign(userId) })
     },
@@ -62,10 +65,7 @@ export default async function authRoutes(app: FastifyInstance, opts: { store: St
     { schema: { body: credentials, response: { 200: session, ...errorResponses(400, 401, 413, 415, 429) } } },
     async (request) => {
       const email = request.body.email.toLowerCase()
-      const user = await store.read((doc) => {
-        const id = doc.user_ids_by_email[email]
-        return id ? doc.users[id] : undefined
-      })
+      const user = await store.findUserByEmail(email)
       const ok = await verifyPassword(request.body.password, user?.password_hash ?? (await decoyHash()))
       if (!user || !ok) throw new AppError(401, 'INVALID_CREDENTIALS', 'Email or password is wrong')
       request.log.info({ user_id: user.id }, 'user logged in')

@@ -1,4 +1,4 @@
-// Probes (DESIGN.md §2, FR-21/FR-45): /livez while the event loop runs, /readyz while storage is usable,
+// Probes (docs/contracts.md, FR-21/FR-45): /livez while the event loop runs, /readyz while storage is usable,
 // /health with the component states. The AI state comes from the assistant's cached background probe,
 // so no probe ever waits on the AI backend.
 

@@ -1,4 +1,4 @@
-// Chat sessions and messages (DESIGN.md §2 "Endpoints"). Registered inside the authenticated scope, so
+// Chat sessions and messages (docs/assistant.md). Registered inside the authenticated scope, so
 // `request.userId` is set. Another user's session, an unknown one and an expired one all answer 404.
 
 import type { FastifyInstance } from 'fastify'
@@ -6,7 +6,7 @@ import { AssistantTurnError } from '../assistant/errors.ts'
 import type { Assistant, ToolCallRecord, TurnResult } from '../assistant/types.ts'
 import { DEFAULT_TIMEZONE, isValidTimeZone } from '../assistant/timezone.ts'
 import type { Config } from '../config.ts'
-import { validationError } from '../errors.ts'
+import { publicMessage, validationError } from '../errors.ts'
 import type { Metrics } from '../metrics.ts'
 import { errorResponses } from '../plugins/errors.ts'
 import { createSessions } from '../sessions/sessions.ts'
@@ -118,7 +118,8 @@ function firstTaskId(calls: ToolCallRecord[]): number | undefined {
 /** What the history says about a failed turn, so the user sees the changes it made before failing. */
 function failureNote(err: AssistantTurnError): string {
   const kept = err.toolCalls.length ? ` ${err.toolCalls.length} tool call(s) ran before the failure; their changes are kept.` : ''
-  return `Sorry, the assistant failed (${err.code}): ${err.message}.${kept}`.replace('..', '.')
+  // The public text, never the error's own message (upstream answers, backend addresses).
+  return `Sorry, the assistant failed (${err.code}): ${publicMessage(err.statusCode, err.code, err.message)}.${kept}`.replace('..', '.')
 }
 
 export default async function sessionRoutes(app: FastifyInstance, opts: SessionRoutesOptions): Promise<void> {

@@ -1,4 +1,4 @@
-// Tasks REST (DESIGN.md §2 "Endpoints"): the signed-in user's tasks only. Another user's task id answers 404,
+// Tasks REST (README "API"): the signed-in user's tasks only. Another user's task id answers 404,
 // exactly like an id that never existed. All changes go through src/tasks/tasks.ts.
 
 import type { FastifyInstance } from 'fastify'
@@ -6,7 +6,7 @@ import type { Config } from '../config.ts'
 import { validationError } from '../errors.ts'
 import type { Store } from '../store/types.ts'
 import { newTaskSchema, taskFilterSchema, taskPatchSchema, taskSchema } from '../tasks/schemas.ts'
-import { createTask, deleteTask, getTask, listTasks, updateTask, type NewTask, type TaskFilter, type TaskPatch } from '../tasks/tasks.ts'
+import { createTask, deleteTask, getTask, listTasksBody, updateTask, type NewTask, type TaskFilter, type TaskPatch } from '../tasks/tasks.ts'
 import { errorResponses } from '../plugins/errors.ts'
 
 // Path parameters arrive as strings and Ajv does not coerce them (coerceTypes: false), so the id is checked
@@ -40,7 +40,9 @@ export default async function taskRoutes(app: FastifyInstance, opts: { store: St
   app.get<{ Querystring: TaskFilter }>(
     '/tasks',
     { schema: { querystring: taskFilterSchema, response: { 200: taskList, ...errorResponses(...common) } } },
-    async (request) => ({ tasks: await listTasks(store, request.userId, request.query) }),
+    // The body comes as JSON text from the store (built by the database from the task columns: exactly the
+    // schema's fields); Fastify sends a string as it is.
+    async (request, reply) => reply.type('application/json; charset=utf-8').send(await listTasksBody(store, request.userId, request.query)),
   )
 
   app.post<{ Body: NewTask }>(

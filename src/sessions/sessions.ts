@@ -1,17 +1,10 @@
 // Chat sessions, kept in the store so any replica can serve any session and a restart loses nothing.
 // A session expires SESSION_TIMEOUT_MINUTES after its last message; an expired session answers 404 exactly
-// like an unknown one (or another user's), and is removed from the document when a session is created or
-// deleted.
+// like an unknown one (or another user's), and is removed from the store when a session is created or deleted.
 
 import { randomUUID } from 'node:crypto'
 import { sessionNotFound } from '../errors.ts'
-import type { ChatMessage, SessionRecord, Store, StoreDocument } from '../store/types.ts'
-
-/**
- * A session as this module keeps it: the store's record plus the user's IANA time zone, optional (a session
- * created before time zones existed, or without one, is UTC). Stored inside the session record.
- */
-export type ChatSession = SessionRecord & { timezone?: string }
+import type { ChatMessage, SessionRecord, Store } from '../store/types.ts'
 
 /** Messages kept per session (the newest); older ones are dropped, message_count keeps the total. */
 export const MAX_HISTORY = 50
@@ -30,14 +23,10 @@ export function isExpired(session: Pick<SessionRecord, 'last_activity'>, now: Da
   return expiresAt(session, timeoutMinutes).getTime() <= now.getTime()
 }
 
-/** Sessions not yet expired, all users (todo_app_sessions_active is computed from this at scrape time). */
-export function countActiveSessions(doc: Readonly<StoreDocument>, now: Date, timeoutMinutes: number): number {
-  let count = 0
-  for (const s of Object.values(doc.sessions)) if (!isExpired(s, now, timeoutMinutes)) count += 1
-  return count
+/** A session is live at `at` when its last activity is after this instant. */
+export function liveAfter(at: Date, timeoutMinutes: number): Date {
+  return new Date(at.getTime() - timeoutMinutes * 60_000)
 }
-
-const copy = (s: SessionRecord): SessionRecord => structuredClone(s)
 
 type ToolCall = NonNullable<ChatMessage['tool_calls']>[number]
 
@@ -50,8 +39,7 @@ function taskRef(value: unknown): unknown {
 
 /**
  * What history keeps of a tool call: its arguments, and its result with every task cut down to a reference.
- * Full tasks in every listed turn would make each session, and so the one shared document that every write
- * rewrites, grow with every "what's pending".
+ * Full tasks in every listed turn would make each session grow with every "what's pending".
  */
 export function historyToolCall(call: ToolCall): ToolCall {
   const result = call.result as { tasks?: unknown } | null
@@ -67,63 +55,54 @@ function forHistory(message: ChatMessage): ChatMessage {
 
 export function createSessions(opts: SessionsOptions) {
   const { store, timeoutMinutes, clock } = opts
-
-  /** The session if it exists, belongs to `userId` and has not expired at `at`; else 404. */
-  function live(doc: Readonly<StoreDocument>, userId: string, id: string, at: Date): SessionRecord {
-    const session = Object.hasOwn(doc.sessions, id) ? doc.sessions[id] : undefined
-    if (!session || session.user_id !== userId || isExpired(session, at, timeoutMinutes)) throw sessionNotFound(id)
-    return session
-  }
-
-  /** Drop expired sessions (all users), when sessions are created or deleted: the set can only grow
-   * through create, and a chat turn should not walk every session. Call only after all checks passed. */
-  function prune(doc: StoreDocument, now: Date): void {
-    for (const [id, s] of Object.entries(doc.sessions)) {
-      if (isExpired(s, now, timeoutMinutes)) delete doc.sessions[id]
-    }
-  }
+  const live = (at: Date) => liveAfter(at, timeoutMinutes)
 
   return {
     expiresAt: (s: SessionRecord) => expiresAt(s, timeoutMinutes),
 
-    /** `timezone` must already be checked (isValidTimeZone). */
-    create(userId: string, options: { timezone?: string } = {}): Promise<ChatSession> {
-      return store.update((doc) => {
-        const now = clock()
-        prune(doc, now)
-        const at = now.toISOString()
-        const session: ChatSession = { id: randomUUID(), user_id: userId, created_at: at, last_activity: at, messages: [], message_count: 0 }
-        if (options.timezone) session.timezone = options.timezone
-        doc.sessions[session.id] = session
-        return session // the store hands back a detached copy
-      })
+    /** A new session. Expired sessions (every user's) are removed here: the set only grows through create,
+     * and a chat turn should not pay for it. */
+    async create(userId: string, options: { timezone?: string } = {}): Promise<SessionRecord> {
+      const now = clock()
+      const at = now.toISOString()
+      const session: SessionRecord = { id: randomUUID(), user_id: userId, created_at: at, last_activity: at, messages: [], message_count: 0 }
+      if (options.timezone !== undefined) session.timezone = options.timezone
+      // Issued together, so both join one group commit.
+      await Promise.all([store.deleteExpiredSessions(live(now)), store.createSession(session)])
+      return session
     },
 
-    get(userId: string, id: string): Promise<ChatSession> {
-      return store.read((doc) => copy(live(doc, userId, id, clock())))
+    /** The session if it exists, belongs to `userId` and has not expired; else 404. */
+    async get(userId: string, id: string): Promise<SessionRecord> {
+      const session = await store.getSession(userId, id, live(clock()))
+      if (!session) throw sessionNotFound(id)
+      return session
     },
 
     /**
      * Append one turn's messages. `receivedAt` is when the user's message arrived: the session must have
      * been live then (a slow model turn does not make it expire), and it becomes the last activity.
      */
-    append(userId: string, id: string, messages: ChatMessage[], receivedAt: Date): Promise<SessionRecord> {
-      return store.update((doc) => {
-        const session = live(doc, userId, id, receivedAt)
-        session.messages = [...session.messages, ...messages.map(forHistory)].slice(-MAX_HISTORY)
-        session.message_count += messages.length
-        if (Date.parse(session.last_activity) < receivedAt.getTime()) session.last_activity = receivedAt.toISOString()
-        return session // the store hands back a detached copy
+    async append(userId: string, id: string, messages: ChatMessage[], receivedAt: Date): Promise<SessionRecord> {
+      const session = await store.appendTurn(userId, id, {
+        messages: messages.map(forHistory),
+        at: receivedAt,
+        liveAfter: live(receivedAt),
+        maxHistory: MAX_HISTORY,
       })
+      if (!session) throw sessionNotFound(id)
+      return session
     },
 
-    delete(userId: string, id: string): Promise<void> {
-      return store.update((doc) => {
-        const now = clock()
-        live(doc, userId, id, now)
-        delete doc.sessions[id]
-        prune(doc, now)
-      })
+    async delete(userId: string, id: string): Promise<void> {
+      const now = clock()
+      const [deleted] = await Promise.all([store.deleteSession(userId, id, live(now)), store.deleteExpiredSessions(live(now))])
+      if (!deleted) throw sessionNotFound(id)
+    },
+
+    /** Sessions not yet expired, all users (todo_app_sessions_active, computed at scrape time). */
+    countActive(): Promise<number> {
+      return store.countActiveSessions(live(clock()))
     },
   }
 }

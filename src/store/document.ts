@@ -1,26 +1,72 @@
-// The on-disk form of the store document: parse + validate on load, serialize with a fresh revision.
-//
-// File format: one JSON object, `{"revision":"<16 hex>","version":1,"users":{…},…}`. The revision is new on
-// every write and sits at the very start of the file, so "did the file change?" can be answered by stat plus
-// a 64-byte read, without parsing (see file-store.ts).
+// The JSON document format of the former file store (version 1), kept as the way data comes in and out:
+// upgrade import (STORAGE_IMPORT_JSON), `npm run storage -- export|import`. Parsing validates every
+// record, so a file with a `null` task or a missing field is refused with the JSON path of the problem
+// instead of being half imported.
 
-import { randomBytes } from 'node:crypto'
-import { freeze } from 'immer'
-import { emptyDocument, type StoreDocument } from './types.ts'
+import { Ajv } from 'ajv'
+import { taskSchema } from '../tasks/schemas.ts'
+import type { StoreDocument } from './types.ts'
 
-/** How many leading bytes identify a written version of the file (the revision lives in them). */
-export const HEAD_BYTES = 64
-
-/** Why a file is not a usable document; the store turns it into a StorageError naming the path. */
+/** Why a text is not a usable document (the caller names the file). */
 export class DocumentError extends Error {}
 
-const TOP_LEVEL_OBJECTS = ['users', 'user_ids_by_email', 'tasks', 'sessions'] as const
+const isoText = { type: 'string', minLength: 1, maxLength: 64 } as const
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
+const userSchema = {
+  type: 'object',
+  required: ['id', 'email', 'password_hash', 'created_at', 'next_task_id'],
+  properties: {
+    id: { type: 'string', minLength: 1, maxLength: 200 },
+    email: { type: 'string', minLength: 3, maxLength: 254 },
+    password_hash: { type: 'string', minLength: 1, maxLength: 1000 },
+    created_at: isoText,
+    next_task_id: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+  },
+} as const
 
-/** Parse file text into a document. An empty (or blank) file is an empty document. */
+const messageSchema = {
+  type: 'object',
+  required: ['role', 'content', 'timestamp'],
+  properties: {
+    role: { enum: ['user', 'assistant'] },
+    content: { type: 'string' },
+    timestamp: isoText,
+    tool_calls: { type: 'array', items: { type: 'object', required: ['tool'], properties: { tool: { type: 'string' } } } },
+  },
+} as const
+
+const sessionSchema = {
+  type: 'object',
+  required: ['id', 'user_id', 'created_at', 'last_activity', 'messages', 'message_count'],
+  properties: {
+    id: { type: 'string', minLength: 1, maxLength: 100 },
+    user_id: { type: 'string', minLength: 1 },
+    created_at: isoText,
+    last_activity: { ...isoText, format: 'date-time-ish' },
+    messages: { type: 'array', items: messageSchema },
+    message_count: { type: 'integer', minimum: 0 },
+    timezone: { type: 'string', maxLength: 100 },
+  },
+} as const
+
+const documentSchema = {
+  type: 'object',
+  required: ['version', 'users', 'user_ids_by_email', 'tasks', 'sessions'],
+  properties: {
+    version: { const: 1 },
+    revision: { type: 'string' },
+    users: { type: 'object', additionalProperties: userSchema },
+    user_ids_by_email: { type: 'object', additionalProperties: { type: 'string' } },
+    tasks: { type: 'object', additionalProperties: { type: 'array', items: taskSchema } },
+    sessions: { type: 'object', additionalProperties: sessionSchema },
+  },
+} as const
+
+const ajv = new Ajv({ allErrors: false, strict: false })
+ajv.addFormat('date-time-ish', (value: string) => !Number.isNaN(Date.parse(value)))
+const validate = ajv.compile(documentSchema)
+
+/** Parse and validate a version-1 document. A blank text is an empty document. */
 export function parseDocument(text: string): StoreDocument {
   if (text.trim() === '') return emptyDocument()
   let value: unknown
@@ -29,49 +75,26 @@ export function parseDocument(text: string): StoreDocument {
   } catch (err) {
     throw new DocumentError(`not valid JSON (${(err as Error).message})`)
   }
-  if (!isPlainObject(value)) throw new DocumentError('the top level is not a JSON object')
-  if (value.version !== 1) {
-    throw new DocumentError(`"version" is ${JSON.stringify(value.version) ?? 'missing'}, expected 1`)
+  if (!validate(value)) {
+    const e = validate.errors?.[0]
+    throw new DocumentError(`not a version-1 store document: ${e?.instancePath || '(top level)'} ${e?.message ?? 'is invalid'}`)
   }
-  for (const key of TOP_LEVEL_OBJECTS) {
-    if (!isPlainObject(value[key])) throw new DocumentError(`"${key}" is missing or not an object`)
+  const doc = value as unknown as StoreDocument & { revision?: string }
+  for (const [key, user] of Object.entries(doc.users)) {
+    if (user.id !== key) throw new DocumentError(`not a consistent document: /users/${key} has id ${JSON.stringify(user.id)}`)
   }
-  for (const [userId, tasks] of Object.entries(value.tasks as Record<string, unknown>)) {
-    if (!Array.isArray(tasks)) throw new DocumentError(`"tasks.${userId}" is not an array`)
+  for (const [key, session] of Object.entries(doc.sessions)) {
+    if (session.id !== key) throw new DocumentError(`not a consistent document: /sessions/${key} has id ${JSON.stringify(session.id)}`)
   }
-  // The revision is file metadata, not part of the document the service sees.
-  delete value.revision
-  // Committed documents are never changed in place (updates copy on write), and serializeDocument relies
-  // on it: freezing makes a stray mutation throw instead of silently skipping the next write.
-  return freeze(value as unknown as StoreDocument, true)
+  delete doc.revision
+  return doc
 }
 
-// The JSON of each user, task list and session, by object identity. Committed documents are frozen and
-// copy-on-write keeps every untouched object identical from one version to the next, so a write serializes
-// only what its batch changed (the rest comes from here), and an entry dies with its object.
-const jsonOf = new WeakMap<object, string>()
-
-function cachedJson(value: object): string {
-  let json = jsonOf.get(value)
-  if (json === undefined) {
-    json = JSON.stringify(value)
-    jsonOf.set(value, json)
-  }
-  return json
+export function emptyDocument(): StoreDocument {
+  return { version: 1, users: {}, user_ids_by_email: {}, tasks: {}, sessions: {} }
 }
 
-function recordJson(record: Record<string, object>): string {
-  const parts: string[] = []
-  for (const key in record) parts.push(`${JSON.stringify(key)}:${cachedJson(record[key])}`)
-  return `{${parts.join(',')}}`
-}
-
-/** Serialize a document with a new random revision first (the file's text; parseDocument reads it back). */
+/** The text of a document (what `storage export` writes). */
 export function serializeDocument(doc: StoreDocument): string {
-  const revision = randomBytes(8).toString('hex')
-  return (
-    `{"revision":"${revision}","version":${doc.version},"users":${recordJson(doc.users)},` +
-    `"user_ids_by_email":${JSON.stringify(doc.user_ids_by_email)},"tasks":${recordJson(doc.tasks)},` +
-    `"sessions":${recordJson(doc.sessions)}}\n`
-  )
+  return `${JSON.stringify(doc)}\n`
 }

@@ -1,7 +1,13 @@
-// The stored document and the Store contract. One JSON document holds everything (DESIGN.md §2 "Storage").
+// The storage contract: domain operations on users, one user's tasks, chat sessions, and the counts the
+// metrics need. Routes, the assistant's tools (through src/tasks/tasks.ts) and the metrics use only this.
+// Implementations: SQLite (sqlite-store.ts, the default) and PostgreSQL (postgres-store.ts); every one
+// passes the same contract suite (test/store/contract.ts). Semantics: docs/storage.md.
 
 export type Priority = 'low' | 'normal' | 'high' | 'critical'
 export const priorities: readonly Priority[] = ['low', 'normal', 'high', 'critical']
+
+import type { StorageBackend } from '../contract.ts'
+export type { StorageBackend }
 
 /** A task as stored and as sent on the wire (snake_case). */
 export interface Task {
@@ -19,13 +25,16 @@ export interface Task {
 
 export interface UserRecord {
   id: string
+  /** lower-cased */
   email: string
   /** scrypt: "scrypt$<N>$<r>$<p>$<salt b64>$<hash b64>" */
   password_hash: string
   created_at: string
-  /** Task ids are per user and never reused. */
+  /** The id the user's next task gets. Task ids are per user and never reused. */
   next_task_id: number
 }
+
+export type NewUser = Omit<UserRecord, 'next_task_id'>
 
 export interface ChatMessage {
   role: 'user' | 'assistant'
@@ -40,12 +49,51 @@ export interface SessionRecord {
   user_id: string
   created_at: string
   last_activity: string
-  /** Bounded: the newest messages only (see sessions module). */
+  /** Bounded: the newest messages only (see the sessions module). */
   messages: ChatMessage[]
   /** Total messages ever posted, including those trimmed from `messages`. */
   message_count: number
+  /** The user's IANA time zone, when the client gave one. */
+  timezone?: string
 }
 
+export type NewSession = Pick<SessionRecord, 'id' | 'user_id' | 'created_at' | 'timezone'>
+
+/** Filters of a task list; all optional, combined with AND. */
+export interface TaskFilter {
+  status?: 'all' | 'pending' | 'completed'
+  priority?: Priority
+  tag?: string
+  /** Case-insensitive substring of title or description. */
+  q?: string
+}
+
+/** A new task's fields; the store assigns the id. */
+export type NewTaskRow = Omit<Task, 'id' | 'completed' | 'completed_at'>
+
+/** Fields to change; `updated_at` always. Setting `completed` sets or clears `completed_at` (to `updated_at`)
+ * only when it changes the task's state. */
+export interface TaskChanges {
+  title?: string
+  description?: string
+  priority?: Priority
+  due_date?: string | null
+  tags?: string[]
+  completed?: boolean
+  updated_at: string
+}
+
+/** A session is live while its last activity is after `liveAfter` (= now − the session timeout). */
+export interface Turn {
+  messages: ChatMessage[]
+  /** When the user's message arrived: becomes the last activity (if later), and the session must be live then. */
+  at: Date
+  liveAfter: Date
+  /** Messages kept; older ones are dropped (message_count keeps the total). */
+  maxHistory: number
+}
+
+/** Everything in a store, in the JSON file store's version-1 document format (export, import, upgrade). */
 export interface StoreDocument {
   version: 1
   users: Record<string, UserRecord>
@@ -56,30 +104,56 @@ export interface StoreDocument {
   sessions: Record<string, SessionRecord>
 }
 
-export function emptyDocument(): StoreDocument {
-  return { version: 1, users: {}, user_ids_by_email: {}, tasks: {}, sessions: {} }
+export interface ImportCounts {
+  users: number
+  tasks: number
+  sessions: number
 }
 
-/**
- * The storage contract every part of the service uses. Implementations: the JSON file store
- * (src/store/file-store.ts), safe for several processes sharing one file.
- */
 export interface Store {
-  /** Open the document: create the directory if missing, read and validate the file. A corrupt or
-   * unreadable file throws a StorageError that says what is wrong and the file is never overwritten. */
+  readonly backend: StorageBackend | 'memory'
+  /** Connect / open the file and bring the schema up to date. A broken file or unreachable database
+   * throws a StorageError saying what is wrong (the file is never overwritten). */
   open(): Promise<void>
-  /** Run `fn` on the current document (re-read first if another process changed the file). Neither
-   * `fn` nor the caller may mutate the document or the objects `fn` returns from it. */
-  read<T>(fn: (doc: Readonly<StoreDocument>) => T): Promise<T>
-  /** Run `fn` under the cross-process lock on the freshest document and make the change durable before
-   * resolving with what `fn` returned, detached from the document (safe to keep). `fn` must do all its
-   * checks (and throw an AppError) BEFORE it mutates anything: a throwing `fn` is rejected alone and must
-   * leave the document untouched (any other error drops that fn's changes). `fn` is synchronous (no
-   * awaiting inside the lock) and may be handed a copy-on-write draft: plain property and array mutations
-   * only. Concurrent updates may share one write+fsync. */
-  update<T>(fn: (doc: StoreDocument) => T): Promise<T>
-  /** Whether storage is usable now (readiness). Never throws. */
+  /** Whether storage answers now (readiness). Never throws, never hangs. */
   check(): Promise<boolean>
-  /** Finish pending updates, release everything. */
+  /** Finish pending writes, release everything. */
   close(): Promise<void>
+
+  /** false: the email is taken. */
+  createUser(user: NewUser): Promise<boolean>
+  findUserByEmail(email: string): Promise<UserRecord | undefined>
+  findUserById(id: string): Promise<UserRecord | undefined>
+
+  /** The user's tasks matching `filter`, in id order. */
+  listTasks(userId: string, filter: TaskFilter): Promise<Task[]>
+  /** The same list as JSON text (an array in the wire format), built by the database: GET /tasks sends it as it
+   * is, without parsing and serializing 100 tasks per request. Text search (`q`) is not offered here: its
+   * case folding is JavaScript's, applied by listTasks. */
+  listTasksJson(userId: string, filter: Omit<TaskFilter, 'q'>): Promise<string>
+  getTask(userId: string, id: number): Promise<Task | undefined>
+  /** Allocates the user's next id atomically (never a duplicate, never reused); undefined: no such user. */
+  insertTask(userId: string, row: NewTaskRow): Promise<Task | undefined>
+  updateTask(userId: string, id: number, changes: TaskChanges): Promise<Task | undefined>
+  deleteTask(userId: string, id: number): Promise<Task | undefined>
+
+  createSession(session: NewSession): Promise<void>
+  /** The user's session if live; undefined for unknown, another user's or expired. */
+  getSession(userId: string, id: string, liveAfter: Date): Promise<SessionRecord | undefined>
+  /** Append one turn's messages; undefined when the session was not live at `turn.at`. */
+  appendTurn(userId: string, id: string, turn: Turn): Promise<SessionRecord | undefined>
+  /** false: no live session of this user with this id. */
+  deleteSession(userId: string, id: string, liveAfter: Date): Promise<boolean>
+  /** Remove every session whose last activity is not after `liveAfter`; how many went. */
+  deleteExpiredSessions(liveAfter: Date): Promise<number>
+
+  countTasks(): Promise<number>
+  countActiveSessions(liveAfter: Date): Promise<number>
+
+  /** Whether the store holds no user at all (upgrade import runs only then). */
+  isEmpty(): Promise<boolean>
+  /** Everything, as one document. */
+  exportAll(): Promise<StoreDocument>
+  /** Add a whole document in one transaction; users, tasks and sessions whose ids exist are skipped. */
+  importAll(doc: StoreDocument): Promise<ImportCounts>
 }

@@ -1,9 +1,12 @@
-// Task operations on the store: the only code that changes tasks. REST routes call these directly;
+// Task operations: the only code that changes tasks (through the store contract). REST routes call these directly;
 // chat reaches them only through the assistant's tool layer (src/assistant/tools.ts).
 // Inputs are assumed schema-valid (schemas.ts); the checks here are those a schema cannot express.
 
 import { taskNotFound, validationError } from '../errors.ts'
-import type { Priority, Store, StoreDocument, Task } from '../store/types.ts'
+import { matchesText } from '../store/rows.ts'
+import type { Priority, Store, Task, TaskChanges, TaskFilter } from '../store/types.ts'
+
+export type { TaskFilter }
 
 export interface NewTask {
   title: string
@@ -20,13 +23,6 @@ export interface TaskPatch {
   due_date?: string | null
   tags?: string[]
   completed?: boolean
-}
-
-export interface TaskFilter {
-  status?: 'all' | 'pending' | 'completed'
-  priority?: Priority
-  tag?: string
-  q?: string
 }
 
 export type Clock = () => Date
@@ -57,40 +53,23 @@ function checkTags(tags: string[] | undefined): string[] {
   return [...tags]
 }
 
-function userTasks(doc: StoreDocument, userId: string): Task[] {
-  return (doc.tasks[userId] ??= [])
-}
-
-function findTask(doc: Readonly<StoreDocument>, userId: string, id: number): Task {
-  const task = doc.tasks[userId]?.find((t) => t.id === id)
-  if (!task) throw taskNotFound(id)
-  return task
-}
-
-export function createTask(store: Store, userId: string, input: NewTask, clock: Clock = () => new Date()): Promise<Task> {
+export async function createTask(store: Store, userId: string, input: NewTask, clock: Clock = () => new Date()): Promise<Task> {
   const title = normalizeTitle(input.title)
   const due_date = checkDueDate(input.due_date)
   const tags = checkTags(input.tags)
-  return store.update((doc) => {
-    const user = doc.users[userId]
-    if (!user) throw validationError('unknown user')
-    const now = clock().toISOString()
-    const task: Task = {
-      id: user.next_task_id,
-      title,
-      description: input.description ?? '',
-      completed: false,
-      priority: input.priority ?? 'normal',
-      tags,
-      due_date,
-      created_at: now,
-      updated_at: now,
-      completed_at: null,
-    }
-    user.next_task_id += 1
-    userTasks(doc, userId).push(task)
-    return { ...task, tags: [...task.tags] }
+  const now = clock().toISOString()
+  const task = await store.insertTask(userId, {
+    title,
+    description: input.description ?? '',
+    priority: input.priority ?? 'normal',
+    tags,
+    due_date,
+    created_at: now,
+    updated_at: now,
   })
+  // Authentication checks that the user exists; this covers one deleted between the check and the write.
+  if (!task) throw validationError('unknown user')
+  return task
 }
 
 export function matchesFilter(task: Task, filter: TaskFilter): boolean {
@@ -98,46 +77,43 @@ export function matchesFilter(task: Task, filter: TaskFilter): boolean {
   if (filter.status === 'completed' && !task.completed) return false
   if (filter.priority && task.priority !== filter.priority) return false
   if (filter.tag && !task.tags.includes(filter.tag)) return false
-  if (filter.q) {
-    const q = filter.q.toLowerCase()
-    if (!task.title.toLowerCase().includes(q) && !task.description.toLowerCase().includes(q)) return false
-  }
-  return true
+  return !filter.q || matchesText(task, filter.q)
 }
 
 export function listTasks(store: Store, userId: string, filter: TaskFilter = {}): Promise<Task[]> {
-  return store.read((doc) => (doc.tasks[userId] ?? []).filter((t) => matchesFilter(t, filter)))
+  return store.listTasks(userId, filter)
 }
 
-export function getTask(store: Store, userId: string, id: number): Promise<Task> {
-  return store.read((doc) => findTask(doc, userId, id))
+/** The list as the JSON text of a response body `{"tasks": […]}`. Without a text search, the database builds
+ * the array (no parse, no serialization here); with one, the filtered tasks are serialized. */
+export async function listTasksBody(store: Store, userId: string, filter: TaskFilter = {}): Promise<string> {
+  const list = filter.q ? JSON.stringify(await store.listTasks(userId, filter)) : await store.listTasksJson(userId, filter)
+  return `{"tasks":${list}}`
 }
 
-export function updateTask(store: Store, userId: string, id: number, patch: TaskPatch, clock: Clock = () => new Date()): Promise<Task> {
-  const title = patch.title === undefined ? undefined : normalizeTitle(patch.title)
-  const due_date = patch.due_date === undefined ? undefined : checkDueDate(patch.due_date)
-  const tags = patch.tags === undefined ? undefined : checkTags(patch.tags)
-  return store.update((doc) => {
-    const task = findTask(doc, userId, id)
-    const now = clock().toISOString()
-    if (title !== undefined) task.title = title
-    if (patch.description !== undefined) task.description = patch.description
-    if (patch.priority !== undefined) task.priority = patch.priority
-    if (due_date !== undefined) task.due_date = due_date
-    if (tags !== undefined) task.tags = tags
-    if (patch.completed !== undefined && patch.completed !== task.completed) {
-      task.completed = patch.completed
-      task.completed_at = patch.completed ? now : null
-    }
-    task.updated_at = now
-    return { ...task, tags: [...task.tags] }
-  })
+export async function getTask(store: Store, userId: string, id: number): Promise<Task> {
+  const task = await store.getTask(userId, id)
+  if (!task) throw taskNotFound(id)
+  return task
 }
 
-export function deleteTask(store: Store, userId: string, id: number): Promise<Task> {
-  return store.update((doc) => {
-    const task = findTask(doc, userId, id)
-    doc.tasks[userId] = userTasks(doc, userId).filter((t) => t.id !== id)
-    return task
-  })
+export async function updateTask(store: Store, userId: string, id: number, patch: TaskPatch, clock: Clock = () => new Date()): Promise<Task> {
+  const changes: TaskChanges = {
+    title: patch.title === undefined ? undefined : normalizeTitle(patch.title),
+    description: patch.description,
+    priority: patch.priority,
+    due_date: patch.due_date === undefined ? undefined : checkDueDate(patch.due_date),
+    tags: patch.tags === undefined ? undefined : checkTags(patch.tags),
+    completed: patch.completed,
+    updated_at: clock().toISOString(),
+  }
+  const task = await store.updateTask(userId, id, changes)
+  if (!task) throw taskNotFound(id)
+  return task
+}
+
+export async function deleteTask(store: Store, userId: string, id: number): Promise<Task> {
+  const task = await store.deleteTask(userId, id)
+  if (!task) throw taskNotFound(id)
+  return task
 }

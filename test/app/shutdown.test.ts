@@ -2,11 +2,13 @@
 // Connection: close), flush the store, exit 0 well inside the grace period.
 
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
+import { silentLogger } from '../../src/store/logger.ts'
+import { createSqliteStore } from '../../src/store/sqlite-store.ts'
 import { TEST_JWT_SECRET } from './helpers.ts'
 
 const serverPath = new URL('../../src/server.ts', import.meta.url).pathname
@@ -20,11 +22,11 @@ interface Server {
   exited: Promise<number | null>
 }
 
-async function startServer(t: { teardown(fn: () => unknown): void }): Promise<Server> {
+async function startServer(t: { teardown(fn: () => unknown): void }, env: Record<string, string> = {}): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'todo-shutdown-'))
-  const storagePath = join(dir, 'tasks.json')
+  const storagePath = join(dir, 'todo.db')
   const child = spawn(process.execPath, [serverPath], {
-    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', STORAGE_PATH: storagePath, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'DEBUG', SHUTDOWN_GRACE_SECONDS: '20' },
+    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', STORAGE_PATH: storagePath, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'DEBUG', SHUTDOWN_GRACE_SECONDS: '20', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   t.teardown(() => {
@@ -129,9 +131,25 @@ t.test('SIGTERM: the request in flight completes, new connections are refused, t
 
   t.equal(await server.exited, 0, 'exit code 0')
   await server.logLine(/^shutdown complete/)
-  const doc = JSON.parse(readFileSync(server.storagePath, 'utf8')) as { tasks: Record<string, { title: string }[]> }
-  const titles = Object.values(doc.tasks).flat().map((task) => task.title)
+  const store = createSqliteStore({ path: server.storagePath, logger: silentLogger })
+  await store.open()
+  const titles = Object.values((await store.exportAll()).tasks).flat().map((task) => task.title)
+  await store.close()
   t.same(titles, ['written while draining'], 'the task was flushed to disk')
+})
+
+// Issue 13, finding 7: a body that never finishes used to hold the drain for the whole grace period (exit 1).
+t.test('SIGTERM with a stalled upload open: it gets 408 within REQUEST_TIMEOUT_SECONDS and the process exits 0', async (t) => {
+  const server = await startServer(t, { REQUEST_TIMEOUT_SECONDS: '2', SHUTDOWN_GRACE_SECONDS: '6' })
+  const stalled = rawRequest(server.port, `POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"email":"`)
+  await server.logLine(/^incoming request$/, { method: 'POST', url: '/auth/login' })
+  const signalled = Date.now()
+  server.child.kill('SIGTERM')
+  const response = await stalled.response
+  t.match(response, /^HTTP\/1\.1 408 /, 'the stalled request is answered 408')
+  t.match(response, /"code":"REQUEST_TIMEOUT"/, 'in the contract format')
+  t.equal(await server.exited, 0, 'exit code 0')
+  t.ok(Date.now() - signalled < 6000, `exited after ${Date.now() - signalled} ms, inside the grace period`)
 })
 
 t.test('an invalid variable stops start-up with one line naming it', async (t) => {

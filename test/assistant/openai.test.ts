@@ -122,7 +122,7 @@ t.test('failures end the turn with 502/503 and keep the changes already made', a
       const err = await failure(say('add buy milk'))
       t.equal(err.statusCode, c.status)
       t.equal(err.code, c.code)
-      if (c.message) t.match(err.message, c.message)
+      if (c.message) t.match(`${err.message} ${JSON.stringify(err.detail)}`, c.message, "the log text (message and upstream detail)")
       if (c.headers) t.same(err.headers, c.headers)
       t.match(await metrics.registry.getSingleMetricAsString('todo_app_ai_requests_total'), new RegExp(`backend="openai",outcome="${c.outcome}"} 1`))
     })

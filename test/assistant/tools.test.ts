@@ -71,7 +71,7 @@ t.test('unknown tool and missing task are tool errors, not exceptions', async (t
 
 t.test('a failing store becomes a tool error', async (t) => {
   const { store, tools } = setup()
-  store.update = async () => { throw new Error('disk on fire') }
+  store.insertTask = async () => { throw new Error('disk on fire') }
   t.match(await tools.execute('u1', 'add_task', { title: 'x' }), { ok: false, error: { code: 'INTERNAL_ERROR' } })
 })
 

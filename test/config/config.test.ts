@@ -1,11 +1,15 @@
 import t from 'tap'
 import { ConfigError, loadConfig } from '../../src/config.ts'
 
-t.test('every variable has its DESIGN.md default', async (t) => {
+t.test('every variable has its documented default (README.md)', async (t) => {
   const c = loadConfig({})
   t.equal(c.port, 8000)
   t.equal(c.host, '0.0.0.0')
-  t.equal(c.storagePath, './data/tasks.json')
+  t.equal(c.storageBackend, 'sqlite')
+  t.equal(c.storagePath, './data/todo.db')
+  t.equal(c.storageImportJson, 'data/tasks.json', 'the former file store\'s file, next to the database')
+  t.equal(c.databaseUrl, undefined)
+  t.equal(c.databasePoolSize, 10)
   t.equal(c.sessionTimeoutMinutes, 30)
   t.equal(c.rateLimitPerMinute, 100)
   t.equal(c.logLevel, 'INFO')
@@ -28,7 +32,7 @@ t.test('valid values are parsed', async (t) => {
   const c = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
-    STORAGE_PATH: '/data/tasks.json',
+    STORAGE_PATH: '/data/todo.db',
     SESSION_TIMEOUT_MINUTES: '5',
     RATE_LIMIT_PER_MINUTE: '1000',
     LOG_LEVEL: 'warning',
@@ -48,7 +52,8 @@ t.test('valid values are parsed', async (t) => {
   t.match(c, {
     port: 0,
     host: '127.0.0.1',
-    storagePath: '/data/tasks.json',
+    storagePath: '/data/todo.db',
+    storageImportJson: '/data/tasks.json',
     sessionTimeoutMinutes: 5,
     rateLimitPerMinute: 1000,
     logLevel: 'WARNING',
@@ -94,6 +99,10 @@ const invalid: [string, string, RegExp][] = [
   ['MAX_EVENT_LOOP_DELAY_MS', '-1', /whole number/],
   ['MAX_HEAP_USED_MB', '1.5', /whole number/],
   ['TRUST_PROXY', 'yes', /whole number from 0 to 10/],
+  ['REQUEST_TIMEOUT_SECONDS', '0', /greater than 0/],
+  ['REQUEST_TIMEOUT_SECONDS', '25', /below SHUTDOWN_GRACE_SECONDS \(20\)/],
+  ['STORAGE_BACKEND', 'mysql', /one of sqlite, postgres/],
+  ['DATABASE_POOL_SIZE', '0', /whole number from 1/],
 ]
 
 for (const [name, value, allowed] of invalid) {
@@ -113,6 +122,13 @@ for (const [name, value, allowed] of invalid) {
   })
 }
 
+t.test('REQUEST_TIMEOUT_SECONDS: 10 s by default, at most half a shorter grace period, always below the grace', async (t) => {
+  t.equal(loadConfig({}).requestTimeoutSeconds, 10)
+  t.equal(loadConfig({ SHUTDOWN_GRACE_SECONDS: '6' }).requestTimeoutSeconds, 3, 'unset: half of a short grace period')
+  t.equal(loadConfig({ REQUEST_TIMEOUT_SECONDS: '2.5' }).requestTimeoutSeconds, 2.5)
+  t.throws(() => loadConfig({ REQUEST_TIMEOUT_SECONDS: '6', SHUTDOWN_GRACE_SECONDS: '6' }), /REQUEST_TIMEOUT_SECONDS="6": must be below SHUTDOWN_GRACE_SECONDS \(6\)/)
+})
+
 t.test('TRUST_PROXY sets the trusted proxy hops', async (t) => {
   t.equal(loadConfig({ TRUST_PROXY: '1' }).trustProxyHops, 1)
 })
@@ -130,4 +146,27 @@ t.test('a short JWT_SECRET is refused without printing it', async (t) => {
   } catch (e) {
     t.notMatch((e as Error).message, secret, 'the secret is not echoed')
   }
+})
+
+t.test('storage: postgres needs DATABASE_URL; the URL is checked and never echoed', async (t) => {
+  t.throws(() => loadConfig({ STORAGE_BACKEND: 'postgres' }), { name: 'ConfigError', message: /^Invalid DATABASE_URL \(unset\): required when STORAGE_BACKEND=postgres$/ })
+  const notPostgres = 'mysql://app:hunter2-not-real@db:3306/todo'
+  t.throws(() => loadConfig({ STORAGE_BACKEND: 'postgres', DATABASE_URL: notPostgres }), { name: 'ConfigError', message: /DATABASE_URL \(value hidden\): must be a postgres:\/\/ or postgresql:\/\/ URL/ })
+  try {
+    loadConfig({ DATABASE_URL: notPostgres })
+  } catch (e) {
+    t.notMatch((e as Error).message, 'hunter2', 'the password is not echoed')
+  }
+  const c = loadConfig({ STORAGE_BACKEND: 'Postgres', DATABASE_URL: 'postgresql://app:pw-not-real@db:5432/todo', DATABASE_POOL_SIZE: '20' })
+  t.match(c, { storageBackend: 'postgres', databaseUrl: 'postgresql://app:pw-not-real@db:5432/todo', databasePoolSize: 20, storageImportJson: undefined })
+  t.equal(loadConfig({ STORAGE_BACKEND: 'postgres', DATABASE_URL: 'postgres://db/todo', STORAGE_IMPORT_JSON: '/data/tasks.json' }).storageImportJson, '/data/tasks.json')
+})
+
+t.test('storage: a STORAGE_PATH left at the former JSON file stops start-up and says what to set', async (t) => {
+  t.throws(() => loadConfig({ STORAGE_PATH: '/data/tasks.json' }), {
+    name: 'ConfigError',
+    message: /^Invalid STORAGE_PATH="\/data\/tasks.json": is the JSON file to import; point STORAGE_PATH at the database file/,
+  })
+  t.throws(() => loadConfig({ STORAGE_PATH: '/data/old.json', STORAGE_IMPORT_JSON: '/data/../data/old.json' }), { name: 'ConfigError', message: /STORAGE_PATH/ })
+  t.equal(loadConfig({ STORAGE_PATH: '/data/todo.db' }).storageImportJson, '/data/tasks.json', 'the default import sits beside the database')
 })

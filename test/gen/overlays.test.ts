@@ -62,10 +62,39 @@ for (const name of promotionOrder) {
       t.notOk(ingress.metadata.annotations?.['cert-manager.io/cluster-issuer'], 'no cert-manager annotation')
     }
 
-    const pvc = one(objects, 'PersistentVolumeClaim', 'todo-app-pvc')
-    t.equal(pvc.spec.storageClassName, env.storage.storageClassName, 'storage class')
-    t.same(pvc.spec.accessModes, [env.storage.accessMode], 'access mode')
-    t.equal(pvc.spec.resources.requests.storage, env.storage.size, 'storage size')
+    const storage = env.storage
+    const env_ = (name: string) => container.env.find((e: any) => e.name === name)
+    t.equal(config.data.STORAGE_BACKEND, storage.backend, 'STORAGE_BACKEND from the table')
+    if (storage.backend === 'sqlite') {
+      const pvc = one(objects, 'PersistentVolumeClaim', 'todo-app-pvc')
+      t.equal(pvc.spec.storageClassName, storage.storageClassName, 'storage class')
+      t.same(pvc.spec.accessModes, [storage.accessMode], 'access mode')
+      t.equal(pvc.spec.resources.requests.storage, storage.size, 'storage size')
+      const volume = deployment.spec.template.spec.volumes.find((v: any) => v.persistentVolumeClaim?.claimName === 'todo-app-pvc')
+      t.ok(volume && container.volumeMounts.some((m: any) => m.name === volume.name && m.mountPath === '/data'), 'the database file\'s volume at /data')
+      t.equal(config.data.STORAGE_PATH, '/data/todo.db', 'SQLite on the volume')
+      t.notOk(env_('DATABASE_URL'), 'no DATABASE_URL')
+      t.equal(find(objects, 'Cluster').length, 0, 'no database Cluster')
+    } else {
+      t.equal(find(objects, 'PersistentVolumeClaim', 'todo-app-pvc').length, 0, 'no shared volume: PostgreSQL replaces the RWX claim')
+      t.notOk(deployment.spec.template.spec.volumes.some((v: any) => v.persistentVolumeClaim), 'the pods mount no claim')
+      const cluster = one(objects, 'Cluster', storage.postgres.name)
+      t.equal(cluster.spec.instances, storage.postgres.instances, 'instances')
+      t.same(cluster.spec.storage, storage.postgres.storage, 'database storage')
+      t.same(cluster.spec.resources, storage.postgres.resources, 'database resources')
+      t.equal(cluster.spec.affinity.podAntiAffinityType, storage.postgres.podAntiAffinity, 'anti-affinity')
+      t.equal(one(objects, 'ScheduledBackup').spec.cluster.name, storage.postgres.name, 'a daily backup of it')
+      t.same(env_('DATABASE_URL').valueFrom, { secretKeyRef: { name: `${storage.postgres.name}-app`, key: 'uri' } }, 'DATABASE_URL from the operator\'s app Secret')
+    }
+    t.same(env_('JWT_SECRET_PREVIOUS').valueFrom.secretKeyRef, { name: 'todo-app-secrets', key: 'jwt-secret-previous', optional: true }, 'the previous JWT key, optional')
+    // Reloader where the Secret can change under running pods; dev's bootstrap restarts the pods itself.
+    t.equal(deployment.metadata.annotations?.['secret.reloader.stakater.com/reload'], env.secret === 'bootstrap' ? undefined : 'todo-app-secrets', 'a Secret change rolls the pods')
+    const external = find(objects, 'ExternalSecret')
+    if (env.secret === 'external') {
+      t.equal(external.length, 1, 'todo-app-secrets from the external store')
+      t.equal(external[0].metadata.name, 'todo-app-secrets')
+      t.equal(find(objects, 'SealedSecret').length, 0, 'no SealedSecret')
+    } else t.equal(external.length, 0, 'no ExternalSecret')
 
     const hpa = find(objects, 'HorizontalPodAutoscaler')
     if (env.autoscaling) {

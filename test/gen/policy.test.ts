@@ -22,7 +22,8 @@ const all = await kustomizeAll(builds)
 // Fluent Bit reads the node's log files through hostPath volumes, which the restricted standard forbids by
 // design; it runs in its own namespace, which is exempt from this check only because git labels it
 // privileged (the Application that creates it sets the label).
-const pssExempt = new Set(find(await kustomize('argocd'), 'Application')
+const roots = Object.keys(rendered).filter((p) => /^argocd\/clusters\/[^/]+\/kustomization\.yaml$/.test(p)).map((p) => p.slice(0, -'/kustomization.yaml'.length))
+const pssExempt = new Set([...(await kustomizeAll(roots)).values()].flatMap((objects) => find(objects, 'Application'))
   .filter((a) => a.spec.syncPolicy?.managedNamespaceMetadata?.labels?.['pod-security.kubernetes.io/enforce'] === 'privileged')
   .map((a) => a.spec.destination.namespace as string))
 const allowedVolumes = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']
@@ -75,7 +76,7 @@ t.test('every pod template meets the restricted Pod Security Standard, and ours 
 })
 
 t.test('every object that says what it is part of says todo-gitops', async (t) => {
-  const objects = [...[...all.values()].flat(), ...await kustomize('argocd')]
+  const objects = [...[...all.values()].flat(), ...[...(await kustomizeAll(roots)).values()].flat()]
   const labelled = objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/part-of'] !== undefined)
   t.ok(labelled.length > 0, `${labelled.length} labelled objects`)
   for (const o of labelled) t.equal(o.metadata.labels['app.kubernetes.io/part-of'], partOf['app.kubernetes.io/part-of'], `${o.kind}/${o.metadata.name}`)

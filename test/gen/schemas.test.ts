@@ -5,18 +5,21 @@ import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { renderAll } from '../../gen/render.ts'
+import { installDir } from '../../gen/argocd.ts'
 import { kustomize, kustomizeAll, parseYaml, root } from './helpers.ts'
 import { validationErrors } from './validate.ts'
 
 const rendered = renderAll(root)
+// argocd/install is the remote upstream install plus our patch: built offline in argocd.test.ts.
 const builds = Object.keys(rendered)
   .filter((p) => p.endsWith('/kustomization.yaml'))
   .map((p) => p.slice(0, -'/kustomization.yaml'.length))
-// Files applied directly rather than through a kustomization.
-const standalone = ['argocd/root-app.yaml', 'argocd/argocd-cm-patch.yaml']
+  .filter((dir) => dir !== installDir)
+// Files applied directly rather than through a kustomization (and the argocd-cm patch, a whole ConfigMap).
+const standalone = Object.keys(rendered).filter((p) => p.endsWith('/root-app.yaml')).concat(`${installDir}/argocd-cm.yaml`)
 
 t.test('every kustomization builds, and every object it builds is valid', async (t) => {
-  t.ok(builds.includes('base') && builds.includes('argocd') && builds.includes('overlays/dev'), 'the builds include base, argocd and the overlays')
+  t.ok(builds.includes('base') && builds.includes('argocd/clusters/minikube') && builds.includes('overlays/dev'), 'the builds include base, the cluster roots and the overlays')
   const all = await kustomizeAll(builds)
   for (const dir of builds) {
     for (const obj of all.get(dir)!) {
@@ -38,7 +41,7 @@ t.test('the validator rejects what it should', async (t) => {
   const broken = structuredClone(deployment)
   broken.spec.template.spec.containers[0].ports[0].containerPort = 'eight thousand'
   t.match(await validationErrors(broken), /containerPort/, 'a wrong type')
-  const app = parseYaml(readFileSync(join(root, 'argocd/root-app.yaml'), 'utf8'))[0]
+  const app = parseYaml(readFileSync(join(root, 'argocd/clusters/minikube/root-app.yaml'), 'utf8'))[0]
   const noSpec = structuredClone(app)
   delete noSpec.spec.destination
   t.match(await validationErrors(noSpec), /destination/, 'an Application without a destination')

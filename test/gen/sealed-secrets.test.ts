@@ -5,10 +5,12 @@ import t from 'tap'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { environments } from '../../gen/environments.ts'
+import { postgresOf } from '../../gen/database.ts'
 import { ownedDirs, renderAll } from '../../gen/render.ts'
 import { writeTree } from '../../gen/write.ts'
 import { find, kustomize, tempDir } from './helpers.ts'
 import { validationErrors } from './validate.ts'
+import { applyOrder, syncChild, type ClusterState } from './argocd-sync-model.ts'
 
 const env = environments.staging
 
@@ -48,6 +50,19 @@ t.test('with sealed-secrets/<env>/kustomization.yaml the overlay deploys the Sea
   t.equal(sealed[0].metadata.annotations['argocd.argoproj.io/sync-wave'], '-1', 'in the prerequisites wave')
   t.equal(await validationErrors(sealed[0]), '', 'valid against the SealedSecret schema')
   t.equal(find(objects, 'Secret').length, 0, 'and no plain Secret')
+
+  // Argo CD's order: the SealedSecret before the Deployment; with the controller, the Secret it makes is there
+  // when the pods start (argocd-sync-model.ts).
+  const order = applyOrder(objects).map((o) => `${o.kind}/${o.metadata.name}`)
+  t.ok(order.indexOf('SealedSecret/todo-app-secrets') < order.indexOf('Deployment/todo-app-deployment'), 'applied before the Deployment')
+  const state: ClusterState = {
+    name: 'staging', storageClasses: new Map([[postgresOf(env)!.storage.storageClass, 'WaitForFirstConsumer']]), crdGroups: new Set(['bitnami.com', 'monitoring.coreos.com', 'postgresql.cnpg.io']),
+    objects: new Set(), localImages: new Set(), metricsApi: true, ingressController: true, sealedSecretsController: true, cnpgOperator: true,
+  }
+  const app = { metadata: { name: 'todo-app-staging' }, spec: { syncPolicy: { automated: {} } } } as any
+  const synced = syncChild({ app, objects }, state, new Set())
+  t.equal(synced.health, 'Healthy', `with the controller the pods get their Secret ${synced.reasons.join('; ')}`)
+  t.match(syncChild({ app, objects }, { ...state, sealedSecretsController: false }, new Set()).reasons.join(), /SealedSecret todo-app-secrets: no controller/, 'without it, the wave waits')
 
   const other = await kustomize(join(dir, 'overlays/prod'))
   t.equal(find(other, 'SealedSecret').length, 0, 'another environment does not pick it up')

@@ -4,7 +4,7 @@ import t from 'tap'
 import { kustomizeImage, parseImageRef } from '../../gen/image.ts'
 import { canonicalQuantity, requireCanonical } from '../../gen/quantity.ts'
 import { checkEnvironment } from '../../gen/check-table.ts'
-import { environments } from '../../gen/environments.ts'
+import { clusters, environments } from '../../gen/environments.ts'
 import { configDelta } from '../../gen/overlay.ts'
 import { baseConfig, names } from '../../gen/app.ts'
 import { ollamaPort } from '../../gen/ollama.ts'
@@ -37,15 +37,57 @@ t.test('the table is checked before anything is rendered', async (t) => {
     edit(e)
     return () => checkEnvironment(e)
   }
+  t.throws(broken((e) => { e.cluster = 'moon' }), /environments\.prod\.cluster: 'moon' is not in the clusters table/)
+  t.throws(broken((e) => { e.storage.postgres.storage.storageClass = 'fast' }), /environments\.prod\.storage\.postgres\.storage\.storageClass: 'fast' is not a StorageClass of cluster prod/)
+  t.throws(broken((e) => { e.exposure.tls.clusterIssuer = 'letsencrypt-staging' }), /environments\.prod\.exposure\.tls\.clusterIssuer: 'letsencrypt-staging' is not a cert-manager ClusterIssuer of cluster prod/)
+  t.throws(() => checkEnvironment(environments.prod, { ...clusters.prod, prerequisites: clusters.prod.prerequisites.filter((p) => p.kind !== 'prometheus-operator') }),
+    /environments\.prod\.monitoring: cluster prod has no prometheus-operator/)
+  const dev = structuredClone(environments.dev) as any
+  dev.ollama.firstStartSeconds = 60
+  t.throws(() => checkEnvironment(dev), /environments\.dev\.ollama\.firstStartSeconds: must be a whole number of seconds ≥ 600/, 'a first start needs time to pull')
   t.throws(broken((e) => { e.resources.limits.cpu = '1000m' }), /environments\.prod\.resources\.limits\.cpu: write '1'/)
   t.throws(broken((e) => { e.image = 'todo-app' }), /environments\.prod\.image: .*needs a tag or a digest/)
   t.throws(broken((e) => { e.replicas = 0 }), /environments\.prod\.replicas/)
   t.throws(broken((e) => { e.podDisruptionBudget.minAvailable = 3 }), /podDisruptionBudget\.minAvailable/)
   t.throws(broken((e) => { e.exposure.nodePort = 30080 }), /exposure\.nodePort: only a NodePort service/)
   t.throws(broken((e) => { e.namespace = 'Todo_Prod' }), /environments\.prod\.namespace/)
-  t.throws(broken((e) => { e.config.TRUST_PROXY = -1 }), /environments\.prod\.config\.TRUST_PROXY: must be a whole number of proxy hops ≥ 0, got -1/)
+  t.throws(broken((e) => { e.config.TRUST_PROXY = -1 }), /environments\.prod\.config\.TRUST_PROXY: the service would refuse to start: Invalid TRUST_PROXY="-1": must be a whole number from 0 to 10/)
   t.throws(broken((e) => { e.config.TRUST_PROXY = 1.5 }), /environments\.prod\.config\.TRUST_PROXY/)
   t.throws(broken((e) => { e.config.AI_BACKEND = 'ollama' }), /environments\.prod\.ollama: config\.AI_BACKEND is ollama/)
+})
+
+t.test('storage: SQLite only for one replica on a local volume, PostgreSQL settings the operator accepts', async (t) => {
+  const prod = (edit: (e: any) => void) => {
+    const e = structuredClone(environments.prod) as any
+    edit(e)
+    return () => checkEnvironment(e)
+  }
+  const sqliteProd = (e: any) => { e.storage = { backend: 'sqlite', storageClassName: 'csi-block', accessMode: 'ReadWriteOnce', size: '20Gi' } }
+  t.throws(prod(sqliteProd), /environments\.prod\.storage\.backend: SQLite serves one replica on its own volume; with autoscaling use 'postgres'/, 'several replicas never share a SQLite file')
+  t.throws(prod((e) => { sqliteProd(e); delete e.autoscaling; delete e.podDisruptionBudget }), /with 3 replicas use 'postgres'/)
+  t.throws(() => {
+    const dev = structuredClone(environments.dev) as any
+    dev.storage.accessMode = 'ReadWriteMany'
+    checkEnvironment(dev)
+  }, /environments\.dev\.storage\.accessMode: SQLite needs a local ReadWriteOnce volume/, 'never on a shared filesystem')
+  t.throws(prod((e) => { e.storage.postgres.synchronousReplicas = 3 }), /synchronousReplicas: must be a whole number below instances \(3\)/)
+  t.throws(prod((e) => { e.storage.postgres.instances = 0 }), /storage\.postgres\.instances/)
+  t.throws(prod((e) => { e.storage.postgres.storage.size = '20480Mi' }), /storage\.postgres\.storage\.size: write '20Gi'/)
+  t.throws(prod((e) => { e.storage.postgres.backup.snapshotClass = 'nope' }), /backup\.snapshotClass: 'nope' is not a VolumeSnapshotClass of cluster prod/)
+  t.throws(prod((e) => { e.storage.postgres.restore = { backupName: 'b1', targetTime: '2026-01-01T00:00:00Z' } }), /restore\.targetTime: point-in-time recovery needs the WAL archive/)
+  t.throws(prod((e) => { e.storage.postgres.name = 'Todo DB' }), /storage\.postgres\.name/)
+  t.throws(() => checkEnvironment(environments.prod, { ...clusters.prod, apiServer: undefined }), /environments\.prod\.storage: postgres needs clusters\.prod\.apiServer/)
+  t.doesNotThrow(prod((e) => {
+    e.storage.postgres.backup = { method: 'objectStore', destinationPath: 's3://b/prod', retentionPolicy: '30d', credentials: { from: 'iamRole', roleArn: 'arn:aws:iam::1:role/r' } }
+    e.storage.postgres.restore = { backupName: 'todo-db-daily-20260101030000', targetTime: '2026-01-01T10:00:00Z' }
+  }), 'PITR from an object store')
+  t.throws(prod((e) => { e.storage.postgres.backup = { method: 'objectStore', destinationPath: 's3://b', retentionPolicy: '30 days', credentials: { from: 'secret', secretName: 's' } } }), /retentionPolicy: '30 days'/)
+})
+
+t.test('secret source: the external store is reached over TLS', async (t) => {
+  const e = structuredClone(environments.prod) as any
+  e.externalSecret.store.server = 'http://vault:8200'
+  t.throws(() => checkEnvironment(e), /environments\.prod\.externalSecret\.store\.server: Vault is reached over TLS only/)
 })
 
 t.test('an overlay merges only the config values that differ from the base', async (t) => {

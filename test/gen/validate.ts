@@ -1,6 +1,8 @@
 // Schema validation of rendered objects with the kubernetes-models packages: Kubernetes core kinds, and the
-// Argo CD, Sealed Secrets and Prometheus Operator CRDs.
+// Argo CD, Sealed Secrets and Prometheus Operator CRDs; CloudNativePG and External Secrets against their own
+// CRDs committed in test/schemas/crds/ (crd-schema.ts).
 import type { K8sObject } from './helpers.ts'
+import { crdErrors, knowsKind } from './crd-schema.ts'
 
 const packages: Record<string, string> = {
   'argoproj.io': '@kubernetes-models/argo-cd/argoproj.io',
@@ -23,6 +25,7 @@ function modulePath(apiVersion: string): string {
 
 /** Validates one object; returns the errors as text ('' when valid). */
 export async function validationErrors(obj: K8sObject): Promise<string> {
+  if (knowsKind(obj)) return crdErrors(obj)
   let mod: Record<string, any>
   try {
     // One module per kind: the package's index modules take seconds to load.

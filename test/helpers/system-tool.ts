@@ -28,7 +28,7 @@ export function systemTool(t: Test, tool: { name: string; alternatives?: string[
     t.fail(`${message}; ${requireSystemToolsVariable}=1 requires it`)
   } else {
     console.log(`# skipped: ${message}`)
-    t.skip(message)
+    t.skip(message, () => {})
   }
   return undefined
 }

@@ -68,11 +68,12 @@ t.test('dependencies are installed from the lockfile before any source is copied
   }
 })
 
-t.test('the runtime stage gets pruned dependencies and compiled code, nothing else from the build', async (t) => {
+t.test('the runtime stage gets pruned dependencies, compiled code and the chat page bundle, nothing else from the build', async (t) => {
   const copies = all(runtime, 'COPY').map((i) => splitFlags(i.args))
   const fromStage = (dir: string) => copies.find((c) => c.words[0].endsWith(dir))
   const modules = fromStage('/node_modules')
-  const dist = fromStage('/dist')
+  const dist = fromStage('/build/dist')
+  const web = fromStage('/web/dist')
   t.ok(modules?.flags.from, 'node_modules comes from a build stage')
   t.ok(dist?.flags.from, 'dist comes from a build stage')
   const modulesStage = stageNamed(String(modules?.flags.from))
@@ -80,6 +81,11 @@ t.test('the runtime stage gets pruned dependencies and compiled code, nothing el
   t.ok(modulesStage && runs(modulesStage).some((r) => /\bnpm (prune|ci)\b.*--omit=dev/.test(r)), 'that node_modules had dev dependencies pruned')
   t.ok(distStage && runs(distStage).some((r) => /\bnpm run build\b/.test(r)), 'dist is compiled by npm run build')
   t.match(pkg.scripts.build, /^tsc -p tsconfig\.build\.json$/, 'npm run build is the TypeScript compile')
+  t.ok(web?.flags.from, 'web/dist (the chat page) comes from a build stage')
+  t.equal(web?.words.at(-1), './web/dist', 'next to dist/, where src/plugins/web-page.ts looks for it')
+  const webStage = stageNamed(String(web?.flags.from))
+  t.ok(webStage && runs(webStage).some((r) => /\bnpm run build:web\b/.test(r)), 'web/dist is bundled by npm run build:web')
+  t.match(pkg.scripts['build:web'], /^node web\/build\.ts$/, 'npm run build:web is the esbuild script')
   for (const c of copies.filter((c) => !c.flags.from)) {
     t.same(c.words.slice(0, -1), ['package.json'], `only package.json comes from the context (${c.words.join(' ')})`)
   }
@@ -99,7 +105,7 @@ t.test('the runtime runs as a numeric non-root user in /app on port 8000', async
   t.equal(last(runtime, 'WORKDIR')?.args, '/app', 'WORKDIR /app')
   t.same(all(runtime, 'EXPOSE').map((i) => i.args), ['8000'], 'EXPOSE 8000, nothing else')
   const env = all(runtime, 'ENV').map((i) => i.args).join(' ')
-  t.match(env, /\bSTORAGE_PATH=\/data\/tasks\.json\b/, 'the store lives on /data')
+  t.match(env, /\bSTORAGE_PATH=\/data\/todo\.db\b/, 'the store lives on /data')
   t.match(env, /\bPORT=8000\b/, 'PORT=8000')
   t.match(env, /\bNODE_ENV=production\b/, 'NODE_ENV=production')
   t.ok(runs(runtime).some((r) => /chown 1000:1000 \/data\b/.test(r)), '/data is created writable for UID 1000')
@@ -136,7 +142,8 @@ t.test('no secret in the Dockerfile; the optional npm_ca build secret changes no
 t.test('.dockerignore lets in only what the build copies', async (t) => {
   const allowed = (p: string) =>
     ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'].includes(p) ||
-    (p.startsWith('src/') && !/\.test\.(ts|mjs)$/.test(p))
+    (p.startsWith('src/') && !/\.test\.(ts|mjs)$/.test(p)) ||
+    (p.startsWith('web/') && !p.startsWith('web/dist') && !/\.test\.(ts|mjs)$/.test(p))
 
   const mustStayOut = [
     '.git/HEAD', '.git/config', '.gitignore', 'node_modules/fastify/package.json', 'node_modules/.bin/node',
@@ -144,11 +151,15 @@ t.test('.dockerignore lets in only what the build copies', async (t) => {
     'sealed-secrets/prod/todo-app-secrets.yaml', 'test/store/file-store.test.ts', 'src/store/file-store.test.ts',
     'src/certs/tls.key', 'docs/image.md', 'README.md', 'bench/run.ts', 'gen/main.ts', 'base/deployment.yaml',
     'overlays/prod/kustomization.yaml', 'argocd/root.yaml', 'scripts/test-image.mjs', '.ci/run', '.tmp/test.tap',
-    'coverage/index.html', '.tap/report.json', 'Dockerfile', 'data/tasks.json',
+    'coverage/index.html', '.tap/report.json', 'Dockerfile', 'data/todo.db', 'data/tasks.json',
+    'web/dist/index.html', 'web/dist/assets/main-ABCD1234.js', 'web/dist.tmp-42/index.html', 'test/web/chat-page.test.ts',
   ]
   for (const p of mustStayOut) t.ok(isIgnored(ignoreRules, p), `${p} stays out of the build context`)
 
-  const mustGoIn = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src/server.ts', 'src/routes/health.ts']
+  const mustGoIn = [
+    'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src/server.ts', 'src/routes/health.ts',
+    'web/build.ts', 'web/src/main.ts', 'web/src/index.html',
+  ]
   for (const p of mustGoIn) t.notOk(isIgnored(ignoreRules, p), `${p} is in the build context`)
 
   // Every COPY from the context must find its files there.

@@ -13,7 +13,7 @@ import { promtool } from './promtool.ts'
 const dir = mkdtempSync(join(tmpdir(), 'todo-scrape-'))
 
 const config = loadConfig({
-  STORAGE_PATH: join(dir, 'tasks.json'),
+  STORAGE_PATH: join(dir, 'todo.db'),
   AI_BACKEND: 'rules',
   LOG_LEVEL: 'ERROR',
   JWT_SECRET: 'test-secret-not-real-0123456789abcdef',
@@ -74,7 +74,9 @@ const acceptedLint = new Set([
 ])
 
 t.test('promtool check metrics accepts the live /metrics output', async (t) => {
-  const result = promtool(['check', 'metrics'], scrape)
+  const run = promtool(t, 'lint of the live /metrics exposition')
+  if (!run) return
+  const result = run(['check', 'metrics'], scrape)
   // 0: clean; 3: lint problems only (listed on output); anything else: the exposition did not parse.
   t.ok(result.status === 0 || result.status === 3, `promtool parsed the exposition (exit ${result.status}): ${result.output}`)
   const problems = result.output.split('\n').map((l) => l.trim()).filter(Boolean)

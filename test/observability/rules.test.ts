@@ -9,7 +9,7 @@ import { environments, type Environment } from '../../gen/environments.ts'
 import { alerts, prometheusRule } from '../../gen/observability/monitoring.ts'
 import { dashboardPanels } from '../../gen/observability/dashboard.ts'
 import { kubeStateMetrics, processMetrics, serviceMetrics, seriesNames } from '../../gen/observability/metric-names.ts'
-import { asPromQL, metricNamesIn } from './promql.ts'
+import { asPromQL, metricNamesIn, parsePromQL } from './promql.ts'
 import { promtool } from './promtool.ts'
 
 const monitored = Object.values(environments).filter((env) => env.monitoring === 'prometheus-operator')
@@ -35,15 +35,34 @@ t.test('metricNamesIn finds metric names and nothing else', async (t) => {
   t.same(metricNamesIn('sum(rate(x_total{ns="a"}[5m])) / sum without (pod) (y) > bool 1e3'), ['x_total', 'y'])
 })
 
+t.test('the PromQL grammar rejects broken expressions and accepts valid ones', async (t) => {
+  t.same(parsePromQL('sum(rate(x_total[5m]))').errors, [])
+  t.not(parsePromQL('sum(rate(x_total[5m])').errors.length, 0, 'unbalanced parenthesis')
+  t.not(parsePromQL('rate(x_total{a="b"[5m])').errors.length, 0, 'unterminated label matchers')
+  t.not(parsePromQL('x_total > > 1').errors.length, 0, 'two operators in a row')
+})
+
 t.test('staging and prod render the monitoring objects, dev does not', async (t) => {
   t.same(monitored.map((env) => env.name).sort(), ['prod', 'staging'])
 })
 
 for (const env of monitored) {
+  t.test(`${env.name}: every alert expression is valid PromQL (Prometheus grammar)`, async (t) => {
+    for (const a of alerts(env)) t.same(parsePromQL(a.expr).errors, [], `${a.alert}: ${a.expr}`)
+  })
+
+  t.test(`${env.name}: every dashboard query is valid PromQL (Prometheus grammar)`, async (t) => {
+    for (const panel of dashboardPanels(env)) {
+      for (const q of panel.queries) t.same(parsePromQL(asPromQL(q.expr)).errors, [], `${panel.title}: ${q.expr}`)
+    }
+  })
+
   t.test(`${env.name}: promtool check rules accepts the PrometheusRule`, async (t) => {
+    const run = promtool(t, 'semantic check of the PrometheusRule')
+    if (!run) return
     const file = join(tempDir(t), 'rules.yml')
     writeFileSync(file, rulesFile(env))
-    const result = promtool(['check', 'rules', file])
+    const result = run(['check', 'rules', file])
     t.equal(result.status, 0, result.output)
     t.match(result.output, `SUCCESS: ${alerts(env).length} rules found`)
   })
@@ -82,19 +101,23 @@ for (const env of monitored) {
     }
   })
 
-  t.test(`${env.name}: every dashboard query is valid PromQL (promtool)`, async (t) => {
+  t.test(`${env.name}: every dashboard query passes promtool`, async (t) => {
+    const run = promtool(t, 'semantic check of the dashboard queries')
+    if (!run) return
     const rules = dashboardPanels(env).flatMap((panel, i) =>
       panel.queries.map((q, j) => ({ record: `dashboard:panel${i}_${j}`, expr: asPromQL(q.expr) })),
     )
     const file = join(tempDir(t), 'dashboard.yml')
     writeFileSync(file, stringify({ groups: [{ name: 'dashboard', rules }] }))
-    const result = promtool(['check', 'rules', file])
+    const result = run(['check', 'rules', file])
     t.equal(result.status, 0, result.output)
   })
 }
 
 // Alert unit tests (promtool test rules) on prod's rules: the series are minutes of samples.
 t.test('prod: alerts fire on failures and stay quiet when healthy (promtool test rules)', async (t) => {
+  const run = promtool(t, 'alert unit tests')
+  if (!run) return
   const env = environments.prod
   const ns = env.namespace
   const byName = Object.fromEntries(alerts(env).map((a) => [a.alert, a]))
@@ -173,7 +196,7 @@ t.test('prod: alerts fire on failures and stay quiet when healthy (promtool test
   const dir = tempDir(t)
   writeFileSync(join(dir, 'rules.yml'), rulesFile(env))
   writeFileSync(join(dir, 'tests.yml'), stringify({ rule_files: ['rules.yml'], evaluation_interval: '1m', tests }))
-  const result = promtool(['test', 'rules', join(dir, 'tests.yml')])
+  const result = run(['test', 'rules', join(dir, 'tests.yml')])
   t.equal(result.status, 0, result.output)
   t.match(result.output, 'SUCCESS')
 })

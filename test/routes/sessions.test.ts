@@ -9,7 +9,6 @@ import type { Assistant } from '../../src/assistant/types.ts'
 import { AppError } from '../../src/errors.ts'
 import { createMetrics } from '../../src/metrics.ts'
 import sessionRoutes from '../../src/routes/sessions.ts'
-import type { ChatSession } from '../../src/sessions/sessions.ts'
 import { storeWithUser } from '../helpers/memory-store.ts'
 import { manualClock, silentLogger, testConfig } from '../assistant/helpers.ts'
 
@@ -125,7 +124,7 @@ t.test('a session may carry the user\'s IANA time zone; chat dates follow it', a
   t.match(inNewYork.tool_calls, [{ tool: 'add_task', arguments: { title: 'pay rent', due_date: '2026-03-05' } }])
   const inUtc = (await u1.post(`/sessions/${utc.session_id}/messages`, { message: 'add pay rent tomorrow' })).json()
   t.match(inUtc.tool_calls, [{ tool: 'add_task', arguments: { title: 'pay rent', due_date: '2026-03-06' } }])
-  t.equal((store.doc.sessions[ny.json().session_id] as ChatSession).timezone, 'America/New_York', 'kept in the stored session')
+  t.equal(store.doc.sessions[ny.json().session_id].timezone, 'America/New_York', 'kept in the stored session')
 })
 
 t.test('a bad time zone is a 400 JSON error and creates nothing', async (t) => {

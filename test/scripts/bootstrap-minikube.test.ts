@@ -1,6 +1,7 @@
 // scripts/bootstrap-minikube.mjs against stub minikube/kubectl/docker/git: the order of the commands, their
-// flags, the idempotent second run, --dry-run, local-clone mode, sealing-key restore, the dev namespace's labels
-// and the failure messages.
+// flags, the idempotent second run, --dry-run (which applies only the Minikube root), local-clone mode with the
+// daemon's bind checked, repository credentials for a private repository, the in-cluster reachability check,
+// sealing-key restore (for a root that has the controller), the dev namespace's labels and the failure messages.
 import fs from 'node:fs'
 import path from 'node:path'
 import t from 'tap'
@@ -10,18 +11,23 @@ import { makeStubs, line, type Rule, type Call } from './helpers/stubs.ts'
 import { REPO, makeFixture, runScript } from './helpers/fixture.ts'
 
 const ss = argocd.sealedSecrets
+const R = 'argocd/clusters/minikube'
+// The rendered argocd-cm settings, as committed: "installed" means the live argocd-cm holds every one of them.
+const ARGOCD_CM = fs.readFileSync(path.join(REPO, 'argocd', 'install', 'argocd-cm.yaml'), 'utf8')
+const argoSettings: Record<string, string> = YAML.parse(ARGOCD_CM).data
 // The rendered dev Namespace, as committed: the bootstrap takes its labels from this file.
 const DEV_NAMESPACE = fs.readFileSync(path.join(REPO, 'overlays', 'dev', 'namespace.yaml'), 'utf8')
 const devLabels: Record<string, string> = YAML.parse(DEV_NAMESPACE).metadata.labels
 const ARGO_TREE = {
-  'argocd/kustomization.yaml': YAML.stringify({ resources: ['project.yaml', 'applications.yaml'] }),
-  'argocd/project.yaml': YAML.stringify({
+  [`${R}/kustomization.yaml`]: YAML.stringify({ resources: ['project.yaml', 'applications.yaml'] }),
+  [`${R}/project.yaml`]: YAML.stringify({
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AppProject',
     metadata: { name: argocd.project, namespace: argocd.namespace },
     spec: { sourceRepos: [repository.url, ss.chartRepo] },
   }),
-  'argocd/applications.yaml': [
+  // A root with the Sealed Secrets controller, so the sealing-key steps run (the real Minikube root has none).
+  [`${R}/applications.yaml`]: [
     ...Object.values(environments).map((env) => ({
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
@@ -35,14 +41,14 @@ const ARGO_TREE = {
       spec: { project: argocd.project, source: { repoURL: ss.chartRepo, chart: ss.chart, targetRevision: ss.version } },
     },
   ].map((o) => YAML.stringify(o)).join('---\n'),
-  'argocd/root-app.yaml': YAML.stringify({
+  [`${R}/root-app.yaml`]: YAML.stringify({
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
     metadata: { name: 'todo-app-root', namespace: argocd.namespace },
-    spec: { project: argocd.project, source: { repoURL: repository.url, targetRevision: repository.targetRevision, path: 'argocd' } },
+    spec: { project: argocd.project, source: { repoURL: repository.url, targetRevision: repository.targetRevision, path: R } },
   }),
-  'argocd/argocd-cm-patch.yaml': YAML.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm' }, data: { x: 'y' } }),
   'overlays/dev/namespace.yaml': DEV_NAMESPACE,
+  'argocd/install/argocd-cm.yaml': ARGOCD_CM,
   '.gitignore': '.secrets/\n',
   // An allowlist, like the real one: everything out, then the build inputs back in.
   '.dockerignore': '*\n!package.json\n!src/\n',
@@ -65,6 +71,8 @@ const healthyTools: Rule[] = [
   { match: '^git -C .* check-ignore', code: 0 },
   { match: 'docker-env', stdout: 'export DOCKER_TLS_VERIFY="1"\nexport DOCKER_HOST="tcp://192.168.49.2:2376"\n' },
   { match: '^minikube -p todo-app-dev ip', stdout: '192.168.49.2\n' },
+  // Argo CD's repo server read the repository: the root has a revision.
+  { match: 'get application todo-app-root -o json', stdout: JSON.stringify({ status: { sync: { status: 'Synced', revision: 'abc123def4567890' } } }) },
   { match: 'get application ', stdout: 'Synced Healthy' },
   { match: 'rollout status', stdout: 'successfully rolled out\n' },
 ]
@@ -90,13 +98,13 @@ const readyCluster = (secretData: Record<string, string>): Rule[] => [
   { match: '^minikube addons list', stdout: JSON.stringify({ ingress: { Status: 'enabled' }, 'storage-provisioner': { Status: 'enabled' }, 'metrics-server': { Status: 'enabled' } }) },
   { match: '^docker image inspect', stdout: 'sha256:1111111111111111111111\n' },
   { match: 'get deployment argocd-server', stdout: 'quay.io/argoproj/argocd:v3.5.1' },
+  { match: 'get configmap argocd-cm', stdout: JSON.stringify({ data: { ...argoSettings, 'url': 'https://argocd.example.invalid' } }) },
   { match: 'get namespace todo-app -o json', stdout: JSON.stringify({ metadata: { name: 'todo-app', labels: { ...devLabels, 'kubernetes.io/metadata.name': 'todo-app' } } }) },
   { match: 'get namespace', stdout: 'namespace/x\n' },
   { match: 'get secret todo-app-secrets', stdout: JSON.stringify({ data: secretData }) },
   { match: 'get secret -l sealedsecrets', stdout: JSON.stringify({ items: [FAKE_KEY] }) },
   { match: 'get deployment todo-app-deployment', stdout: 'deployment.apps/todo-app-deployment\n' },
   { match: 'apply -f -', stdout: 'application.argoproj.io/todo-app-root unchanged\n' },
-  { match: 'patch configmap argocd-cm', stdout: 'configmap/argocd-cm patched (no change)\n' },
 ]
 
 const cleanEnv = { JWT_SECRET: undefined, OPENAI_API_KEY: undefined, BOOTSTRAP_POLL_SECONDS: '0.01' }
@@ -119,18 +127,18 @@ t.test('a fresh machine: every step in order, then a second run changes nothing'
   const calls = stubs.calls()
 
   const order = [
-    /^minikube start -p todo-app-dev --cpus=2 --memory=4096 --disk-size=20g --driver=docker --kubernetes-version=v1\.28\.0 --addons=ingress,storage-provisioner,metrics-server$/,
+    /^minikube start -p todo-app-dev --cpus=2 --memory=6144 --disk-size=20g --driver=docker --kubernetes-version=v1\.28\.0 --addons=ingress,storage-provisioner,metrics-server$/,
     /^minikube addons enable ingress -p todo-app-dev$/,
     /^docker build -t todo-app:3\.0\.0-dev \.$/,
     /^kubectl --context todo-app-dev create namespace argocd$/,
-    /^kubectl --context todo-app-dev apply --server-side --force-conflicts -n argocd -f https:\/\/raw\.githubusercontent\.com\/argoproj\/argo-cd\/v3\.5\.1\/manifests\/install\.yaml$/,
+    /^kubectl --context todo-app-dev apply --server-side --force-conflicts -k argocd\/install$/,
     /rollout status statefulset\/argocd-application-controller/,
-    /^kubectl --context todo-app-dev -n argocd patch configmap argocd-cm --type merge --patch-file argocd\/argocd-cm-patch\.yaml$/,
     /^kubectl --context todo-app-dev get namespace todo-app -o json$/,
     /^kubectl --context todo-app-dev apply -f -$/, // the dev Namespace
     /^kubectl --context todo-app-dev apply -f -$/, // the dev Secret
     /^git ls-remote --exit-code https:\/\/github\.com\/evolution-of-todo\/todo-gitops\.git main$/,
     /apply -f -$/, // the root Application
+    /get application todo-app-root -o json/, // Argo CD read the repository from inside the cluster
     /get application sealed-secrets/,
     /rollout status deployment\/sealed-secrets-controller/,
     /get secret -l sealedsecrets\.bitnami\.com\/sealed-secrets-key/,
@@ -144,7 +152,10 @@ t.test('a fresh machine: every step in order, then a second run changes nothing'
   }
   t.notOk(calls.some((c) => /addons enable (storage-provisioner|metrics-server)/.test(line(c))), 'enabled addons are left alone')
   t.ok(calls.filter((c) => c.cmd === 'kubectl' && c.args[0] !== 'version').every((c) => c.args[0] === '--context' && c.args[1] === 'todo-app-dev'), 'kubectl never touches another context')
-  t.ok(calls.filter((c) => / apply /.test(line(c)) && c.args.includes('https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.1/manifests/install.yaml')).every((c) => c.args.includes('--server-side')), 'Argo CD only by server-side apply')
+  t.ok(calls.filter((c) => / apply /.test(line(c)) && c.args.includes('argocd/install')).every((c) => c.args.includes('--server-side')), 'Argo CD only by server-side apply')
+  t.notOk(calls.some((c) => c.args.includes('patch') && c.args.includes('argocd-cm')), 'argocd-cm is never patched: it comes with argocd/install')
+  const build = calls.find((c) => c.cmd === 'docker' && c.args[0] === 'build')!
+  t.equal(build.env.DOCKER_BUILDKIT, '1', 'BuildKit is on for the image build (RUN --mount=type=secret)')
 
   // The dev namespace exists, with the rendered overlay's Pod Security labels, before the Secret goes in.
   const applies = calls.filter((c) => /apply -f -$/.test(line(c)))
@@ -215,7 +226,7 @@ t.test('without a rendered dev Namespace the bootstrap stops at the prerequisite
   stubs.setRules(freshCluster)
   const result = await run()
   t.equal(result.code, 1)
-  t.match(result.stderr, /Step 1\/12 "Check prerequisites" failed/)
+  t.match(result.stderr, /Step 1\/14 "Check prerequisites" failed/)
   t.match(result.stderr, /overlays\/dev\/namespace\.yaml has no Namespace todo-app: render the tree with `npm run synth`/)
   t.notOk(stubs.calls().some((c) => c.args.includes('start')), 'no cluster is started')
 })
@@ -229,15 +240,16 @@ t.test('--dry-run prints every command in order and runs none', async (t) => {
   const out = result.stdout
   const expected = [
     'minikube version --short',
-    'minikube start -p todo-app-dev --cpus=2 --memory=4096 --disk-size=20g --driver=docker --kubernetes-version=v1.28.0 --addons=ingress,storage-provisioner,metrics-server --cni=calico',
+    'minikube start -p todo-app-dev --cpus=2 --memory=6144 --disk-size=20g --driver=docker --kubernetes-version=v1.28.0 --addons=ingress,storage-provisioner,metrics-server --cni=calico',
     'minikube addons enable metrics-server -p todo-app-dev',
-    'docker build -t todo-app:3.0.0-dev .',
-    'apply --server-side --force-conflicts -n argocd -f https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.1/manifests/install.yaml',
+    'docker build -t todo-app:3.0.0-dev .    # with the environment of minikube -p todo-app-dev docker-env, DOCKER_BUILDKIT=1',
+    'apply --server-side --force-conflicts -k argocd/install',
     'apply -f - < (Namespace todo-app with the labels of overlays/dev/namespace.yaml)',
     'apply -f - < (Secret todo-app/todo-app-secrets: jwt-secret, openai-api-key; values not shown)',
-    'apply -f - < argocd/root-app.yaml',
+    'apply -f - < argocd/clusters/minikube/root-app.yaml',
+    'get application todo-app-root -o json',
     'get application sealed-secrets',
-    'get application todo-app-dev',
+    `get application todo-app-dev -o 'jsonpath={.status.sync.status} {.status.health.status}'    # repeated until "Synced Healthy" (at most ${environments.dev.ollama!.firstStartSeconds}s)`,
   ]
   t.match(out, `Wait for the Sealed Secrets controller (chart ${ss.chart} ${ss.version})`, 'the pinned chart from the table')
   let at = -1
@@ -254,7 +266,7 @@ t.test('prerequisites: one clear message per missing or old tool, and nothing el
   stubs.setRules([{ match: '^minikube version', stdout: 'v1.30.1\n' }, ...freshCluster])
   const result = await run()
   t.equal(result.code, 1)
-  t.match(result.stderr, /Step 1\/12 "Check prerequisites" failed/)
+  t.match(result.stderr, /Step 1\/14 "Check prerequisites" failed/)
   t.match(result.stderr, /minikube 1\.30\.1 is too old \(need 1\.32\.0 or newer\)/)
   t.match(result.stderr, /docker is not installed \(need 24\.0\.0 or newer\)/)
   t.notMatch(result.stderr, /kubectl/, 'kubectl is fine, so it is not mentioned')
@@ -288,7 +300,7 @@ t.test('a failing step is named with what to do next, and the run stops there', 
   stubs.setRules([{ match: '--server-side', code: 1, stderr: 'error: unable to recognize "install.yaml": no matches\n' }, ...freshCluster])
   const result = await run()
   t.equal(result.code, 1)
-  t.match(result.stderr, /Step 5\/12 "Install Argo CD v3\.5\.1" failed/)
+  t.match(result.stderr, /Step 5\/14 "Install Argo CD v3\.5\.1 \(argocd\/install\)" failed/)
   t.match(result.stderr, /unable to recognize/)
   t.match(result.stderr, /Next: check access to raw\.githubusercontent\.com/)
   t.notOk(stubs.calls().some((c) => /get application/.test(line(c))), 'later steps did not run')
@@ -299,7 +311,7 @@ t.test('an Application that never becomes healthy fails with its status', async 
   stubs.setRules([{ match: 'get application todo-app-dev', stdout: 'OutOfSync Degraded' }, ...freshCluster])
   const result = await run(['--timeout', '0.05'])
   t.equal(result.code, 1)
-  t.match(result.stderr, /Step 12\/12 "Wait for the dev Application to be Synced and Healthy" failed/)
+  t.match(result.stderr, /Step 14\/14 "Wait for the dev Application to be Synced and Healthy" failed/)
   t.match(result.stderr, /Application todo-app-dev is "OutOfSync Degraded"/)
 })
 
@@ -310,6 +322,8 @@ t.test('a recreated cluster with no reachable remote: the sealing key is restore
   fs.writeFileSync(backup, YAML.stringify({ apiVersion: 'v1', kind: 'Secret', ...FAKE_KEY }), { mode: 0o600 })
   stubs.setRules([
     { match: 'get secret -l sealedsecrets', responses: [{ stdout: JSON.stringify({ items: [] }) }, { stdout: JSON.stringify({ items: [FAKE_KEY] }) }] },
+    // The daemon answers on its address once it has bound; the remote does not answer at all.
+    { match: '^git ls-remote --exit-code git://192\\.168\\.49\\.1:9418/ main', responses: [{ code: 128, stderr: 'fatal: unable to connect' }, { stdout: 'abc\trefs/heads/main\n' }] },
     { match: '^git ls-remote', code: 128, stderr: 'fatal: unable to access' },
     { match: 'ssh -- grep host.minikube.internal', stdout: '192.168.49.1\thost.minikube.internal\n' },
     ...freshCluster,
@@ -339,4 +353,107 @@ t.test('a recreated cluster with no reachable remote: the sealing key is restore
   t.same(YAML.parse(patches.find((p) => p.target.name === 'todo-app-dev')!.patch), [{ op: 'replace', path: '/spec/source/repoURL', value: local }])
   const project = patches.find((p) => p.target.kind === 'AppProject')!
   t.same(YAML.parse(project.patch)[0].value, [local, ss.chartRepo])
+})
+
+t.test('a private repository: the token becomes an Argo CD repository Secret, through stdin only', async (t) => {
+  const { stubs, run } = setup(t)
+  stubs.setRules(freshCluster)
+  const token = 'test-token-not-real-0123'
+  const result = await run(['--repo-token-env', 'FORK_TOKEN', '--repo-username', 'me'], { FORK_TOKEN: token })
+  t.equal(result.code, 0, result.stderr)
+  const calls = stubs.calls()
+  const applies = calls.filter((c) => /apply -f -$/.test(line(c))).map((c) => YAML.parse(c.stdin!))
+  t.same(applies.map((o) => o.kind), ['Namespace', 'Secret', 'Secret', 'Application'], 'the repository Secret before the root')
+  const repo = applies[2]
+  t.same([repo.metadata.name, repo.metadata.namespace], ['repo-todo-gitops', 'argocd'])
+  t.equal(repo.metadata.labels['argocd.argoproj.io/secret-type'], 'repository', 'labelled so Argo CD uses it')
+  const data = Object.fromEntries(Object.entries(repo.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]))
+  t.same(data, { type: 'git', url: repository.url, username: 'me', password: token })
+  t.notOk(calls.some((c) => c.args.some((a) => a.includes(token))), 'the token is on no command line')
+  t.notOk(result.stdout.includes(token) || result.stderr.includes(token), 'nor in the output')
+  t.match(result.stdout, /repository credentials stored in argocd\/repo-todo-gitops \(token; never in git\)/)
+})
+
+t.test('a fork over ssh: the key is stored for the ssh URL', async (t) => {
+  const { repo, stubs, run } = setup(t)
+  const keyFile = path.join(repo, 'id_test')
+  fs.writeFileSync(keyFile, 'test-ssh-key-not-real\n')
+  stubs.setRules([{ match: '^git -C .* remote get-url origin', stdout: 'git@github.com:someone/todo-gitops.git\n' }, ...freshCluster])
+  const result = await run(['--repo-ssh-key', keyFile])
+  t.equal(result.code, 0, result.stderr)
+  const secret = stubs.calls().filter((c) => /apply -f -$/.test(line(c))).map((c) => YAML.parse(c.stdin!)).find((o) => o.metadata.name === 'repo-todo-gitops')
+  t.equal(Buffer.from(secret.data.url, 'base64').toString(), 'git@github.com:someone/todo-gitops.git', 'the ssh URL, not rewritten to https')
+  t.equal(Buffer.from(secret.data.sshPrivateKey, 'base64').toString(), 'test-ssh-key-not-real\n')
+  t.ok(stubs.calls().some((c) => line(c) === 'git ls-remote --exit-code git@github.com:someone/todo-gitops.git main'))
+})
+
+t.test('Argo CD cannot read the repository from inside the cluster: the step says so and what to pass', async (t) => {
+  const { stubs, run } = setup(t)
+  stubs.setRules([
+    { match: 'get application todo-app-root -o json', stdout: JSON.stringify({ status: { conditions: [{ type: 'ComparisonError', message: 'rpc error: authentication required' }] } }) },
+    ...freshCluster,
+  ])
+  const result = await run()
+  t.equal(result.code, 1)
+  t.match(result.stderr, /Step 11\/14 "Check that Argo CD reads the repository from inside the cluster" failed/)
+  t.match(result.stderr, /Argo CD cannot read https:\/\/github\.com\/evolution-of-todo\/todo-gitops\.git from inside the cluster: rpc error: authentication required/)
+  t.match(result.stderr, /--repo-token-env VAR \(https\) or --repo-ssh-key FILE \(ssh\)/)
+  t.notOk(stubs.calls().some((c) => /get application todo-app-dev/.test(line(c))), 'nothing is waited for after that')
+})
+
+t.test('git daemon that never binds fails loudly', async (t) => {
+  const { stubs, run } = setup(t)
+  stubs.setRules([
+    { match: 'ssh -- grep host.minikube.internal', stdout: '192.168.49.1\thost.minikube.internal\n' },
+    { match: '^git ls-remote', code: 128, stderr: 'fatal: unable to connect to 192.168.49.1' },
+    ...freshCluster,
+  ])
+  const result = await run(['--local'])
+  t.equal(result.code, 1)
+  t.match(result.stderr, /Step 8\/14 "Choose the repository Argo CD reads" failed/)
+  t.match(result.stderr, /git daemon did not answer on 192\.168\.49\.1:9418/)
+  t.notOk(stubs.calls().some((c) => /apply -f -$/.test(line(c)) && c.stdin?.includes('kind: Application')), 'no root pointing at a daemon that is not there')
+})
+
+t.test('bad credential options stop the run before anything runs', async (t) => {
+  const { stubs, run } = setup(t)
+  stubs.setRules(freshCluster)
+  const unset = await run(['--repo-token-env', 'NOT_SET_ANYWHERE'])
+  t.equal(unset.code, 2)
+  t.match(unset.stderr, /--repo-token-env NOT_SET_ANYWHERE: that environment variable is empty or unset/)
+  const both = await run(['--repo-token-env', 'X', '--repo-ssh-key', 'y'], { X: 'test-value' })
+  t.equal(both.code, 2)
+  t.match(both.stderr, /exclude each other/)
+  t.same(stubs.calls(), [], 'no command ran')
+})
+
+t.test('--rotate-jwt: a new dev key, the old one kept as jwt-secret-previous, the pods restarted', async (t) => {
+  const { stubs, run } = setup(t)
+  const old = 'test-jwt-secret-not-real-0123456789'
+  const data = { 'jwt-secret': Buffer.from(old).toString('base64'), 'openai-api-key': '' }
+  stubs.setRules([{ match: 'apply -f -', stdout: 'secret/todo-app-secrets configured\n' }, ...readyCluster(data)])
+  const result = await run(['--rotate-jwt'])
+  t.equal(result.code, 0, result.stderr)
+  const calls = stubs.calls()
+  const secret = calls.filter((c) => /apply -f -$/.test(line(c))).map((c) => YAML.parse(c.stdin!)).find((o) => o.kind === 'Secret')
+  const decoded = Object.fromEntries(Object.entries(secret.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]))
+  t.equal(decoded['jwt-secret-previous'], old, 'the old key still verifies')
+  t.not(decoded['jwt-secret'], old, 'a new key signs')
+  t.ok(decoded['jwt-secret'].length >= 32)
+  const apply = calls.findIndex((c) => /apply -f -$/.test(line(c)) && c.stdin?.includes('kind: Secret'))
+  const restart = calls.findIndex((c) => /rollout restart deployment\/todo-app-deployment/.test(line(c)))
+  t.ok(restart > apply, 'the pods are restarted after the Secret changed')
+  t.match(result.stdout, /JWT key rotated; the previous one still verifies/)
+  t.notOk(result.stdout.includes(old) || result.stdout.includes(decoded['jwt-secret']), 'no key in the output')
+})
+
+t.test('an installed Argo CD without our argocd-cm settings (or with a hand edit) gets argocd/install applied again', async (t) => {
+  const { stubs, run } = setup(t)
+  const data = { 'jwt-secret': Buffer.from('test-jwt-secret-not-real-0123456789').toString('base64'), 'openai-api-key': '' }
+  const edited = Object.fromEntries(Object.keys(argoSettings).map((k) => [k, 'hs = {}']))
+  stubs.setRules([{ match: 'get configmap argocd-cm', stdout: JSON.stringify({ data: edited }) }, ...readyCluster(data)])
+  const result = await run()
+  t.equal(result.code, 0, result.stderr)
+  t.ok(stubs.calls().some((c) => line(c) === 'kubectl --context todo-app-dev apply --server-side --force-conflicts -k argocd/install'), 'applied from argocd/install, never patched')
+  t.match(result.stdout, /Argo CD v3\.5\.1 applied from argocd\/install/)
 })

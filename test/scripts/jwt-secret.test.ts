@@ -1,10 +1,17 @@
-// scripts/lib/jwt-secret.mjs: the scripts' copy of the service's JWT_SECRET rule (src/config.ts), counted in
+// scripts/lib/jwt-secret.mjs: the service's JWT_SECRET rule (minimum from src/contract.ts), counted in
 // UTF-8 bytes like the service counts it, with a message that names the variable, the key and the minimum.
 import t from 'tap'
 import { JWT_SECRET_MIN_BYTES, jwtSecretProblem } from '../../scripts/lib/jwt-secret.mjs'
+import { JWT_SECRET_MIN_BYTES as SERVICE_MIN, loadConfig } from '../../src/config.ts'
+
+t.test('the scripts use the service\'s minimum', async (t) => {
+  t.equal(JWT_SECRET_MIN_BYTES, SERVICE_MIN, 'the minimum src/config.ts enforces')
+  t.doesNotThrow(() => loadConfig({ JWT_SECRET: 'x'.repeat(JWT_SECRET_MIN_BYTES) }), 'a secret the scripts accept starts the service')
+  t.throws(() => loadConfig({ JWT_SECRET: 'x'.repeat(JWT_SECRET_MIN_BYTES - 1) }), 'one byte less is refused by the service')
+  t.ok(jwtSecretProblem('x'.repeat(JWT_SECRET_MIN_BYTES - 1), 'test'), 'and by the scripts')
+})
 
 t.test('at least 32 bytes', async (t) => {
-  t.equal(JWT_SECRET_MIN_BYTES, 32, 'the service\'s minimum')
   t.equal(jwtSecretProblem('x'.repeat(32), 'test'), undefined, '32 bytes pass')
   t.match(jwtSecretProblem('x'.repeat(31), 'test'), /^test: the JWT secret \(JWT_SECRET, key jwt-secret\) is 31 bytes; it must be at least 32 bytes/, '31 bytes fail')
   t.equal(jwtSecretProblem('é'.repeat(16), 'test'), undefined, '16 two-byte characters are 32 bytes')

@@ -180,7 +180,7 @@ t.test('refusals name the problem', async (t) => {
     [['--env', 'qa', '--from-env', 'JWT_SECRET'], {}, /unknown environment "qa" \(known: dev, staging, prod\)/],
     [['--env', 'staging', '--from-env', 'JWT_SECRET', '--cert', keys.cert], {}, /missing openai-api-key: seal every key, or pass --merge/],
     [['--env', 'staging', '--from-env', 'OPENAI_API_KEY', '--from-env', 'JWT_SECRET', '--cert', keys.cert], { JWT_SECRET: undefined }, /the environment variable JWT_SECRET is not set or empty/],
-    [['--env', 'staging', '--from-env', 'API_TOKEN', '--cert', keys.cert], { API_TOKEN: 'x' }, /unknown key "api-token" \(allowed: openai-api-key, jwt-secret\)/],
+    [['--env', 'staging', '--from-env', 'API_TOKEN', '--cert', keys.cert], { API_TOKEN: 'x' }, /unknown key "api-token" \(allowed: openai-api-key, jwt-secret, jwt-secret-previous\)/],
     [['--env', 'staging', '--merge', '--from-env', 'JWT_SECRET', '--cert', keys.cert], {}, /--merge: sealed-secrets\/staging\/todo-app-secrets\.yaml does not exist yet/],
     // The service refuses a JWT secret under 32 bytes: refuse to seal one rather than ship a pod that never starts.
     [['--env', 'staging', '--from-env', 'OPENAI_API_KEY', '--from-env', 'JWT_SECRET', '--cert', keys.cert], { JWT_SECRET: 'short-test-secret' },
@@ -194,4 +194,22 @@ t.test('refusals name the problem', async (t) => {
     t.notMatch(result.stderr, /short-test-secret/, 'the refused value is not shown')
   }
   t.same(synthRuns(), [], 'a refusal renders nothing')
+})
+
+t.test('rotating the JWT key: the old one is sealed as jwt-secret-previous beside the new one', async (t) => {
+  const { keys, seal, sealed } = setup(t)
+  t.equal((await seal(['--env', 'staging', '--from-env', 'OPENAI_API_KEY', '--from-env', 'JWT_SECRET', '--cert', keys.cert])).code, 0)
+  const openai = sealed().spec.encryptedData['openai-api-key']
+  const next = 'test-next-jwt-secret-not-real-987654321'
+  const rotated = await seal(['--env', 'staging', '--merge', '--from-env', 'JWT_SECRET', '--from-env', 'JWT_SECRET_PREVIOUS', '--cert', keys.cert], { JWT_SECRET: next, JWT_SECRET_PREVIOUS: VALUES.JWT_SECRET })
+  t.equal(rotated.code, 0, rotated.stderr)
+  const data = sealed().spec.encryptedData
+  const privateKey = fs.readFileSync(keys.key, 'utf8')
+  const label = `${staging.namespace}/todo-app-secrets`
+  t.equal(await open(data['jwt-secret'], privateKey, label), next, 'the new key signs')
+  t.equal(await open(data['jwt-secret-previous'], privateKey, label), VALUES.JWT_SECRET, 'the old one still verifies')
+  t.equal(data['openai-api-key'], openai, 'the other key is kept')
+  const short = await seal(['--env', 'staging', '--merge', '--from-env', 'JWT_SECRET_PREVIOUS', '--cert', keys.cert], { JWT_SECRET_PREVIOUS: 'short-test-value' })
+  t.equal(short.code, 2)
+  t.match(short.stderr, /at least 32 bytes/, 'the previous key obeys the same minimum')
 })

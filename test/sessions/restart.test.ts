@@ -1,5 +1,5 @@
-// Sessions live in the store: a session survives a restart (a new app on the same file) and is served by
-// another OS process sharing the file.
+// Sessions live in the store: a session survives a restart (a new app on the same SQLite file) and is served
+// by another OS process sharing the file.
 
 import { execFile } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -15,7 +15,7 @@ const script = join(import.meta.dirname, 'fixtures', 'chat-app.ts')
 t.test('a session survives a restart and is served by another process', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'sessions-restart-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
-  const path = join(dir, 'tasks.json')
+  const path = join(dir, 'todo.db')
 
   // First process lifetime: sign up, open a session, one turn.
   const first = await chatApp(path)
@@ -46,6 +46,7 @@ t.test('a session survives a restart and is served by another process', async (t
   t.match((await second.app.inject({ method: 'GET', url: '/tasks/1', headers })).json(), { title: 'buy milk', completed: true })
 
   // Another user cannot use the session from any process.
-  const other = await run(process.execPath, [script, path, 'someone-else', session_id, 'help'])
+  const bob = await second.app.inject({ method: 'POST', url: '/auth/signup', payload: { email: 'bob@example.test', password: 'correct horse battery staple' } })
+  const other = await run(process.execPath, [script, path, bob.json().user_id, session_id, 'help'])
   t.match(JSON.parse(other.stdout), { status: 404, body: { error: { code: 'SESSION_NOT_FOUND' } } })
 })

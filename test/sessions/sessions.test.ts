@@ -2,7 +2,7 @@
 // bounded history, compact tool results in history, pruning of expired sessions on create/delete.
 
 import t from 'tap'
-import { countActiveSessions, createSessions, MAX_HISTORY } from '../../src/sessions/sessions.ts'
+import { createSessions, MAX_HISTORY } from '../../src/sessions/sessions.ts'
 import type { ChatMessage } from '../../src/store/types.ts'
 import { storeWithUser } from '../helpers/memory-store.ts'
 import { manualClock } from '../assistant/helpers.ts'
@@ -81,19 +81,27 @@ t.test('writes prune expired sessions of every user; the active count ignores ex
   const old2 = await sessions.create('u2')
   clock.advanceMinutes(31)
   t.equal(Object.keys(store.doc.sessions).length, 2, 'expired sessions stay until a write')
-  t.equal(countActiveSessions(store.doc, clock(), 30), 0)
+  t.equal(await sessions.countActive(), 0)
   const fresh = await sessions.create('u1')
   t.same(Object.keys(store.doc.sessions), [fresh.id], `pruned ${old1.id} and ${old2.id}`)
-  t.equal(countActiveSessions(store.doc, clock(), 30), 1)
+  t.equal(await sessions.countActive(), 1)
 })
 
-t.test('a refused write leaves the document untouched', async (t) => {
+t.test('the time zone a client gives is kept with the session', async (t) => {
+  const { sessions } = setup()
+  const s = await sessions.create('u1', { timezone: 'America/New_York' })
+  t.equal(s.timezone, 'America/New_York')
+  t.equal((await sessions.get('u1', s.id)).timezone, 'America/New_York')
+  t.equal((await sessions.get('u1', (await sessions.create('u1')).id)).timezone, undefined)
+})
+
+t.test('a refused write leaves the store untouched', async (t) => {
   const { store, sessions, clock } = setup(30)
   const mine = await sessions.create('u1')
   clock.advanceMinutes(31)
-  const before = structuredClone(store.doc)
+  const before = await store.exportAll()
   await t.rejects(sessions.append('u2', mine.id, [msg('user', 'x', clock().toISOString())], clock()), { code: 'SESSION_NOT_FOUND' })
-  t.same(store.doc, before)
+  t.same(await store.exportAll(), before)
 })
 
 t.test('history keeps tool calls with tasks cut down to references; errors and other results as they are', async (t) => {

@@ -1,5 +1,6 @@
 // A throwaway copy of the repository for the operator scripts: the scripts, the environments table, the
-// node_modules they import, and whatever rendered files a test writes. Tests never touch the real tree.
+// service's contract (src/contract.ts), the node_modules they import, and whatever rendered files a test
+// writes. Tests never touch the real tree.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -13,8 +14,12 @@ export function makeFixture(t: { teardown(fn: () => void): void }, files: Record
   fs.cpSync(path.join(REPO, 'scripts'), path.join(dir, 'scripts'), { recursive: true })
   fs.mkdirSync(path.join(dir, 'gen'))
   fs.copyFileSync(path.join(REPO, 'gen', 'environments.ts'), path.join(dir, 'gen', 'environments.ts'))
+  fs.mkdirSync(path.join(dir, 'src'))
+  fs.copyFileSync(path.join(REPO, 'src', 'contract.ts'), path.join(dir, 'src', 'contract.ts'))
   fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'))
-  const all = { 'package.json': JSON.stringify({ name: 'fixture', private: true, type: 'module' }), ...files }
+  // The real engines (the scripts check the Node.js version against it) and npm scripts (`npm run <name>`).
+  const real = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'))
+  const all = { 'package.json': JSON.stringify({ name: 'fixture', private: true, type: 'module', engines: real.engines, scripts: real.scripts }), ...files }
   for (const [name, text] of Object.entries(all)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true })
     fs.writeFileSync(path.join(dir, name), text)

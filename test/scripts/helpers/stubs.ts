@@ -24,6 +24,8 @@ export interface Call {
   args: string[]
   /** Read only when an argument is "-" or names /dev/stdin. */
   stdin?: string
+  /** Selected environment variables of the call ('' when unset). */
+  env: { DOCKER_BUILDKIT: string }
 }
 
 // A bash script (bash starts ~10x faster than node, and a bootstrap run makes ~50 calls). $1.. are the
@@ -47,6 +49,8 @@ sep=
 for a in "$@"; do record+="$sep$(json "$a")"; sep=,; done
 record+="]"
 [[ -n $wants_stdin ]] && record+=",\\"stdin\\":$(json "$stdin")"
+# The environment variables a test may assert on (set or not).
+record+=",\\"env\\":{\\"DOCKER_BUILDKIT\\":$(json "\${DOCKER_BUILDKIT-}")}"
 printf '%s}\\n' "$record" >> "$dir/calls.jsonl"
 source "$dir/rules.sh"
 for i in "\${!match[@]}"; do
