@@ -239,6 +239,7 @@ try {
 
   const scenarios: Scenario[] = []
   let chat: Row | undefined
+  let chatByTitle: Row | undefined
   for (const backend of BACKENDS) {
     for (const others of OTHER_USERS) {
       const place = await freshPlace(backend, others)
@@ -249,6 +250,11 @@ try {
         // Before the write run, as before the store change: "what's pending" lists the writers' tasks.
         const sessions = await Promise.all(writerTokens.map((token) => ok(service.url, 'POST', '/sessions', undefined, token).then((s) => (s as { session_id: string }).session_id)))
         chat = await loadRun('POST /sessions/:id/messages (rules)', pid, { url: service.url, path: '/sessions/{session}/messages', method: 'POST', tokens: writerTokens, sessions, body: { message: "what's pending" } })
+        // A turn that reads more: a date, a priority and a task named by its title (lookup + update, written).
+        chatByTitle = await loadRun('chat: update by title (rules)', pid, {
+          url: service.url, path: '/sessions/{session}/messages', method: 'POST', tokens: writerTokens, sessions,
+          body: { message: 'move benchmark task 2 to friday and make it high priority' },
+        })
       }
       const post = await loadRun('POST /tasks', pid, { url: service.url, path: '/tasks', method: 'POST', tokens: writerTokens, body: { title: 'written by the benchmark', tags: ['bench'] } })
       await new Promise((r) => setTimeout(r, 1000))
@@ -312,6 +318,7 @@ try {
     ])
   }
   if (chat) console.log(`\nchat turn (rules, sqlite, empty store): ${num(chat.result.requestsPerSecond)} req/s, p99 ${num(chat.result.p99)} ms`)
+  if (chatByTitle) console.log(`chat turn updating a task named by its title (rules, sqlite): ${num(chatByTitle.result.requestsPerSecond)} req/s, p99 ${num(chatByTitle.result.p99)} ms`)
   console.log()
   row([['3 processes, one store', 24], ['acked/s', 10], ['acked', 9], ['stored', 9], ['lost', 6], ['duplicate ids', 15], ['users with gaps', 15]])
   for (const s of shared) {

@@ -2,7 +2,6 @@
 // through the tool layer (tools.ts).
 
 import { createHealthMonitor } from './health.ts'
-import { createRulesBackend } from './rules.ts'
 import { createToolExecutor } from './tools.ts'
 import { runModelTurn, type ModelAdapter } from './turn.ts'
 import type { Assistant, AssistantDeps, AssistantStatus } from './types.ts'
@@ -18,17 +17,24 @@ export interface AssistantOptions {
 const PROBE_INTERVAL_MS = 30_000
 const PROBE_TIMEOUT_MS = 5_000
 
-/** The rules backend: offline, always "connected". Each turn counts as one call of backend "rules". */
+/**
+ * The rules backend: offline, always "connected". Each turn counts as one call of backend "rules". Its
+ * parser (with chrono-node) loads in the background from start(), not before the service is ready; a turn
+ * that comes first waits for it.
+ */
 function createRulesAssistant(deps: AssistantDeps): Assistant {
   const { metrics, clock, store } = deps
-  const rules = createRulesBackend({ executor: createToolExecutor({ store, clock }), clock })
+  const executor = createToolExecutor({ store, clock })
+  let rules: ReturnType<typeof loadRules> | undefined
+  const loadRules = () => import('./rules.ts').then(({ createRulesBackend }) => createRulesBackend({ executor, clock }))
+  const backend = () => (rules ??= loadRules())
   return {
     backend: 'rules',
     async reply(input) {
       const end = metrics.aiRequestDuration.startTimer({ backend: 'rules' })
       let outcome = 'error'
       try {
-        const result = await rules.reply(input)
+        const result = await (await backend()).reply(input)
         outcome = 'success'
         return result
       } finally {
@@ -37,7 +43,9 @@ function createRulesAssistant(deps: AssistantDeps): Assistant {
       }
     },
     status: () => ({ ai: 'connected', openai: 'not_configured' }),
-    start() {},
+    start() {
+      void backend()
+    },
     async stop() {},
   }
 }

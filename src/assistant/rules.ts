@@ -1,277 +1,333 @@
-// The offline `rules` backend: plain English commands -> tool calls, with no model at all.
-// Deterministic: the same message at the same clock time always gives the same calls and reply.
-// Dates are calendar dates in UTC, computed from the injected clock.
+// The offline `rules` backend: what people type -> tool calls, with no model at all. Deterministic: the
+// same message, history, time zone and clock time always give the same calls and reply.
+//
+// rules/parse.ts reads the message; this module decides which task a reference names (by id, by title
+// words, or from the session history), runs the tools, and words the reply. A change that destroys data
+// never goes to a guessed task: several candidates -> the reply asks which one. Bulk deletes and bulk
+// completions ask first and run only on "yes" as the next message of the same session.
 
-import type { Priority, Task } from '../store/types.ts'
-import { intentOfTool, toolCallRecord, type ToolExecutor, type ToolOutcome } from './tools.ts'
+import { priorities, type Task } from '../store/types.ts'
+import { addDays, DEFAULT_TIMEZONE, localToday, showDate } from './rules/dates.ts'
+import {
+  confirmationAnswer, confirmationText, justAdded, openQuestion, pendingConfirmation, recentTasks, WHICH_ONE_HEAD, type BulkAction, type TaskRef,
+} from './rules/history.ts'
+import { pickTask } from './rules/match.ts'
+import { CONFIDENCE, parseMessage, parseRef, type Changes, type Command, type ListArgs, type ParsedMessage, type Ref } from './rules/parse.ts'
+import { describeChange, describeTask, listReply, notUnderstood, shortList, sortTasks } from './rules/replies.ts'
+import { toolCallRecord, type ToolExecutor, type ToolOutcome } from './tools.ts'
 import type { Intent, ToolCallRecord, ToolName, TurnInput, TurnResult } from './types.ts'
 
-/** What a message asks for, before anything runs. */
-export type Command =
-  | { kind: 'call'; tool: ToolName; args: Record<string, unknown> }
-  /** complete/delete a task named by (part of) its title: resolved against the user's tasks. */
-  | { kind: 'by_title'; tool: 'complete_task' | 'delete_task'; title: string }
-  | { kind: 'reply'; text: string }
+export { CONFIDENCE, HELP_TEXT, parseMessage, type ParsedMessage } from './rules/parse.ts'
+export { extractDate } from './rules/dates.ts'
 
-export interface ParsedMessage {
-  intent: Intent
-  confidence: number
-  command: Command
+type Purpose = 'complete' | 'delete' | 'reopen' | 'update' | 'show'
+
+/** The words of a reference that name a title ("the dentist one" -> "dentist"). */
+const parseRefText = (text: string) => {
+  const ref = parseRef(text)
+  return ref?.kind === 'title' ? ref.text : text
 }
 
-export const CONFIDENCE = { exact: 0.95, keyword: 0.9, exactTitle: 0.8, fuzzy: 0.6, ambiguous: 0.4, unknown: 0.2 } as const
+/** Lowest word-match score that may pick a task: stricter for a deletion. */
+const MIN_SCORE: Record<Purpose, number> = { complete: 0.6, reopen: 0.6, update: 0.6, show: 0.5, delete: 0.75 }
 
-export const HELP_TEXT = [
-  'I can manage your tasks. Try:',
-  '- "add buy milk tomorrow #home high priority"',
-  '- "what\'s pending", "show completed", "show high priority tasks", "show #work"',
-  '- "mark 3 done" or "complete buy milk"',
-  '- "delete task 2", "rename 1 to call mom", "set 2 priority high", "move 2 to friday", "reopen 3"',
-  'Dates: today, tomorrow, a weekday, "next week", "in 3 days", "on 2026-12-01".',
-].join('\n')
-
-// ---------------------------------------------------------------------------------------------
-// Dates, priorities, tags
-
-const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday']
-
-function isoDay(now: Date, plusDays: number): string {
-  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + plusDays))
-  return d.toISOString().slice(0, 10)
+const INTENT: Record<Command['kind'], Intent> = {
+  add: 'AddTask', list: 'ListTasks', complete: 'CompleteTask', delete: 'DeleteTask', reopen: 'UpdateTask', update: 'UpdateTask', bulk: 'DeleteTask', each: 'DeleteTask', undo: 'UpdateTask', show: 'ListTasks', reply: 'Unknown',
 }
 
-const DATE_LEAD = String.raw`(?:\b(?:on|by|due|for|until)\s+)?`
-const DATE_RULES: { re: RegExp; days: (m: RegExpMatchArray, now: Date) => string }[] = [
-  { re: new RegExp(DATE_LEAD + String.raw`\b(\d{4}-\d{2}-\d{2})\b`, 'i'), days: (m) => m[1] },
-  { re: new RegExp(DATE_LEAD + String.raw`\b(?:the\s+)?day after tomorrow\b`, 'i'), days: (_m, now) => isoDay(now, 2) },
-  { re: new RegExp(DATE_LEAD + String.raw`\btomorrow\b`, 'i'), days: (_m, now) => isoDay(now, 1) },
-  { re: new RegExp(DATE_LEAD + String.raw`\btoday\b`, 'i'), days: (_m, now) => isoDay(now, 0) },
-  { re: new RegExp(DATE_LEAD + String.raw`\bnext week\b`, 'i'), days: (_m, now) => isoDay(now, 7) },
-  { re: new RegExp(DATE_LEAD + String.raw`\bin\s+(\d{1,3})\s+days?\b`, 'i'), days: (m, now) => isoDay(now, Number(m[1])) },
-  {
-    // A weekday is the next one after today ("friday" said on a Friday is a week later).
-    re: new RegExp(DATE_LEAD + String.raw`\b(?:this\s+|next\s+)?(${WEEKDAYS.join('|')})\b`, 'i'),
-    days: (m, now) => {
-      const ahead = (WEEKDAYS.indexOf(m[1].toLowerCase()) - now.getUTCDay() + 7) % 7 || 7
-      return isoDay(now, ahead)
-    },
-  },
-]
-
-/** Find a date phrase in `text`; returns the date and the text without the phrase. */
-export function extractDate(text: string, now: Date): { date?: string; rest: string } {
-  for (const rule of DATE_RULES) {
-    const m = text.match(rule.re)
-    if (m) return { date: rule.days(m, now), rest: text.replace(m[0], ' ') }
+class Turn {
+  readonly tool_calls: ToolCallRecord[] = []
+  private readonly executor: ToolExecutor
+  private readonly input: TurnInput
+  constructor(executor: ToolExecutor, input: TurnInput) {
+    this.executor = executor
+    this.input = input
   }
-  return { rest: text }
-}
 
-const PRIORITY_WORD = '(low|normal|medium|high|critical|urgent)'
-const toPriority = (word: string): Priority => {
-  const w = word.toLowerCase()
-  return w === 'medium' ? 'normal' : w === 'urgent' ? 'critical' : (w as Priority)
-}
-
-function extractPriority(text: string): { priority?: Priority; rest: string } {
-  const patterns = [
-    new RegExp(String.raw`\b(?:with\s+)?(?:a\s+)?${PRIORITY_WORD}[\s-]+priority\b`, 'i'),
-    new RegExp(String.raw`\bpriority\s*(?::|=|is|to)?\s*${PRIORITY_WORD}\b`, 'i'),
-  ]
-  for (const re of patterns) {
-    const m = text.match(re)
-    if (m) return { priority: toPriority(m[1]), rest: text.replace(m[0], ' ') }
+  async run(tool: ToolName, args: Record<string, unknown>): Promise<ToolOutcome> {
+    const outcome = await this.executor.execute(this.input.userId, tool, args)
+    this.tool_calls.push(toolCallRecord(tool, args, outcome))
+    return outcome
   }
-  return { rest: text }
-}
 
-function extractTags(text: string): { tags: string[]; rest: string } {
-  const tags = new Set<string>()
-  const rest = text.replace(/(^|\s)#([A-Za-z0-9_-]+)/g, (_all, lead: string, tag: string) => {
-    tags.add(tag.toLowerCase())
-    return lead
-  })
-  return { tags: [...tags], rest }
-}
-
-const tidy = (s: string) => s.replace(/\s+/g, ' ').trim()
-
-// ---------------------------------------------------------------------------------------------
-// The parser
-
-const ID = String.raw`(?:task\s+|number\s+|no\.?\s*)?#?(\d+)`
-const DONE = '(?:done|complete|completed|finished)'
-const rx = (source: string) => new RegExp(`^${source}$`, 'i')
-
-const R = {
-  help: rx(String.raw`(?:help|\?|commands|what can you do|how does this work|what do you understand)`),
-  add: rx(String.raw`(?:please\s+)?(?:add|create|new|remind me to|todo:?)\b(?:\s+(?:a\s+)?(?:new\s+)?(?:task|todo|item)\b)?(?:\s*(?::|to\b))?\s*(.*)`),
-  completeId: [
-    rx(String.raw`(?:mark|set|tick|check)\s+${ID}\s+(?:as\s+)?(?:off|${DONE})`),
-    rx(String.raw`(?:complete|finish|done|close|check off|tick off)\s+${ID}`),
-    rx(String.raw`(?:i\s+)?(?:finished|completed|did)\s+${ID}`),
-  ],
-  reopenId: [
-    rx(String.raw`(?:reopen|uncomplete|undo)\s+${ID}`),
-    rx(String.raw`mark\s+${ID}\s+(?:as\s+)?(?:not\s+done|undone|pending|incomplete|open)`),
-  ],
-  deleteId: rx(String.raw`(?:delete|remove|drop|cancel|erase)\s+${ID}`),
-  rename: [
-    rx(String.raw`(?:rename|retitle)\s+${ID}\s+(?:to|as)\s+(.+)`),
-    rx(String.raw`change\s+(?:the\s+)?(?:title\s+of\s+)?${ID}(?:'s)?\s+(?:title\s+)?to\s+(.+)`),
-  ],
-  priority: rx(String.raw`(?:set|change|make|mark)\s+(?:the\s+)?(?:priority\s+of\s+)?${ID}(?:'s)?\s+(?:priority\s+)?(?:to\s+|as\s+)?${PRIORITY_WORD}(?:\s+priority)?`),
-  due: rx(String.raw`(?:set|change|move|reschedule|schedule)\s+${ID}(?:'s)?\s+(?:due(?:\s+date)?\s+)?(?:to\s+|for\s+)?(.+)`),
-  completeTitle: [
-    rx(String.raw`(?:complete|finish|check off|tick off)\s+(?:the\s+)?(?:task\s+)?(.+)`),
-    rx(String.raw`mark\s+(?:the\s+)?(?:task\s+)?(.+?)\s+(?:as\s+)?${DONE}`),
-    rx(String.raw`i\s+(?:finished|completed|did)\s+(?:the\s+)?(?:task\s+)?(.+)`),
-  ],
-  deleteTitle: rx(String.raw`(?:delete|remove|drop|erase)\s+(?:the\s+)?(?:task\s+)?(.+)`),
-  // A list request needs a question/verb and something about tasks ("what's pending", "show #work").
-  listVerb: /^(?:list|show|display|view|see|get|what(?:'s|\s+is|\s+are)?|which|any|do i have|how many)\b/i,
-  listNoun: /(?:\b(?:tasks?|todos?|to-?do|list|items?|pending|open|outstanding|remaining|left|completed|done|finished|have|tagged)\b|#[a-z0-9_-])/i,
-  listBare: /^(?:my\s+|all\s+)?(?:pending\s+|open\s+|completed\s+|done\s+)?(?:tasks|todos|to-?do list)$/i,
-}
-
-function matchFirst(patterns: RegExp[], text: string): RegExpMatchArray | null {
-  for (const re of patterns) {
-    const m = text.match(re)
-    if (m) return m
+  async list(args: ListArgs): Promise<Task[] | ToolOutcome> {
+    const outcome = await this.run('list_tasks', args as Record<string, unknown>)
+    return outcome.ok ? (outcome.result as { tasks: Task[] }).tasks : outcome
   }
-  return null
-}
 
-const call = (intent: Intent, confidence: number, tool: ToolName, args: Record<string, unknown>): ParsedMessage => ({
-  intent,
-  confidence,
-  command: { kind: 'call', tool, args },
-})
-
-function parseAdd(rest: string, now: Date): ParsedMessage {
-  const { tags, rest: r1 } = extractTags(rest)
-  const { priority, rest: r2 } = extractPriority(r1)
-  const { date, rest: r3 } = extractDate(r2, now)
-  const title = tidy(r3).replace(/^["']|["']$/g, '')
-  if (!title) return { intent: 'AddTask', confidence: 0.5, command: { kind: 'reply', text: 'What should I add? For example: "add buy milk tomorrow".' } }
-  const args: Record<string, unknown> = { title }
-  if (priority) args.priority = priority
-  if (date) args.due_date = date
-  if (tags.length) args.tags = tags
-  return call('AddTask', CONFIDENCE.exact, 'add_task', args)
-}
-
-function parseList(text: string): ParsedMessage {
-  const args: Record<string, unknown> = {}
-  if (/\b(?:completed|done|finished)\b/i.test(text)) args.status = 'completed'
-  else if (/\b(?:pending|open|todo|remaining|outstanding|left|incomplete|unfinished)\b/i.test(text)) args.status = 'pending'
-  const p = text.match(new RegExp(`\\b${PRIORITY_WORD}\\b`, 'i'))
-  if (p) args.priority = toPriority(p[1])
-  const tag = text.match(/(?:#|\btagged\s+|\btag\s+)([a-z0-9_-]{1,20})\b/i)
-  if (tag) args.tag = tag[1].toLowerCase()
-  return call('ListTasks', CONFIDENCE.keyword, 'list_tasks', args)
-}
-
-/** Understand one message. Pure: no I/O; `now` only resolves relative dates. */
-export function parseMessage(message: string, now: Date): ParsedMessage {
-  const text = tidy(message).replace(/[.!]+$/, '')
-  let m: RegExpMatchArray | null
-
-  if (R.help.test(text)) return { intent: 'Help', confidence: CONFIDENCE.exact, command: { kind: 'reply', text: HELP_TEXT } }
-  if ((m = text.match(R.add))) return parseAdd(m[1], now)
-  if ((m = matchFirst(R.completeId, text))) return call('CompleteTask', CONFIDENCE.exact, 'complete_task', { task_id: Number(m[1]) })
-  if ((m = matchFirst(R.reopenId, text))) return call('UpdateTask', CONFIDENCE.exact, 'update_task', { task_id: Number(m[1]), completed: false })
-  if ((m = text.match(R.deleteId))) return call('DeleteTask', CONFIDENCE.exact, 'delete_task', { task_id: Number(m[1]) })
-  if ((m = matchFirst(R.rename, text))) return call('UpdateTask', CONFIDENCE.exact, 'update_task', { task_id: Number(m[1]), title: tidy(m[2]) })
-  if ((m = text.match(R.priority))) return call('UpdateTask', CONFIDENCE.exact, 'update_task', { task_id: Number(m[1]), priority: toPriority(m[2]) })
-  if ((m = text.match(R.due))) {
-    const { date, rest } = extractDate(m[2], now)
-    if (date && tidy(rest) === '') return call('UpdateTask', CONFIDENCE.exact, 'update_task', { task_id: Number(m[1]), due_date: date })
-  }
-  if ((m = matchFirst(R.completeTitle, text))) return { intent: 'CompleteTask', confidence: CONFIDENCE.fuzzy, command: { kind: 'by_title', tool: 'complete_task', title: tidy(m[1]) } }
-  if ((m = text.match(R.deleteTitle))) return { intent: 'DeleteTask', confidence: CONFIDENCE.fuzzy, command: { kind: 'by_title', tool: 'delete_task', title: tidy(m[1]) } }
-  if ((R.listVerb.test(text) && R.listNoun.test(text)) || R.listBare.test(text)) return parseList(text)
-  return {
-    intent: 'Unknown',
-    confidence: CONFIDENCE.unknown,
-    command: { kind: 'reply', text: `Sorry, I didn't understand "${tidy(message).slice(0, 100)}". ${HELP_TEXT}` },
+  result(intent: Intent, confidence: number, reply: string): TurnResult {
+    return { reply, intent, confidence, tool_calls: this.tool_calls }
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Replies
+const failed = (outcome: ToolOutcome) => (outcome.ok ? '' : `I couldn't do that: ${outcome.error.message}.`.replace(/\.\.$/, '.'))
 
-function describeTask(t: Task): string {
-  const details = [
-    t.completed ? 'done' : '',
-    t.due_date ? `due ${t.due_date.slice(0, 10)}` : '',
-    t.priority !== 'normal' ? `${t.priority} priority` : '',
-    ...t.tags.map((tag) => `#${tag}`),
-  ].filter(Boolean)
-  return `${t.id}. ${t.title}${details.length ? ` (${details.join(', ')})` : ''}`
+type Resolved = { task: TaskRef & Partial<Task>; confidence: number } | { reply: string; confidence: number }
+
+const VERB: Record<Purpose, string> = { complete: 'mark done', delete: 'delete', reopen: 'reopen', update: 'change', show: 'see' }
+const EXAMPLE: Record<Purpose, (id: number) => string> = {
+  complete: (id) => `mark ${id} done`, delete: (id) => `delete task ${id}`, reopen: (id) => `reopen ${id}`, update: (id) => `task ${id}`,
+  show: (id) => `show task ${id}`,
 }
 
-function replyFor(tool: ToolName, args: Record<string, unknown>, outcome: ToolOutcome): string {
-  if (!outcome.ok) return `I couldn't do that: ${outcome.error.message}.`.replace(/\.\.$/, '.')
-  switch (tool) {
-    case 'add_task': return `Added task ${describeTask(outcome.result as Task)}.`
-    case 'complete_task': return `Marked task ${(outcome.result as Task).id} "${(outcome.result as Task).title}" as done.`
-    case 'delete_task': return `Deleted task ${(outcome.result as Task).id} "${(outcome.result as Task).title}".`
-    case 'update_task': return `Updated task ${describeTask(outcome.result as Task)}.`
-    case 'list_tasks': {
-      const { tasks } = outcome.result as { tasks: Task[] }
-      const which = [args.status === 'all' ? '' : (args.status as string | undefined), args.priority ? `${args.priority as string} priority` : '', args.tag ? `#${args.tag as string}` : '']
-        .filter(Boolean).join(' ')
-      const label = which ? `${which} tasks` : 'tasks'
-      if (tasks.length === 0) return `You have no ${label}.`
-      return [`You have ${tasks.length} ${tasks.length === 1 ? label.replace(/tasks$/, 'task') : label}:`, ...tasks.map(describeTask)].join('\n')
+/** The task a reference names, or a reply that asks or explains. */
+async function resolve(turn: Turn, ref: Ref, purpose: Purpose, input: TurnInput): Promise<Resolved> {
+  if (ref.kind === 'id') return { task: { id: ref.id, title: '' }, confidence: CONFIDENCE.exact } // title unknown until the tool answers
+
+  if (ref.kind === 'recent') {
+    const recent = recentTasks(input.history)
+    let task: TaskRef | undefined
+    if (ref.which === 'added') task = justAdded(input.history)
+    else if (ref.which === 'it') task = recent.task ?? (recent.list?.length === 1 ? recent.list[0] : undefined)
+    else if (ref.which === 'last') task = recent.list?.length ? recent.list[recent.list.length - 1] : recent.task
+    else task = recent.list?.[ref.which - 1]
+    if (task) return { task, confidence: CONFIDENCE.exactTitle }
+    if (ref.which === 'last') {
+      // "the last one" with nothing in the conversation: the newest task.
+      const tasks = await turn.list({})
+      if (Array.isArray(tasks) && tasks.length) return { task: tasks.reduce((a, b) => (b.id > a.id ? b : a)), confidence: CONFIDENCE.fuzzy }
+    }
+    return { reply: `Which task do you want to ${VERB[purpose]}? Give its number (e.g. "${EXAMPLE[purpose](1)}") or part of its title.`, confidence: CONFIDENCE.ambiguous }
+  }
+
+  // By title: completing looks among pending tasks, reopening among completed ones.
+  const args: ListArgs = purpose === 'complete' ? { status: 'pending' } : purpose === 'reopen' ? { status: 'completed' } : {}
+  const tasks = await turn.list(args)
+  if (!Array.isArray(tasks)) return { reply: failed(tasks), confidence: CONFIDENCE.unknown }
+  const pick = pickTask(tasks, ref.text, { minScore: MIN_SCORE[purpose], verbFirst: purpose === 'complete' })
+  if (pick.kind === 'one') return { task: pick.item, confidence: pick.exact ? CONFIDENCE.exactTitle : CONFIDENCE.fuzzy }
+  if (pick.kind === 'several') {
+    return {
+      reply: `${WHICH_ONE_HEAD} "${ref.text}": ${shortList(pick.items)}. Which one? Say its number, e.g. "${EXAMPLE[purpose](pick.items[0].id)}".`,
+      confidence: CONFIDENCE.ambiguous,
     }
   }
+  const state = purpose === 'complete' ? 'pending ' : purpose === 'reopen' ? 'completed ' : ''
+  return { reply: `I couldn't find a ${state}task matching "${ref.text}", so I changed nothing.`, confidence: CONFIDENCE.fuzzy }
 }
 
-/** Pick the task a title names: an exact (case-insensitive) title, else the only one containing it. */
-function resolveTitle(tasks: Task[], title: string): { task?: Task; exact: boolean; candidates: Task[] } {
-  const wanted = title.toLowerCase()
-  const exact = tasks.filter((t) => t.title.toLowerCase() === wanted)
-  if (exact.length === 1) return { task: exact[0], exact: true, candidates: exact }
-  const partial = exact.length > 1 ? exact : tasks.filter((t) => t.title.toLowerCase().includes(wanted))
-  return { task: partial.length === 1 ? partial[0] : undefined, exact: false, candidates: partial }
+async function addTask(turn: Turn, command: Extract<Command, { kind: 'add' }>, parsed: ParsedMessage): Promise<TurnResult> {
+  const outcome = await turn.run('add_task', command.task as unknown as Record<string, unknown>)
+  if (!outcome.ok) return turn.result('AddTask', parsed.confidence, failed(outcome))
+  const task = outcome.result as Task
+  return turn.result('AddTask', parsed.confidence, `Added task ${describeTask(task, true)}.${command.unclear ? ` ${command.unclear}.` : ''}`)
+}
+
+async function listTasks(turn: Turn, command: Extract<Command, { kind: 'list' }>, parsed: ParsedMessage): Promise<TurnResult> {
+  const tasks = await turn.list(command.args)
+  if (!Array.isArray(tasks)) return turn.result('ListTasks', parsed.confidence, failed(tasks))
+  return turn.result('ListTasks', parsed.confidence, listReply(command.sort ? sortTasks(tasks, command.sort) : tasks, command.label))
+}
+
+/** The patch an update sends; tag additions and removals need the task's current tags. */
+async function patchFor(turn: Turn, task: TaskRef & Partial<Task>, changes: Changes, today: string): Promise<Record<string, unknown> | string> {
+  const { addTags, removeTags, shiftDays, priorityStep, ...rest } = changes
+  const patch: Record<string, unknown> = { ...rest }
+  let full: Partial<Task> = task
+  if ((addTags || removeTags || shiftDays !== undefined || priorityStep) && (!task.tags || task.due_date === undefined || !task.priority)) {
+    const tasks = await turn.list({})
+    if (!Array.isArray(tasks)) return failed(tasks)
+    const found = tasks.find((t) => t.id === task.id)
+    if (!found) return `I couldn't do that: Task ${task.id} not found.`
+    full = found
+  }
+  if (shiftDays !== undefined) patch.due_date = addDays((full.due_date ?? today).slice(0, 10), shiftDays)
+  if (priorityStep) {
+    const at = priorities.indexOf(full.priority ?? 'normal')
+    patch.priority = priorities[Math.max(0, Math.min(priorities.length - 1, at + priorityStep))]
+  }
+  if (addTags || removeTags) {
+    let tags = [...(full.tags ?? [])]
+    if (removeTags === 'all') tags = []
+    else if (removeTags) tags = tags.filter((t) => !removeTags.includes(t))
+    for (const t of addTags ?? []) if (!tags.includes(t)) tags.push(t)
+    patch.tags = tags
+  }
+  return patch
+}
+
+async function act(turn: Turn, command: Extract<Command, { kind: 'complete' | 'delete' | 'reopen' | 'update' }>, input: TurnInput, now: Date): Promise<TurnResult> {
+  const intent = INTENT[command.kind]
+  const resolved = await resolve(turn, command.ref, command.kind, input)
+  if ('reply' in resolved) {
+    // "#work" with no task in the conversation: the user wants to see the #work tasks.
+    const tagOnly = command.kind === 'update' && command.fragment && Object.keys(command.changes).length === 1 && command.changes.addTags?.length === 1
+    if (tagOnly) return listTasks(turn, { kind: 'list', args: { tag: command.changes.addTags![0] }, label: `#${command.changes.addTags![0]} tasks` }, { intent: 'ListTasks', confidence: CONFIDENCE.keyword, command })
+    return turn.result(intent, resolved.confidence, resolved.reply)
+  }
+  const { task, confidence } = resolved
+  const id = task.id
+
+  if (command.kind === 'complete') {
+    if (task.completed === true) return turn.result(intent, confidence, `Task ${id} "${task.title}" is already done.`)
+    const outcome = await turn.run('complete_task', { task_id: id })
+    if (!outcome.ok) return turn.result(intent, confidence, failed(outcome))
+    const done = outcome.result as Task
+    return turn.result(intent, confidence, `Marked task ${done.id} "${done.title}" as done.`)
+  }
+  if (command.kind === 'delete') {
+    const outcome = await turn.run('delete_task', { task_id: id })
+    if (!outcome.ok) return turn.result(intent, confidence, failed(outcome))
+    const gone = outcome.result as Task
+    return turn.result(intent, confidence, `Deleted task ${gone.id} "${gone.title}".`)
+  }
+  const changes: Changes = command.kind === 'update' ? command.changes : { completed: false }
+  const patch = await patchFor(turn, task, changes, localToday(now, input.timezone ?? DEFAULT_TIMEZONE))
+  if (typeof patch === 'string') return turn.result(intent, confidence, patch)
+  const outcome = await turn.run('update_task', { task_id: id, ...patch })
+  if (!outcome.ok) return turn.result(intent, confidence, failed(outcome))
+  const after = outcome.result as Task
+  const unclear = command.kind === 'update' ? notUnderstood(command.unclear) : ''
+  return turn.result(intent, confidence, `${describeChange(task.title ? task : undefined, after, Object.keys(patch))}${unclear}`)
+}
+
+/** One task: its details, or the answer to "when is it due?" / "is it done?". */
+async function showTask(turn: Turn, command: Extract<Command, { kind: 'show' }>, input: TurnInput): Promise<TurnResult> {
+  const resolved = await resolve(turn, command.ref, 'show', input)
+  if ('reply' in resolved) return turn.result('ListTasks', resolved.confidence, resolved.reply)
+  let task = resolved.task as Partial<Task> & TaskRef
+  if (task.created_at === undefined) {
+    const tasks = await turn.list({})
+    if (!Array.isArray(tasks)) return turn.result('ListTasks', resolved.confidence, failed(tasks))
+    const found = tasks.find((t) => t.id === task.id)
+    if (!found) return turn.result('ListTasks', resolved.confidence, `I couldn't find task ${task.id}.`)
+    task = found
+  }
+  const name = `task ${task.id} "${task.title}"`
+  const text =
+    command.asks === 'due' ? (task.due_date ? `Task ${name.slice(5)} is due ${showDate(task.due_date)}.` : `Task ${name.slice(5)} has no due date.`)
+    : command.asks === 'done' ? (task.completed ? `Yes, ${name} is done.` : `No, ${name} is still pending.`)
+    : describeTask(task as Task, true)
+  return turn.result('ListTasks', resolved.confidence, text)
+}
+
+/** Take back what the previous reply did, where that can be done exactly. */
+async function undo(turn: Turn, input: TurnInput): Promise<TurnResult> {
+  const last = [...input.history].reverse().find((m) => m.role === 'assistant')
+  const calls = (last?.tool_calls ?? []).filter((c) => c.tool !== 'list_tasks' && !(c.result as { error?: unknown } | null)?.error)
+  const call = calls.at(-1)
+  const id = (call?.result as { id?: unknown } | null)?.id
+  if (!call || calls.length > 1 || typeof id !== 'number') {
+    return turn.result('Unknown', CONFIDENCE.fuzzy, calls.length > 1 ? 'That changed several tasks; tell me which one to change back.' : 'There is nothing for me to undo.')
+  }
+  const title = (call.result as { title?: string }).title ?? ''
+  const reverse: [ToolName, Record<string, unknown>, string] | undefined =
+    call.tool === 'add_task' ? ['delete_task', { task_id: id }, `Undone: removed task ${id} "${title}" again.`]
+    : call.tool === 'complete_task' ? ['update_task', { task_id: id, completed: false }, `Undone: task ${id} "${title}" is pending again.`]
+    : call.tool === 'update_task' && (call.arguments as { completed?: unknown }).completed === false && Object.keys(call.arguments as object).length === 2
+      ? ['complete_task', { task_id: id }, `Undone: task ${id} "${title}" is done again.`]
+      : undefined
+  if (!reverse) {
+    const what = call.tool === 'delete_task' ? `A deleted task cannot be brought back; say "add ${title}" to create it again.` : `I can't undo an edit by myself; tell me what task ${id} should say instead.`
+    return turn.result('Unknown', CONFIDENCE.fuzzy, what)
+  }
+  const outcome = await turn.run(reverse[0], reverse[1])
+  return turn.result('UpdateTask', CONFIDENCE.keyword, outcome.ok ? reverse[2] : failed(outcome))
+}
+
+/** A bulk change: list what it would touch and ask; the answer comes as the next message. */
+async function askBulk(turn: Turn, command: Extract<Command, { kind: 'bulk' }>, parsed: ParsedMessage): Promise<TurnResult> {
+  const intent = parsed.intent
+  const listed = await turn.list(command.args)
+  if (!Array.isArray(listed)) return turn.result(intent, parsed.confidence, failed(listed))
+  let tasks = listed
+  if (command.except) {
+    // The task to leave out must be clear; otherwise nothing is asked for.
+    const pick = pickTask(tasks, parseRefText(command.except), { minScore: MIN_SCORE.delete })
+    if (pick.kind !== 'one') {
+      return turn.result(intent, CONFIDENCE.ambiguous, `I couldn't tell which task to leave out ("${command.except}"), so I changed nothing. Name it by its number, or delete tasks one by one.`)
+    }
+    tasks = tasks.filter((t) => t.id !== pick.item.id)
+  }
+  if (tasks.length === 0) return turn.result(intent, parsed.confidence, `You have no ${command.label}, so there is nothing to ${command.action}.`)
+  const listing = tasks.map((t) => describeTask(t)).join('\n')
+  return turn.result(intent, parsed.confidence, confirmationText(command.action, tasks, listing))
+}
+
+/** Delete or complete each task of `ids`; the reply counts what worked and names what did not. */
+async function forEach(turn: Turn, action: BulkAction, ids: readonly number[], intent: Intent): Promise<TurnResult> {
+  const tool = action === 'delete' ? 'delete_task' : 'complete_task'
+  const done: string[] = []
+  const problems: string[] = []
+  for (const id of ids) {
+    const outcome = await turn.run(tool, { task_id: id })
+    if (outcome.ok) done.push(`${id}. ${(outcome.result as Task).title}`)
+    else problems.push(`${id} (${outcome.error.message})`)
+  }
+  const verb = action === 'delete' ? 'Deleted' : 'Marked'
+  const tail = action === 'delete' ? '' : ' as done'
+  const n = done.length
+  const listing = n && n <= 10 ? `: ${done.join('; ')}` : ''
+  const skipped = problems.length ? ` Skipped: ${problems.join(', ')}.` : ''
+  return turn.result(intent, CONFIDENCE.exact, `${verb} ${n} task${n === 1 ? '' : 's'}${tail}${listing}.${skipped}`)
+}
+
+async function runConfirmed(turn: Turn, input: TurnInput): Promise<TurnResult | undefined> {
+  const pending = pendingConfirmation(input.history)
+  const answer = confirmationAnswer(input.message)
+  if (!answer) return undefined
+  if (!pending) {
+    // "ok", "sure" on their own are small talk; an explicit yes deserves a plain answer.
+    if (/^(?:ok|okay|sure|fine|alright)$/i.test(input.message.trim().replace(/[.!]+$/, ''))) return undefined
+    return answer === 'yes'
+      ? turn.result('Unknown', CONFIDENCE.keyword, "There's nothing waiting for a yes right now. What would you like to do?")
+      : turn.result('Unknown', CONFIDENCE.keyword, 'OK.')
+  }
+  const intent: Intent = pending.action === 'delete' ? 'DeleteTask' : 'CompleteTask'
+  if (answer === 'no') return turn.result(intent, CONFIDENCE.exact, 'OK, I changed nothing.')
+  return forEach(turn, pending.action, pending.taskIds, intent)
+}
+
+type RefCommand = Extract<Command, { kind: 'complete' | 'delete' | 'reopen' | 'update' }>
+
+/**
+ * "2" or "the powder one" right after "More than one task matches …, which one?": the earlier request, now
+ * for that task. Only one of the offered tasks can be chosen; anything else is a new request.
+ */
+function answerWhichOne(input: TurnInput, ctx: { now: Date; timezone: string }): RefCommand | undefined {
+  const question = openQuestion(input.history)
+  if (!question) return undefined
+  const text = input.message.trim().replace(/[.!?]+$/, '').replace(/^(?:(?:i meant|i mean|it'?s|that'?s|the one with|number|no\.?)\s+)+/i, '')
+  if (text.split(/\s+/).length > 6) return undefined
+  const earlier = parseMessage(question.message, ctx).command
+  if (!['complete', 'delete', 'reopen', 'update'].includes(earlier.kind)) return undefined
+  const ref = parseRef(text)
+  let id: number | undefined
+  if (ref?.kind === 'id') id = ref.id
+  else if (ref?.kind === 'title') {
+    const last = [...input.history].reverse().find((m) => m.role === 'assistant')!
+    const offered = [...last.content.matchAll(/(?:: |; )(\d+)\. (.+?)(?=; \d+\. |\. Which one\?)/g)].map((m) => ({ id: Number(m[1]), title: m[2] }))
+    const pick = pickTask(offered, ref.text, { minScore: 0.5 })
+    if (pick.kind === 'one') id = pick.item.id
+  }
+  if (id === undefined || !question.candidates.includes(id)) return undefined
+  return { ...(earlier as RefCommand), ref: { kind: 'id', id } }
 }
 
 export function createRulesBackend(deps: { executor: ToolExecutor; clock: () => Date }) {
   const { executor, clock } = deps
 
   async function reply(input: TurnInput): Promise<TurnResult> {
-    const parsed = parseMessage(input.message, clock())
+    const turn = new Turn(executor, input)
+    const confirmed = await runConfirmed(turn, input)
+    if (confirmed) return confirmed
+
+    const now = clock()
+    const ctx = { now, timezone: input.timezone ?? DEFAULT_TIMEZONE }
+    const answered = answerWhichOne(input, ctx)
+    if (answered) return act(turn, answered, input, now)
+    const parsed = parseMessage(input.message, ctx)
     const { command } = parsed
-    const tool_calls: ToolCallRecord[] = []
-    const run = async (tool: ToolName, args: Record<string, unknown>) => {
-      const outcome = await executor.execute(input.userId, tool, args)
-      tool_calls.push(toolCallRecord(tool, args, outcome))
-      return outcome
+    switch (command.kind) {
+      case 'reply': return turn.result(parsed.intent, parsed.confidence, command.text)
+      case 'add': return addTask(turn, command, parsed)
+      case 'list': return listTasks(turn, command, parsed)
+      case 'bulk': return askBulk(turn, command, parsed)
+      case 'each': return forEach(turn, command.action, command.ids, parsed.intent)
+      case 'undo': return undo(turn, input)
+      case 'show': return showTask(turn, command, input)
+      default: return act(turn, command, input, now)
     }
-
-    if (command.kind === 'reply') return { reply: command.text, intent: parsed.intent, confidence: parsed.confidence, tool_calls }
-    if (command.kind === 'call') {
-      const outcome = await run(command.tool, command.args)
-      return { reply: replyFor(command.tool, command.args, outcome), intent: parsed.intent, confidence: parsed.confidence, tool_calls }
-    }
-
-    // By title: look the task up (completing only considers pending tasks), then act on its id.
-    const listArgs = command.tool === 'complete_task' ? { status: 'pending' } : {}
-    const listed = await run('list_tasks', listArgs)
-    const intent = intentOfTool(command.tool)
-    if (!listed.ok) return { reply: replyFor('list_tasks', listArgs, listed), intent, confidence: parsed.confidence, tool_calls }
-    const { task, exact, candidates } = resolveTitle((listed.result as { tasks: Task[] }).tasks, command.title)
-    if (!task) {
-      const text = candidates.length
-        ? `Several tasks match "${command.title}": ${candidates.map((t) => `${t.id}. ${t.title}`).join('; ')}. Which one? Use its number, e.g. "${command.tool === 'complete_task' ? 'mark' : 'delete task'} ${candidates[0].id}${command.tool === 'complete_task' ? ' done' : ''}".`
-        : `I couldn't find a ${command.tool === 'complete_task' ? 'pending ' : ''}task called "${command.title}".`
-      return { reply: text, intent, confidence: candidates.length ? CONFIDENCE.ambiguous : parsed.confidence, tool_calls }
-    }
-    const args = { task_id: task.id }
-    const outcome = await run(command.tool, args)
-    return { reply: replyFor(command.tool, args, outcome), intent, confidence: exact ? CONFIDENCE.exactTitle : CONFIDENCE.fuzzy, tool_calls }
   }
 
   return { reply }

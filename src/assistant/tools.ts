@@ -4,7 +4,7 @@
 
 import type { ValidateFunction } from 'ajv'
 import { AppError } from '../errors.ts'
-import type { Store } from '../store/types.ts'
+import { priorities, type Priority, type Store, type Task } from '../store/types.ts'
 import { newTaskSchema, taskFilterSchema, taskId, taskPatchSchema, type NewTask, type TaskFilter, type TaskPatch } from '../tasks/schemas.ts'
 import { createTask, deleteTask, listTasks, updateTask, type Clock } from '../tasks/tasks.ts'
 import { createAjv, validationMessage } from '../validation.ts'
@@ -27,6 +27,7 @@ const taskFields = {
   tags: describe(newTaskSchema.properties.tags, 'Lowercase tags such as "home" or "work"'),
 }
 const taskIdArg = { task_id: describe(taskId, 'The id of the task (a number from list_tasks)') }
+const calendarDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const
 
 export const toolDefinitions: readonly ToolDefinition[] = [
   {
@@ -36,7 +37,7 @@ export const toolDefinitions: readonly ToolDefinition[] = [
   },
   {
     name: 'list_tasks',
-    description: "List the user's tasks, optionally filtered by status, priority or tag.",
+    description: "List the user's tasks, optionally filtered by status, priority, tag or due date range. With a due range, only tasks with a due date in it are listed, soonest first.",
     parameters: {
       type: 'object',
       additionalProperties: false,
@@ -44,6 +45,9 @@ export const toolDefinitions: readonly ToolDefinition[] = [
         status: describe(taskFilterSchema.properties.status, 'all (default), pending or completed'),
         priority: describe(taskFilterSchema.properties.priority, 'Only tasks with this priority'),
         tag: describe(taskFilterSchema.properties.tag, 'Only tasks with this tag'),
+        min_priority: describe(taskFilterSchema.properties.priority, 'Only tasks of this priority or higher (e.g. high = high and critical)'),
+        due_from: describe(calendarDate, 'Only tasks due on or after this date (YYYY-MM-DD)'),
+        due_to: describe(calendarDate, 'Only tasks due on or before this date (YYYY-MM-DD); overdue = yesterday with status pending'),
       },
     },
   },
@@ -82,6 +86,21 @@ export function intentOfTool(tool: string | undefined): Intent {
   }
 }
 
+interface DueRange {
+  due_from?: string
+  due_to?: string
+}
+
+/** Tasks whose due date (its calendar day, as written) lies in the range, soonest first. */
+function dueWithin(tasks: readonly Task[], range: DueRange): Task[] {
+  return tasks
+    .filter((t) => {
+      const day = t.due_date?.slice(0, 10)
+      return day !== undefined && (!range.due_from || day >= range.due_from) && (!range.due_to || day <= range.due_to)
+    })
+    .sort((a, b) => (a.due_date! < b.due_date! ? -1 : a.due_date! > b.due_date! ? 1 : a.id - b.id))
+}
+
 interface ToolError {
   code: string
   message: string
@@ -110,8 +129,11 @@ export function createToolExecutor(deps: { store: Store; clock: Clock }): ToolEx
       case 'add_task':
         return createTask(store, userId, args as unknown as NewTask, clock)
       case 'list_tasks': {
-        const tasks = await listTasks(store, userId, args as TaskFilter)
-        return { count: tasks.length, tasks }
+        const { due_from, due_to, min_priority, ...filter } = args as TaskFilter & DueRange & { min_priority?: Priority }
+        const tasks = await listTasks(store, userId, filter)
+        const ranked = min_priority ? tasks.filter((t) => priorities.indexOf(t.priority) >= priorities.indexOf(min_priority)) : tasks
+        const listed = due_from || due_to ? dueWithin(ranked, { due_from, due_to }) : ranked
+        return { count: listed.length, tasks: listed }
       }
       case 'complete_task':
         return updateTask(store, userId, args.task_id as number, { completed: true }, clock)

@@ -55,7 +55,7 @@ export async function runModelTurn<M>(adapter: ModelAdapter<M>, deps: TurnDeps, 
   const { executor, metrics, clock, timeoutSeconds } = deps
   const deadline = Date.now() + timeoutSeconds * 1000
   const signal = AbortSignal.timeout(timeoutSeconds * 1000)
-  const messages = adapter.conversation(systemPrompt(clock()), historyMessages(input.history), input.message)
+  const messages = adapter.conversation(systemPrompt(clock(), input.timezone), historyMessages(input.history), input.message)
   const records: ToolCallRecord[] = []
   let firstOutcome: ToolOutcome | undefined
 

@@ -24,6 +24,8 @@ export interface TurnInput {
   /** The session's recent messages, oldest first (not including `message`). */
   history: readonly ChatMessage[]
   sessionId?: string
+  /** The user's IANA time zone (the session's), for "today" and "friday"; UTC when unknown. */
+  timezone?: string
 }
 
 export interface TurnResult {

@@ -4,8 +4,9 @@
 import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts'
 import { AssistantTurnError } from '../assistant/errors.ts'
 import type { Assistant, ToolCallRecord, TurnResult } from '../assistant/types.ts'
+import { DEFAULT_TIMEZONE, isValidTimeZone } from '../assistant/timezone.ts'
 import type { Config } from '../config.ts'
-import { publicMessage } from '../errors.ts'
+import { publicMessage, validationError } from '../errors.ts'
 import type { Metrics } from '../metrics.ts'
 import { errorResponses } from '../plugins/errors.ts'
 import { createSessions } from '../sessions/sessions.ts'
@@ -20,6 +21,8 @@ interface SessionRoutesOptions {
 }
 
 const MESSAGE_MAX = 4000
+/** Longer than any IANA zone name ("America/Argentina/ComodRivadavia" is 32). */
+const TIMEZONE_MAX = 64
 
 const params = {
   type: 'object',
@@ -40,16 +43,24 @@ const toolCall = {
 const sessionCreated = {
   type: 'object',
   additionalProperties: false,
-  required: ['session_id', 'created_at', 'expires_at'],
-  properties: { session_id: { type: 'string' }, created_at: { type: 'string' }, expires_at: { type: 'string' } },
+  required: ['session_id', 'created_at', 'expires_at', 'timezone'],
+  properties: { session_id: { type: 'string' }, created_at: { type: 'string' }, expires_at: { type: 'string' }, timezone: { type: 'string' } },
+} as const
+
+// Optional: a bare POST /sessions (no body) is a UTC session. The zone is checked against Intl below.
+const sessionBody = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: { timezone: { type: 'string', minLength: 1, maxLength: TIMEZONE_MAX } },
 } as const
 
 const sessionInfo = {
   type: 'object',
   additionalProperties: false,
-  required: ['session_id', 'created_at', 'last_activity', 'expires_at', 'message_count'],
+  required: ['session_id', 'created_at', 'last_activity', 'expires_at', 'message_count', 'timezone'],
   properties: {
     session_id: { type: 'string' },
+    timezone: { type: 'string' },
     created_at: { type: 'string' },
     last_activity: { type: 'string' },
     expires_at: { type: 'string' },
@@ -124,12 +135,25 @@ const sessionRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: SessionRoutesOp
   const { store, assistant, config, clock } = opts
   const sessions = createSessions({ store, timeoutMinutes: config.sessionTimeoutMinutes, clock })
 
-  app.post('/sessions', { schema: { response: { 201: sessionCreated, ...errorResponses(401) } } }, async (request, reply) => {
-    const session = await sessions.create(request.userId)
-    request.log.info({ session_id: session.id }, 'session created')
-    reply.code(201)
-    return { session_id: session.id, created_at: session.created_at, expires_at: sessions.expiresAt(session).toISOString() }
-  })
+  app.post(
+    '/sessions',
+    { schema: { body: sessionBody, response: { 201: sessionCreated, ...errorResponses(400, 401) } } },
+    async (request, reply) => {
+      const timezone = request.body?.timezone
+      if (timezone !== undefined && !isValidTimeZone(timezone)) {
+        throw validationError(`timezone ${JSON.stringify(timezone)} is not an IANA time zone (e.g. "Europe/Berlin", "America/New_York", "UTC")`)
+      }
+      const session = await sessions.create(request.userId, { timezone })
+      request.log.info({ session_id: session.id, timezone: session.timezone ?? DEFAULT_TIMEZONE }, 'session created')
+      reply.code(201)
+      return {
+        session_id: session.id,
+        created_at: session.created_at,
+        expires_at: sessions.expiresAt(session).toISOString(),
+        timezone: session.timezone ?? DEFAULT_TIMEZONE,
+      }
+    },
+  )
 
   app.get('/sessions/:id', { schema: { params, response: { 200: sessionInfo, ...errorResponses(400, 401, 404) } } }, async (request) => {
     const s = await sessions.get(request.userId, request.params.id)
@@ -139,6 +163,7 @@ const sessionRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: SessionRoutesOp
       last_activity: s.last_activity,
       expires_at: sessions.expiresAt(s).toISOString(),
       message_count: s.message_count,
+      timezone: s.timezone ?? DEFAULT_TIMEZONE,
     }
   })
 
@@ -159,7 +184,7 @@ const sessionRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: SessionRoutesOp
 
       let result: TurnResult
       try {
-        result = await assistant.reply({ userId, message: request.body.message, history: session.messages, sessionId: id })
+        result = await assistant.reply({ userId, message: request.body.message, history: session.messages, sessionId: id, timezone: session.timezone })
       } catch (err) {
         if (err instanceof AssistantTurnError) {
           request.log.warn({ code: err.code, tool_calls: err.toolCalls.length }, 'chat turn failed')

@@ -37,7 +37,7 @@ function taskRef(value: unknown): unknown {
  * What history keeps of a tool call: its arguments, and its result with every task cut down to a reference.
  * Full tasks in every listed turn would make each session grow with every "what's pending".
  */
-function historyToolCall(call: ToolCall): ToolCall {
+export function historyToolCall(call: ToolCall): ToolCall {
   const result = call.result as { tasks?: unknown } | null
   if (result && typeof result === 'object' && Array.isArray(result.tasks)) {
     return { ...call, result: { ...result, tasks: result.tasks.map(taskRef) } }

@@ -3,9 +3,9 @@
 // Implementations: SQLite (sqlite-store.ts, the default) and PostgreSQL (postgres-store.ts); every one
 // passes the same contract suite (test/store/contract.ts). Semantics: docs/storage.md.
 
-/** The priorities a task may have, lowest first (the task schemas' enum: src/tasks/schemas.ts). */
-export const PRIORITIES = ['low', 'normal', 'high', 'critical'] as const
-export type Priority = (typeof PRIORITIES)[number]
+/** The priorities a task may have, lowest first (also the task schemas' enum: src/tasks/schemas.ts). */
+export const priorities = ['low', 'normal', 'high', 'critical'] as const
+export type Priority = (typeof priorities)[number]
 
 import type { StorageBackend } from '../contract.ts'
 import type { TaskFilter } from '../tasks/schemas.ts'

@@ -3,7 +3,7 @@
 // are derived from them (json-schema-to-ts), so a schema and its type cannot disagree.
 
 import type { FromSchema } from 'json-schema-to-ts'
-import { PRIORITIES } from '../store/types.ts'
+import { priorities } from '../store/types.ts'
 
 const TITLE_MAX = 500
 const DESCRIPTION_MAX = 5000
@@ -11,7 +11,7 @@ const TAGS_MAX = 10
 
 const title = { type: 'string', minLength: 1, maxLength: TITLE_MAX, pattern: '\\S' } as const
 const description = { type: 'string', maxLength: DESCRIPTION_MAX } as const
-const priority = { type: 'string', enum: PRIORITIES } as const
+const priority = { type: 'string', enum: priorities } as const
 // A calendar date or an RFC 3339 date-time; the domain layer also checks that it is a real date.
 const dueDate = {
   anyOf: [

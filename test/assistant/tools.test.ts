@@ -107,3 +107,22 @@ t.test('records and intents', async (t) => {
   t.equal(intentOfTool(undefined), 'Unknown')
   t.equal(intentOfTool('nope'), 'Unknown')
 })
+
+t.test('list_tasks: due range (soonest first, undated left out) and a minimum priority', async (t) => {
+  const { tools } = setup()
+  await tools.execute('u1', 'add_task', { title: 'late', due_date: '2026-03-01', priority: 'low' })
+  await tools.execute('u1', 'add_task', { title: 'friday', due_date: '2026-03-06', priority: 'critical' })
+  await tools.execute('u1', 'add_task', { title: 'today', due_date: '2026-03-04T18:00:00+01:00', priority: 'high' })
+  await tools.execute('u1', 'add_task', { title: 'undated', priority: 'high' })
+  const titles = async (args: Record<string, unknown>) => {
+    const out = await tools.execute('u1', 'list_tasks', args)
+    return out.ok ? (out.result as { tasks: { title: string }[] }).tasks.map((x) => x.title) : out.error.message
+  }
+  t.same(await titles({ due_from: '2026-03-04', due_to: '2026-03-08' }), ['today', 'friday'], 'this week, by date')
+  t.same(await titles({ due_to: '2026-03-03' }), ['late'], 'overdue')
+  t.same(await titles({ due_from: '2026-03-04', due_to: '2026-03-04' }), ['today'], 'a date-time counts by its calendar day')
+  t.same(await titles({ min_priority: 'high' }), ['friday', 'today', 'undated'])
+  t.same(await titles({ min_priority: 'high', due_to: '2026-03-05' }), ['today'])
+  t.match(await titles({ due_from: 'friday' }), /due_from must match pattern/)
+  t.match(await titles({ min_priority: 'huge' }), /min_priority/)
+})

@@ -53,6 +53,24 @@ t.test('rules backend: chat changes tasks that REST sees; logs carry session, in
   t.equal((await alice.get(`/sessions/${session_id}`)).json().message_count, 2)
 })
 
+t.test('the session time zone and a bulk confirmation are kept in the SQLite store', async (t) => {
+  const { alice } = await setup(t)
+  const created = await alice.post('/sessions', { timezone: 'Pacific/Auckland' })
+  t.equal(created.statusCode, 201)
+  const { session_id } = created.json()
+  t.equal((await alice.get(`/sessions/${session_id}`)).json().timezone, 'Pacific/Auckland', 'read back from the store')
+  t.match((await alice.post('/sessions', { timezone: 'Nowhere/Special' })).json(), { error: { code: 'VALIDATION_ERROR', message: /not an IANA time zone/ }, request_id: /.+/ })
+
+  await alice.post(`/sessions/${session_id}/messages`, { message: 'add a' })
+  await alice.post(`/sessions/${session_id}/messages`, { message: 'add b' })
+  const ask = (await alice.post(`/sessions/${session_id}/messages`, { message: 'delete all my tasks' })).json()
+  t.match(ask.reply, /This will delete 2 tasks/)
+  t.equal((await alice.get('/tasks')).json().tasks.length, 2, 'nothing deleted before the yes')
+  const yes = (await alice.post(`/sessions/${session_id}/messages`, { message: 'yes' })).json()
+  t.match(yes, { intent: 'DeleteTask', reply: /Deleted 2 tasks/ })
+  t.same((await alice.get('/tasks')).json().tasks, [])
+})
+
 t.test('ollama backend: a failed turn answers 502/503 with a JSON error, keeps its changes, and REST keeps working', async (t) => {
   const fake = await startFakeOllama()
   t.teardown(() => fake.close())

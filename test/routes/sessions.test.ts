@@ -53,7 +53,7 @@ t.test('session lifecycle and a chat turn', async (t) => {
   t.equal(store.doc.tasks.u1.length, 1, 'the task exists')
 
   const info = (await u1.get(`/sessions/${session_id}`)).json()
-  t.same(info, { session_id, created_at, last_activity: created_at, expires_at, message_count: 2 })
+  t.same(info, { session_id, created_at, last_activity: created_at, expires_at, message_count: 2, timezone: 'UTC' }, 'no time zone given: UTC')
 
   const history = (await u1.get(`/sessions/${session_id}/messages`)).json()
   t.match(history.messages, [
@@ -107,6 +107,36 @@ t.test('bad requests are 400', async (t) => {
   t.equal((await u1.post(url, { message: 'x'.repeat(4000) })).statusCode, 200, '4000 characters are allowed')
   t.equal((await u1.get('/sessions/not-a-session')).statusCode, 404, 'an id of any shape is just unknown')
   t.equal(store.doc.sessions[session_id].message_count, 2)
+})
+
+t.test('a session may carry the user\'s IANA time zone; chat dates follow it', async (t) => {
+  const { u1, store, clock } = await setup(t)
+  // 2026-03-05 01:30 UTC is still March 4 in New York: "tomorrow" there is March 5, in UTC March 6.
+  clock.set('2026-03-05T01:30:00.000Z')
+  const ny = await u1.post('/sessions', { timezone: 'America/New_York' })
+  t.equal(ny.statusCode, 201)
+  t.equal(ny.json().timezone, 'America/New_York')
+  t.equal((await u1.get(`/sessions/${ny.json().session_id}`)).json().timezone, 'America/New_York')
+  const utc = (await u1.post('/sessions', {})).json()
+  t.equal(utc.timezone, 'UTC', 'an empty body is a UTC session')
+
+  const inNewYork = (await u1.post(`/sessions/${ny.json().session_id}/messages`, { message: 'add pay rent tomorrow' })).json()
+  t.match(inNewYork.tool_calls, [{ tool: 'add_task', arguments: { title: 'pay rent', due_date: '2026-03-05' } }])
+  const inUtc = (await u1.post(`/sessions/${utc.session_id}/messages`, { message: 'add pay rent tomorrow' })).json()
+  t.match(inUtc.tool_calls, [{ tool: 'add_task', arguments: { title: 'pay rent', due_date: '2026-03-06' } }])
+  t.equal(store.doc.sessions[ny.json().session_id].timezone, 'America/New_York', 'kept in the stored session')
+})
+
+t.test('a bad time zone is a 400 JSON error and creates nothing', async (t) => {
+  const { u1, store } = await setup(t)
+  for (const body of [{ timezone: 'Mars/Olympus_Mons' }, { timezone: 'not a zone' }, { timezone: '' }, { timezone: 5 }, { timezone: 'x'.repeat(65) }, { tz: 'UTC' }]) {
+    const res = await u1.post('/sessions', body)
+    t.equal(res.statusCode, 400, JSON.stringify(body).slice(0, 50))
+    t.match(res.json(), { error: { code: /VALIDATION|FST_ERR_VALIDATION/, message: /\S/ } })
+  }
+  const named = (await u1.post('/sessions', { timezone: 'Mars/Olympus_Mons' })).json()
+  t.match(named.error.message, /Mars\/Olympus_Mons.*not an IANA time zone/)
+  t.same(Object.keys(store.doc.sessions), [], 'no session was created')
 })
 
 t.test('a failed turn is an error response and is recorded with the changes it made', async (t) => {

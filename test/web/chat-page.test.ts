@@ -129,6 +129,28 @@ if (executable) {
     await page.context().close()
   })
 
+  t.test("the chat uses the browser's time zone: 'today' is the user's day", async (t) => {
+    // A zone whose date differs from UTC's right now (UTC+14 from 10:00 UTC on, UTC-11 before), so a
+    // session without the browser's zone would get the wrong day.
+    const timezoneId = new Date().getUTCHours() >= 10 ? 'Pacific/Kiritimati' : 'Pacific/Pago_Pago'
+    const dayIn = (timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date())
+    const { page, problems } = await openPage(browser, { timezoneId })
+    const u = ui(page)
+    await page.goto(service.baseUrl)
+    await u.email.fill(newEmail())
+    await u.password.fill(PASSWORD)
+    await u.signUp.click()
+    await u.message.waitFor()
+    await u.message.fill('add call the bank today')
+    await u.message.press('Enter')
+    await u.task('call the bank').waitFor()
+    const [task] = await apiTasks((await storedToken(page))!)
+    t.not(dayIn(timezoneId), dayIn('UTC'), `${timezoneId} is on another day than UTC now`)
+    t.equal(task?.due_date, dayIn(timezoneId), `due today in ${timezoneId}`)
+    t.same(problems, [], 'no CSP violation or script error')
+    await page.context().close()
+  })
+
   t.test('errors go to the alert: wrong password, email taken, bad input', async (t) => {
     const { email } = await signUpWithApi()
     const { page, problems } = await openPage(browser)

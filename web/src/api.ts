@@ -60,6 +60,11 @@ async function call<T>(method: string, path: string, token: string | null, body?
   return data as T
 }
 
+function browserTimeZone(): { timezone?: string } {
+  const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone
+  return timezone ? { timezone } : {}
+}
+
 export interface Credentials {
   email: string
   password: string
@@ -73,7 +78,8 @@ export function authedApi(token: string) {
   return {
     listTasks: (status: StatusFilter) => call<{ tasks: Task[] }>('GET', `/tasks?status=${status}`, token).then((r) => r.tasks),
     setCompleted: (id: number, completed: boolean) => call<Task>('PATCH', `/tasks/${id}`, token, { completed }),
-    createSession: () => call<{ session_id: string }>('POST', '/sessions', token).then((r) => r.session_id),
+    // The browser's time zone, so that "today" and "friday" mean the user's days, not the server's.
+    createSession: () => call<{ session_id: string }>('POST', '/sessions', token, browserTimeZone()).then((r) => r.session_id),
     history: (sessionId: string) =>
       call<{ messages: ChatMessage[] }>('GET', `/sessions/${encodeURIComponent(sessionId)}/messages`, token).then((r) => r.messages),
     send: (sessionId: string, message: string) =>
