@@ -4,7 +4,7 @@
 
 import t from 'tap'
 import { baseConfig, port } from '../../gen/app.ts'
-import { checkEnvironment, podEnvironment } from '../../gen/check-table.ts'
+import { checkEnvironment, podEnvironment, secretStandIns } from '../../gen/check-table.ts'
 import { environments } from '../../gen/environments.ts'
 import { loadConfig } from '../../src/config.ts'
 import { DEFAULT_PORT, INTEGER_SETTINGS } from '../../src/contract.ts'
@@ -27,8 +27,9 @@ t.test('settings the service would refuse fail the table check, naming the varia
 t.test('every environment as committed passes the service loader', async (t) => {
   for (const env of Object.values(environments)) {
     t.doesNotThrow(() => checkEnvironment(env), env.name)
-    const config = loadConfig({ ...podEnvironment(env), JWT_SECRET: 'x'.repeat(32), OPENAI_API_KEY: 'stand-in' })
+    const config = loadConfig({ ...podEnvironment(env), ...secretStandIns(env) })
     t.equal(config.aiBackend, env.config.AI_BACKEND.toLowerCase(), `${env.name}: the pods get the table's backend`)
+    t.equal(config.storageBackend, env.storage.backend, `${env.name}: the pods get the table's storage backend`)
   }
 })
 
@@ -41,4 +42,12 @@ t.test('the base ConfigMap repeats the service defaults from the contract, and t
   t.equal(Number(baseConfig.AI_TIMEOUT_SECONDS), defaults.aiTimeoutSeconds)
   t.equal(port, DEFAULT_PORT)
   t.equal(defaults.port, INTEGER_SETTINGS.PORT.default)
+})
+
+t.test('a postgres environment without the database URL would not start: the check supplies it only as a stand-in', async (t) => {
+  const prod = environments.prod
+  t.equal(prod.storage.backend, 'postgres')
+  t.throws(() => loadConfig({ ...podEnvironment(prod), JWT_SECRET: 'x'.repeat(32), OPENAI_API_KEY: 'stand-in' }), /DATABASE_URL/)
+  t.match(secretStandIns(prod), { DATABASE_URL: /^postgresql:\/\// })
+  t.notOk('DATABASE_URL' in secretStandIns(environments.dev), 'dev on SQLite needs none')
 })
