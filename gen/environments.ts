@@ -1,9 +1,11 @@
 // THE table of per-environment settings: every difference between dev, staging and prod lives here
-// and nowhere else. gen/ renders it into overlays/<env> and argocd/; scripts/promote.mjs edits the
-// `image:` line of one environment (one commit per promotion); tests derive their expectations from it.
+// and nowhere else. gen/ renders it into overlays/<env> and argocd/; tests derive their expectations from it.
+// Each environment's image is data in gen/images.yaml, which scripts/promote.mjs writes (one commit per promotion).
 //
 // To change an environment: edit this file, run `npm run synth`, commit, push. Argo CD does the rest.
 
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
 import type { AiBackend, LogLevel } from '../src/contract.ts'
 import type { BackupTarget } from './postgres.ts'
 
@@ -77,7 +79,7 @@ export interface Environment {
   namespace: string
   /** The cluster it runs on (`clusters` below); its root deploys it, no other root does. */
   cluster: ClusterName
-  /** Full image reference. Promotion (scripts/promote.mjs) rewrites this one line. */
+  /** Full image reference, from gen/images.yaml (which promotion, scripts/promote.mjs, writes). */
   image: string
   imagePullPolicy: 'Never' | 'IfNotPresent' | 'Always'
   replicas: number
@@ -251,12 +253,34 @@ export const clusters: Record<ClusterName, Cluster> = {
   },
 }
 
+/** Promotion order: an image reaches an environment only from the one before it. Every environment is in it. */
+export const promotionOrder: EnvName[] = ['dev', 'staging', 'prod']
+
+/** The file of each environment's image: data that scripts/promote.mjs writes, never code. */
+export const imagesFile = 'gen/images.yaml'
+
+/** gen/images.yaml, checked: one image reference (a string) for each environment, nothing else. */
+function loadImages(): Record<EnvName, string> {
+  const images: unknown = parse(readFileSync(new URL('./images.yaml', import.meta.url), 'utf8'))
+  const wanted = promotionOrder
+  if (typeof images !== 'object' || images === null) throw new Error(`${imagesFile}: want a map of environment -> image`)
+  const entries = Object.entries(images)
+  const extra = entries.map(([name]) => name).filter((name) => !(wanted as string[]).includes(name))
+  if (extra.length) throw new Error(`${imagesFile}: unknown environment ${extra.join(', ')} (known: ${wanted.join(', ')})`)
+  for (const name of wanted) {
+    const image: unknown = (images as Record<string, unknown>)[name]
+    if (typeof image !== 'string' || image === '') throw new Error(`${imagesFile}: ${name} needs an image reference (a string)`)
+  }
+  return images as Record<EnvName, string>
+}
+const images = loadImages()
+
 export const environments: Record<EnvName, Environment> = {
   dev: {
     name: 'dev',
     namespace: 'todo-app',
     cluster: 'minikube',
-    image: 'todo-app:3.0.0-dev',
+    image: images.dev,
     imagePullPolicy: 'Never',
     replicas: 1,
     resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
@@ -289,7 +313,7 @@ export const environments: Record<EnvName, Environment> = {
     name: 'staging',
     namespace: 'todo-app-staging',
     cluster: 'staging',
-    image: 'ghcr.io/evolution-of-todo/todo-app:3.0.0',
+    image: images.staging,
     imagePullPolicy: 'IfNotPresent',
     replicas: 2,
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
@@ -329,7 +353,7 @@ export const environments: Record<EnvName, Environment> = {
     name: 'prod',
     namespace: 'todo-app-prod',
     cluster: 'prod',
-    image: 'ghcr.io/evolution-of-todo/todo-app:3.0.0',
+    image: images.prod,
     imagePullPolicy: 'Always',
     replicas: 3,
     autoscaling: { minReplicas: 3, maxReplicas: 10, cpuUtilizationPercent: 80 },
@@ -380,6 +404,3 @@ export const environments: Record<EnvName, Environment> = {
     logShipping: { enabled: true, sink: 'elasticsearch', url: 'https://elasticsearch.logging.svc:9200' },
   },
 }
-
-/** Promotion order: an image reaches an environment only from the one before it. */
-export const promotionOrder: EnvName[] = ['dev', 'staging', 'prod']

@@ -1,18 +1,21 @@
-// Moves a release forward through the environments table (gen/environments.ts), one commit per promotion:
+// Moves a release forward through the environments, one commit per promotion:
 //   npm run promote -- --env staging --image ghcr.io/org/todo-app:<git-sha>[@sha256:...]   (what CI built)
 //   npm run promote -- --from staging --to prod                                       (prod gets what staging runs)
-// It edits the environment's `image:` line, re-renders (npm run synth), runs the validation tests and commits
-// gen/environments.ts + overlays/<env>. `git push` is the promotion; `git revert <commit>` is the rollback.
+// It sets the environment's entry of gen/images.yaml (data the table gen/environments.ts reads; written with the
+// yaml library, comments kept), re-renders (npm run synth), runs the validation tests and commits
+// gen/images.yaml + overlays/<env>. `git push` is the promotion; `git revert <commit>` is the rollback.
 // dev is never a target: it runs the image that scripts/bootstrap-minikube.mjs builds inside Minikube.
 import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgv } from 'zx'
-import { environments, promotionOrder } from '../../gen/environments.ts'
+import { parseDocument } from 'yaml'
+import { environments, imagesFile, promotionOrder } from '../../gen/environments.ts'
 import { exec, commandLine } from '../lib/run.mjs'
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..')
 const TABLE = 'gen/environments.ts'
+const IMAGES = imagesFile
 // Overridable so the script's own tests do not run the real renderer and suite.
 const SYNTH = process.env.PROMOTE_SYNTH_CMD ?? 'npm run synth'
 const VALIDATE = process.env.PROMOTE_TEST_CMD ?? 'npx tap test/gen'
@@ -77,17 +80,12 @@ async function changedPaths() {
     .map((l) => ({ untracked: l.startsWith('??'), path: l.slice(3) }))
 }
 
-/** Replaces the one `image:` line inside the environment's block of the table. */
-function editTable(text, envName, image) {
-  const lines = text.split('\n')
-  // Inside `environments` (the clusters table has blocks of the same names).
-  const table = lines.findIndex((l) => l.startsWith('export const environments'))
-  const start = lines.findIndex((l, i) => i > table && l === `  ${envName}: {`)
-  const end = lines.findIndex((l, i) => i > start && l === '  },')
-  const at = lines.findIndex((l, i) => i > start && i < end && /^ {4}image: '[^']*',$/.test(l))
-  if (table < 0 || start < 0 || end < 0 || at < 0) throw new Error(`cannot find the image line of ${envName} in ${TABLE}`)
-  lines[at] = `    image: '${image}',`
-  return lines.join('\n')
+/** gen/images.yaml with `envName` set to `image`; its header comment and the other entries stay as they are. */
+function editImages(text, envName, image) {
+  const doc = parseDocument(text)
+  if (doc.errors.length) throw new Error(`${IMAGES} does not parse: ${doc.errors[0].message}`)
+  doc.set(envName, image)
+  return doc.toString()
 }
 
 /** The table as a fresh process reads it: each environment's image. */
@@ -127,21 +125,21 @@ async function promote(args) {
 
   const overlay = `overlays/${target.name}`
   try {
-    const tablePath = path.join(ROOT, TABLE)
-    fs.writeFileSync(tablePath, editTable(fs.readFileSync(tablePath, 'utf8'), target.name, image))
+    const imagesPath = path.join(ROOT, IMAGES)
+    fs.writeFileSync(imagesPath, editImages(fs.readFileSync(imagesPath, 'utf8'), target.name, image))
     const images = await imagesInTable()
     for (const env of Object.values(environments)) {
       const want = env.name === target.name ? image : env.image
-      if (images[env.name] !== want) throw new Error(`after the edit ${TABLE} gives ${env.name} ${images[env.name]}, want ${want}`)
+      if (images[env.name] !== want) throw new Error(`after writing ${IMAGES}, ${TABLE} gives ${env.name} ${images[env.name]}, want ${want}`)
     }
     await step('render', SYNTH)
     await step('validate', VALIDATE)
     const changed = (await changedPaths()).map((c) => c.path)
-    const stray = changed.filter((p) => p !== TABLE && !p.startsWith(`${overlay}/`))
+    const stray = changed.filter((p) => p !== IMAGES && !p.startsWith(`${overlay}/`))
     if (stray.length) throw new Error(`rendering changed more than ${overlay}: ${stray.join(', ')}. The committed tree was stale: run npm run synth and commit that first`)
-    if (!changed.some((p) => p.startsWith(`${overlay}/`))) throw new Error(`rendering did not change ${overlay}: does the renderer read the image from ${TABLE}?`)
-    await git('add', '--', TABLE, overlay)
-    await git('commit', '-q', '-m', `promote(${target.name}): ${old} -> ${image}`, '-m', `Rollback: git revert this commit.`, '--', TABLE, overlay)
+    if (!changed.some((p) => p.startsWith(`${overlay}/`))) throw new Error(`rendering did not change ${overlay}: does the renderer read the image from ${IMAGES}?`)
+    await git('add', '--', IMAGES, overlay)
+    await git('commit', '-q', '-m', `promote(${target.name}): ${old} -> ${image}`, '-m', `Rollback: git revert this commit.`, '--', IMAGES, overlay)
   } catch (error) {
     await restore()
     throw error
