@@ -3,19 +3,16 @@
 // upstream install as a remote Kustomize resource, plus our argocd-cm settings), which every root syncs
 // through an Application of its own, as argocd-autopilot does. docs/gitops.md explains the waves and what
 // deleting each Application does.
-import type { IAppProject, IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1'
+import type { IAppProject as AppProject, IApplication as Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1'
 import type { Cluster, ClusterName, Environment } from './environments.ts'
 import { argocd, clusters, clusterServices, repository } from './environments.ts'
-import { names, partOf, syncWaveKey } from './app.ts'
+import { names, partOf, syncWaveKey } from './constants.ts'
 import type { KubeObject } from './chart.ts'
-import type { LogShipping } from './log-shipping.ts'
+import type { LogShipping } from './observability/index.ts'
 import { clusterScopedKinds } from './scope.ts'
 import type { ChartAddon } from './argocd-addons.ts'
 import { addonsOf, createsNamespace, serverSide } from './argocd-addons.ts'
 import { yamlFile } from './yaml.ts'
-
-type Application = Omit<IApplication, 'spec'> & { spec: Record<string, any> }
-type AppProject = Omit<IAppProject, 'spec'> & { spec: Record<string, any> }
 
 export const inCluster = 'https://kubernetes.default.svc'
 /** Marks objects whose repoURL is this repository, so the bootstrap can point them at a local clone. */

@@ -7,7 +7,7 @@ import { k8s } from 'cdk8s-plus-28'
 import {
   baseConfig, baseResources, names, partOf, podLabels, port, portName, probes, scrapeAnnotations, secretKeys,
   selectorLabels, servicePort, shutdown, syncWaveKey, waves, appVersion,
-} from './app.ts'
+} from './constants.ts'
 import { objectsOf } from './chart.ts'
 import type { KubeObject } from './chart.ts'
 import { containerSecurity, hardenedDeployment, httpProbe, plainService } from './workload.ts'

@@ -2,7 +2,7 @@
 // message naming the field, instead of producing manifests a cluster rejects later.
 import { ConfigError, loadConfig } from '../src/config.ts'
 import { JWT_SECRET_MIN_BYTES } from '../src/contract.ts'
-import { baseConfig } from './app.ts'
+import { baseConfig } from './constants.ts'
 import type { Cluster, Environment, Resources } from './environments.ts'
 import { clusters } from './environments.ts'
 import { parseImageRef } from './image.ts'

@@ -3,7 +3,7 @@
 // needs to reach it. docs/database.md.
 import type { Cluster, Environment, PostgresSettings } from './environments.ts'
 import { clusterServices } from './environments.ts'
-import { dataPath, keepOnDelete, names, partOf, podLabels, selectorLabels, syncWaveKey, waves } from './app.ts'
+import { dataPath, keepOnDelete, names, partOf, podLabels, selectorLabels, syncWaveKey, waves } from './constants.ts'
 import { cloudnativePg } from './addons.ts'
 import type { PostgresProps } from './postgres.ts'
 import { appDatabase, dailyBackupSchedule, databaseUrlEnv, postgresImage } from './postgres.ts'
@@ -46,7 +46,7 @@ export function sqliteClaim(env: Environment): KubeObject[] {
     claim(chart, 'pvc', {
       name: names.pvc,
       labels: podLabels,
-      // Same wave as the Deployment (see waves in app.ts); never pruned, never deleted with the Application.
+      // Same wave as the Deployment (see waves in constants.ts); never pruned, never deleted with the Application.
       annotations: { [syncWaveKey]: waves.workloads, ...keepOnDelete },
       accessMode: storage.accessMode,
       size: storage.size,

@@ -7,7 +7,7 @@ import { k8s } from 'cdk8s-plus-28'
 import { Construct } from 'constructs'
 import { objectsOf } from './chart.ts'
 import type { KubeObject } from './chart.ts'
-import { syncWaveKey } from './app.ts'
+import { syncWaveKey } from './constants.ts'
 
 export const esoApiVersion = 'external-secrets.io/v1'
 

@@ -4,7 +4,7 @@
 import { Size } from 'cdk8s'
 import * as kplus from 'cdk8s-plus-28'
 import type { Environment } from './environments.ts'
-import { keepOnDelete, names, syncWaveKey, waves } from './app.ts'
+import { keepOnDelete, names, syncWaveKey, waves } from './constants.ts'
 import { objectsOf } from './chart.ts'
 import type { KubeObject } from './chart.ts'
 import { claim, containerSecurity, hardenedDeployment, httpProbe, plainService } from './workload.ts'
@@ -38,7 +38,7 @@ export function ollamaObjects(env: Environment): KubeObject[] {
     const pvc = claim(chart, 'pvc', {
       name: names.ollama.pvc,
       labels: ollamaLabels,
-      // The pulled model (gigabytes) outlives the Application. Same wave as the Deployment (app.ts).
+      // The pulled model (gigabytes) outlives the Application. Same wave as the Deployment (constants.ts).
       annotations: { [syncWaveKey]: waves.workloads, ...keepOnDelete },
       accessMode: 'ReadWriteOnce',
       size: o.storageSize,

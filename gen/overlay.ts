@@ -5,7 +5,7 @@ import * as kplus from 'cdk8s-plus-28'
 import { k8s } from 'cdk8s-plus-28'
 import type { Environment } from './environments.ts'
 import { clusters, clusterServices } from './environments.ts'
-import { baseConfig, keepOnDelete, names, partOf, port, portName, secretKeys, selectorLabels, servicePort, syncWaveKey, waves } from './app.ts'
+import { baseConfig, keepOnDelete, names, partOf, port, portName, secretKeys, selectorLabels, servicePort, syncWaveKey, waves } from './constants.ts'
 import { objectsOf } from './chart.ts'
 import type { KubeObject } from './chart.ts'
 import { kustomizeImage } from './image.ts'
@@ -279,7 +279,7 @@ export function renderOverlay(root: string, env: Environment): RenderedOverlay {
   add('ingress.yaml', ingress(env))
   add('ollama.yaml', ollamaObjects(env))
   add('autoscaling.yaml', autoscaling(env))
-  add('monitoring.yaml', monitoringManifests(env) as KubeObject[])
+  add('monitoring.yaml', monitoringManifests(env))
   add('storage.yaml', env.storage.backend === 'sqlite' ? sqliteClaim(env) : postgresObjects(postgresProps(env, clusters[env.cluster])))
   if (env.secret === 'external') add('external-secret.yaml', externalSecretObjects(externalSecretProps(env)))
   const sealed = env.secret === 'sealed' && sealedSecretsPresent(root, env)

@@ -9,7 +9,7 @@ import { Construct } from 'constructs'
 import type { Resources } from './environments.ts'
 import { objectsOf } from './chart.ts'
 import type { KubeObject } from './chart.ts'
-import { keepOnDelete, syncWaveKey } from './app.ts'
+import { keepOnDelete, syncWaveKey } from './constants.ts'
 
 export const cnpgApiVersion = 'postgresql.cnpg.io/v1'
 /** PostgreSQL's port, and the instance manager's status port that the operator polls (CNPG docs, "Networking"). */

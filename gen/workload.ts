@@ -7,7 +7,7 @@ import { k8s } from 'cdk8s-plus-28'
 import type { Construct } from 'constructs'
 import type { Resources } from './environments.ts'
 import { dropConstructPathLabel } from './chart.ts'
-import { portName, uid } from './app.ts'
+import { portName, uid } from './constants.ts'
 
 export interface ProbeSpec {
   path: string

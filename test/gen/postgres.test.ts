@@ -7,7 +7,7 @@ import t from 'tap'
 import { Cron } from 'croner'
 import type { BackupTarget, PostgresProps } from '../../gen/postgres.ts'
 import { appSecretName, databaseUrlEnv, postgresObjects, recoveryCluster } from '../../gen/postgres.ts'
-import { keepOnDelete } from '../../gen/app.ts'
+import { keepOnDelete } from '../../gen/constants.ts'
 import { clusters, environments } from '../../gen/environments.ts'
 import { checkEnvironment } from '../../gen/check-table.ts'
 import { postgresProps, storageDeploymentPatch } from '../../gen/database.ts'
@@ -64,7 +64,7 @@ const variants: [string, PostgresProps][] = [
 
 t.test('every rendered CNPG object validates against the v1.30.0 CRDs', async (t) => {
   for (const [name, p] of variants) {
-    const objects = postgresObjects(p).filter((o) => o.apiVersion.startsWith('postgresql.cnpg.io/'))
+    const objects = postgresObjects(p).filter((o) => o.apiVersion.startsWith('postgresql.cnpg.io/')) as K8sObject[]
     t.same(objects.map((o) => o.kind).sort(), ['Cluster', 'ScheduledBackup'], `${name}: a Cluster and its ScheduledBackup`)
     for (const o of objects) t.equal(crdErrors(o), '', `${name}: ${o.kind} ${o.metadata.name}`)
   }
@@ -135,12 +135,12 @@ t.test('backups: daily, from the target in the props, never owned by what Argo C
 
 t.test('restore: a new Cluster from a Backup, valid against the CRD', async (t) => {
   for (const [name, p] of variants) {
-    const restored = recoveryCluster(p, { name: 'todo-db-restore', backupName: 'todo-db-daily-20260101030000' })
+    const restored = recoveryCluster(p, { name: 'todo-db-restore', backupName: 'todo-db-daily-20260101030000' }) as K8sObject
     t.equal(crdErrors(restored), '', `${name}: the recovery Cluster validates`)
     t.same(restored.spec.bootstrap, { recovery: { backup: { name: 'todo-db-daily-20260101030000' }, database: 'todo', owner: 'todo' } }, `${name}: bootstrapped from the backup`)
     t.equal(restored.spec.instances, p.instances, `${name}: same topology`)
   }
-  const pitr = recoveryCluster(props({ backup: s3Role }), { name: 'todo-db-pitr', backupName: 'b1', targetTime: '2026-01-01T10:15:00Z' })
+  const pitr = recoveryCluster(props({ backup: s3Role }), { name: 'todo-db-pitr', backupName: 'b1', targetTime: '2026-01-01T10:15:00Z' }) as K8sObject
   t.equal(crdErrors(pitr), '', 'a point-in-time recovery validates')
   t.same(pitr.spec.bootstrap.recovery.recoveryTarget, { targetTime: '2026-01-01T10:15:00Z' })
   t.equal(pitr.spec.backup.barmanObjectStore.serverName, 'todo-db-pitr', 'it archives under its own name, not over the source\'s backups')

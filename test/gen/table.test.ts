@@ -6,7 +6,7 @@ import { canonicalQuantity, requireCanonical } from '../../gen/quantity.ts'
 import { checkEnvironment } from '../../gen/check-table.ts'
 import { clusters, environments } from '../../gen/environments.ts'
 import { configDelta } from '../../gen/overlay.ts'
-import { baseConfig, names } from '../../gen/app.ts'
+import { baseConfig, names } from '../../gen/constants.ts'
 import { ollamaPort } from '../../gen/ollama.ts'
 
 const digest = `sha256:${'a'.repeat(64)}`

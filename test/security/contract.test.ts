@@ -3,7 +3,7 @@
 // service's own loader, and gen/ and scripts/ take names, defaults and minimums from src/contract.ts.
 
 import t from 'tap'
-import { baseConfig, port } from '../../gen/app.ts'
+import { baseConfig, port } from '../../gen/constants.ts'
 import { checkEnvironment, podEnvironment } from '../../gen/check-table.ts'
 import { environments } from '../../gen/environments.ts'
 import { loadConfig } from '../../src/config.ts'

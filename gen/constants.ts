@@ -1,5 +1,5 @@
-// What every environment shares: names and the container contract (docs/contracts.md), probes,
-// security settings. Per-environment values are NOT here: they live in environments.ts.
+// Shared constants of the renderer: what every environment shares (names and the container contract from
+// docs/contracts.md, probes, security settings). Per-environment values are NOT here: they live in environments.ts.
 import { readFileSync } from 'node:fs'
 import { DEFAULT_PORT, DECIMAL_SETTINGS, INTEGER_SETTINGS, SECRET_KEYS, TEXT_DEFAULTS } from '../src/contract.ts'
 
