@@ -10,7 +10,7 @@ import { appDatabase, dailyBackupSchedule, databaseUrlEnv, postgresImage } from 
 import type { KubeObject } from './chart.ts'
 import { monitoringAnnotations, monitoringLabels } from './observability/monitoring.ts'
 import { objectsOf } from './chart.ts'
-import { claim } from './workload.ts'
+import { VerbatimClaim } from './workload.ts'
 
 export function postgresOf(env: Environment): PostgresSettings | undefined {
   return env.storage.backend === 'postgres' ? env.storage.postgres : undefined
@@ -43,7 +43,7 @@ export function sqliteClaim(env: Environment): KubeObject[] {
   const storage = env.storage
   if (storage.backend !== 'sqlite') throw new Error(`environments.${env.name} does not use sqlite`)
   return objectsOf((chart) => {
-    claim(chart, 'pvc', {
+    new VerbatimClaim(chart, 'pvc', {
       name: names.pvc,
       labels: podLabels,
       // Same wave as the Deployment (see waves in constants.ts); never pruned, never deleted with the Application.
