@@ -181,7 +181,7 @@ t.test('Argo CD itself is in git, synced by an Application of its own; no script
   const cm = one(await kustomize(dir), 'ConfigMap', 'argocd-cm')
   t.equal(cm.metadata.namespace, argocd.namespace)
   t.match(cm.data[applicationHealthKey], /obj\.status\.health/, 'Applications get a health status, so waves wait for them')
-  const scripts = fs.readdirSync(join(root, 'scripts'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mjs'))
+  const scripts = fs.readdirSync(join(root, 'scripts'), { recursive: true, encoding: 'utf8' }).filter((f) => /\.(mjs|ts)$/.test(f))
   // A kubectl command line that patches it: 'patch' as an argument, argocd-cm on the same line.
   for (const f of scripts) t.notMatch(readFileSync(join(root, 'scripts', f), 'utf8'), /['"`]patch['"`][^\n]*argocd-cm/, `scripts/${f} does not patch argocd-cm`)
   t.match("kubectl(..., 'patch', 'configmap', 'argocd-cm')", /['"`]patch['"`][^\n]*argocd-cm/, 'the check would see one')

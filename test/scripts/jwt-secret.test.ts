@@ -1,7 +1,7 @@
-// scripts/lib/jwt-secret.mjs: the service's JWT_SECRET rule (minimum from src/contract.ts), counted in
+// scripts/lib/jwt-secret.ts: the service's JWT_SECRET rule (minimum from src/contract.ts), counted in
 // UTF-8 bytes like the service counts it, with a message that names the variable, the key and the minimum.
 import t from 'tap'
-import { JWT_SECRET_MIN_BYTES, jwtSecretProblem } from '../../scripts/lib/jwt-secret.mjs'
+import { JWT_SECRET_MIN_BYTES, jwtSecretProblem } from '../../scripts/lib/jwt-secret.ts'
 import { JWT_SECRET_MIN_BYTES as SERVICE_MIN, loadConfig } from '../../src/config.ts'
 
 t.test('the scripts use the service\'s minimum', async (t) => {

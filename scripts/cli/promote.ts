@@ -10,8 +10,9 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgv } from 'zx'
 import { parseDocument } from 'yaml'
-import { environments, imagesFile, promotionOrder } from '../../gen/environments.ts'
-import { exec, commandLine } from '../lib/run.mjs'
+import { environments, imagesFile, promotionOrder, type EnvName, type Environment } from '../../gen/environments.ts'
+import { exec, commandLine } from '../lib/run.ts'
+import { messageOf } from '../lib/message.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..')
 const TABLE = 'gen/environments.ts'
@@ -29,16 +30,16 @@ Order: ${promotionOrder.join(' -> ')}. dev runs the image the bootstrap builds i
 class Refusal extends Error {}
 
 /** A digest, or a tag that is a git commit SHA: a reference that cannot move under the environment. */
-export function isPinned(ref) {
+export function isPinned(ref: string): boolean {
   if (/@sha256:[0-9a-f]{64}$/.test(ref)) return true
   const name = ref.split('@')[0]
   const tag = name.lastIndexOf(':') > name.lastIndexOf('/') ? name.slice(name.lastIndexOf(':') + 1) : undefined
   return tag !== undefined && /^[0-9a-f]{7,40}$/.test(tag)
 }
 
-function environment(name, flag) {
+function environment(name: string | undefined, flag: string): Environment {
   if (!name) throw new Refusal(`${flag} is required`)
-  const env = environments[name]
+  const env = Object.hasOwn(environments, name) ? environments[name as EnvName] : undefined
   if (!env) throw new Refusal(`${flag} ${name}: unknown environment (known: ${promotionOrder.join(', ')})`)
   if (name === 'dev') {
     throw new Refusal(`${flag} dev: dev runs ${env.image}, built inside Minikube by scripts/bootstrap-minikube.mjs; it is neither promoted to nor from (CI images enter at staging)`)
@@ -47,7 +48,17 @@ function environment(name, flag) {
 }
 
 /** Which environment gets which image, after every rule of the promotion order is checked. */
-function plan(args) {
+/** The parsed command line. */
+interface PromoteArgs {
+  env?: string
+  image?: string
+  from?: string
+  to?: string
+  help?: boolean
+  _: string[]
+}
+
+function plan(args: PromoteArgs): { target: Environment; image: string } {
   if (args.from !== undefined || args.to !== undefined) {
     if (args.image !== undefined || args.env !== undefined) throw new Refusal('use either --env ENV --image REF or --from ENV --to ENV')
     const from = environment(args.from, '--from')
@@ -66,7 +77,7 @@ function plan(args) {
   return { target, image: args.image }
 }
 
-async function git(...args) {
+async function git(...args: string[]): Promise<string> {
   const result = await exec('git', ['-C', ROOT, ...args])
   if (!result.ok) throw new Error(`\`${commandLine('git', args)}\` failed: ${result.stderr.trim()}`)
   return result.stdout
@@ -81,7 +92,7 @@ async function changedPaths() {
 }
 
 /** gen/images.yaml with `envName` set to `image`; its header comment and the other entries stay as they are. */
-function editImages(text, envName, image) {
+function editImages(text: string, envName: EnvName, image: string): string {
   const doc = parseDocument(text)
   if (doc.errors.length) throw new Error(`${IMAGES} does not parse: ${doc.errors[0].message}`)
   doc.set(envName, image)
@@ -89,7 +100,7 @@ function editImages(text, envName, image) {
 }
 
 /** The table as a fresh process reads it: each environment's image. */
-async function imagesInTable() {
+async function imagesInTable(): Promise<Record<string, string>> {
   const url = `${pathToFileURL(path.join(ROOT, TABLE))}?at=${Date.now()}`
   const code = `const m = await import(${JSON.stringify(url)}); console.log(JSON.stringify(Object.fromEntries(Object.values(m.environments).map((e) => [e.name, e.image]))))`
   const result = await exec(process.execPath, ['--input-type=module', '-e', code])
@@ -97,7 +108,7 @@ async function imagesInTable() {
   return JSON.parse(result.stdout)
 }
 
-async function step(title, command) {
+async function step(title: string, command: string): Promise<void> {
   console.log(`- ${title}: ${command}`)
   const result = await exec('bash', ['-c', command], { cwd: ROOT })
   if (!result.ok) throw new Error(`${title} failed (${command}):\n${(result.stdout + result.stderr).trim().split('\n').slice(-15).join('\n')}`)
@@ -110,7 +121,7 @@ async function restore() {
   }
 }
 
-async function promote(args) {
+async function promote(args: PromoteArgs): Promise<void> {
   const { target, image } = plan(args)
   if (!isPinned(image)) {
     throw new Refusal(`${image} is not pinned: use a digest (@sha256:<64 hex>) or a git-SHA tag, so ${target.name} cannot change under the same reference`)
@@ -151,14 +162,14 @@ async function promote(args) {
 }
 
 const OPTIONS = { boolean: ['help'], string: ['env', 'image', 'from', 'to'] }
-const args = parseArgv(process.argv.slice(2), OPTIONS)
+const args = parseArgv(process.argv.slice(2), OPTIONS) as PromoteArgs
 const unknown = Object.keys(args).filter((k) => ![...OPTIONS.boolean, ...OPTIONS.string, '_'].includes(k))
 try {
   if (args.help) console.log(USAGE)
   else if (unknown.length || args._.length) throw new Refusal(`unknown argument ${unknown.map((k) => `--${k}`).concat(args._).join(' ')}`)
   else await promote(args)
 } catch (error) {
-  console.error(`✖ ${error instanceof Refusal ? 'refused: ' : ''}${error.message}`)
+  console.error(`✖ ${error instanceof Refusal ? 'refused: ' : ''}${messageOf(error)}`)
   if (error instanceof Refusal) console.error(`\n${USAGE}`)
   process.exit(1)
 }
