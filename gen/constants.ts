@@ -84,7 +84,7 @@ export const uid = 1000
  * earlier wave would wait for it forever.
  */
 export const waves = { namespace: '-2', prerequisites: '-1', workloads: '0' }
-export const syncOptionsKey = 'argocd.argoproj.io/sync-options'
+const syncOptionsKey = 'argocd.argoproj.io/sync-options'
 /** On what must outlive its Application (the namespace, the data): never pruned, never deleted with it. */
 export const keepOnDelete = { [syncOptionsKey]: 'Prune=false,Delete=false' }
 export const syncWaveKey = 'argocd.argoproj.io/sync-wave'

@@ -45,7 +45,7 @@ export interface Cluster {
 }
 
 /** What an environment may need from its cluster besides what the root installs. */
-export type ClusterPrerequisite =
+type ClusterPrerequisite =
   | { kind: 'ingress-nginx' }
   | { kind: 'cert-manager'; clusterIssuers: string[] }
   | { kind: 'prometheus-operator' }
@@ -136,7 +136,7 @@ export interface Environment {
   logShipping: { enabled: boolean; sink: 'loki' | 'elasticsearch'; url: string }
 }
 
-export type Storage =
+type Storage =
   | {
     backend: 'sqlite'
     /** The database file lives on this claim (`todo-app-pvc`); local RWO storage only: never on NFS. */

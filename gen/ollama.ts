@@ -11,12 +11,12 @@ import type { KubeObject } from './chart.ts'
 import { ClusterIpService, HardenedDeployment, VerbatimClaim, containerSecurity, httpProbe } from './workload.ts'
 
 export const ollamaPort = 11434
-export const ollamaLabels = { app: names.ollama.app, tier: 'ai' }
+const ollamaLabels = { app: names.ollama.app, tier: 'ai' }
 const modelsPath = '/models'
 
 // `ollama pull` is a client of a running server: start one on localhost, pull, stop it. `ollama show` first:
 // a model already on the PVC is not pulled again, so a restart needs neither the registry nor the network.
-export const pullScript = [
+const pullScript = [
   'ollama serve & server=$!',
   'until ollama list >/dev/null 2>&1; do sleep 1; done',
   'if ollama show "$OLLAMA_MODEL" >/dev/null 2>&1; then',
@@ -29,10 +29,10 @@ export const pullScript = [
 ].join('\n')
 
 /** An environment's in-cluster Ollama, as the table describes it (environments.ts: `ollama`). */
-export type OllamaProps = Readonly<NonNullable<Environment['ollama']>>
+type OllamaProps = Readonly<NonNullable<Environment['ollama']>>
 
 /** Ollama's ServiceAccount, model PVC, Deployment (model-pull init container first) and Service. */
-export class Ollama extends Construct {
+class Ollama extends Construct {
   constructor(scope: Construct, id: string, o: OllamaProps) {
     super(scope, id)
     const sa = new kplus.ServiceAccount(this, 'sa', {

@@ -19,7 +19,7 @@ import { externalSecretProps } from './secret-source.ts'
 import { externalSecretObjects } from './external-secrets.ts'
 
 /** Where scripts/seal-secret.mjs puts an environment's SealedSecret, and the kustomization that lists it. */
-export function sealedSecretDir(env: Environment): string {
+function sealedSecretDir(env: Environment): string {
   return `sealed-secrets/${env.name}`
 }
 
@@ -37,7 +37,7 @@ function sealedSecretsPresent(root: string, env: Environment): boolean {
 }
 
 /** The service's settings for the in-cluster Ollama, derived from the table's `ollama` and its Service. */
-export function ollamaConfig(env: Environment): Record<string, string> {
+function ollamaConfig(env: Environment): Record<string, string> {
   if (!env.ollama) return {}
   return { OLLAMA_ENDPOINT: `http://${names.ollama.service}:${ollamaPort}`, OLLAMA_MODEL: env.ollama.model }
 }

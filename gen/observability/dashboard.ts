@@ -114,7 +114,7 @@ export function dashboardPanels(env: Environment): Panel[] {
 }
 
 /** The Grafana dashboard JSON model (schemaVersion 39): two panels per row, 8 units high. */
-export function dashboard(env: Environment): Record<string, unknown> {
+function dashboard(env: Environment): Record<string, unknown> {
   const datasource = { type: 'prometheus', uid: '${datasource}' }
   const panels = dashboardPanels(env).map((panel, i) => ({
     id: i + 1,

@@ -15,7 +15,7 @@ export const fluentBitImage = 'cr.fluentbit.io/fluent/fluent-bit:4.2.0'
 const stateDir = '/var/lib/fluent-bit'
 
 /** Fluent Bit's HTTP server: health (the probes) and Prometheus metrics (scraped from the monitoring namespace). */
-export const httpPort = 2020
+const httpPort = 2020
 const healthPath = '/api/v1/health'
 
 /** The API server as the kubernetes filter reaches it: 443 on the kubernetes.default Service, which a
@@ -67,7 +67,7 @@ export function sinkNamespace(host: string): string | undefined {
 }
 
 /** Days as a Loki duration in hours, which every Loki version parses. */
-export function retentionHours(env: Environment): string {
+function retentionHours(env: Environment): string {
   if (!Number.isInteger(env.logRetentionDays) || env.logRetentionDays < 1) {
     throw new Error(`environments.${env.name}.logRetentionDays: ${env.logRetentionDays} must be a whole number of days ≥ 1`)
   }
@@ -122,7 +122,7 @@ function outputSection(env: Environment, tag: string): string {
 }
 
 /** fluent-bit.conf: tail → JSON parse → Kubernetes metadata → sink. */
-export function fluentBitConf(env: Environment): string {
+function fluentBitConf(env: Environment): string {
   const tag = `todo.${env.name}.*`
   return [
     section('SERVICE', [
@@ -172,7 +172,7 @@ export function fluentBitConf(env: Environment): string {
 }
 
 /** parsers.conf: the service's log line is plain JSON; the record keeps the runtime's timestamp. */
-export function parsersConf(): string {
+function parsersConf(): string {
   return section('PARSER', [
     ['Name', 'todo_app_json'],
     ['Format', 'json'],

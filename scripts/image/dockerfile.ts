@@ -2,7 +2,7 @@
 // checks (test/image/dockerfile.test.ts) look at the same structure instead of grepping text.
 import balena from '@balena/dockerignore'
 
-export interface Instruction {
+interface Instruction {
   keyword: string
   args: string
 }
@@ -25,7 +25,7 @@ export interface Dockerfile {
 }
 
 /** Instructions of a Dockerfile: continuation lines joined, comments and blank lines dropped. */
-export function instructions(text: string): Instruction[] {
+function instructions(text: string): Instruction[] {
   const out: Instruction[] = []
   let current: Instruction | null = null
   for (const raw of text.split('\n')) {
@@ -49,7 +49,7 @@ export function instructions(text: string): Instruction[] {
 }
 
 /** Replaces ${NAME} and $NAME with the given values (unknown names are left as they are). */
-export function substitute(value: string, vars: Record<string, string | undefined>): string {
+function substitute(value: string, vars: Record<string, string | undefined>): string {
   return value.replace(/\$\{(\w+)\}|\$(\w+)/g, (all, a: string | undefined, b: string | undefined) => vars[a ?? b ?? ''] ?? all)
 }
 

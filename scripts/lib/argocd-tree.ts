@@ -6,7 +6,7 @@ import path from 'node:path'
 import YAML from 'yaml'
 
 /** An Application source, as far as the bootstrap reads and rewrites it. */
-export interface AppSource {
+interface AppSource {
   repoURL?: string
   path?: string
   chart?: string
@@ -49,12 +49,12 @@ export function readArgoTree(root: string, rootDir: string): ArgoTree {
 }
 
 /** An Application's sources, single or multiple, with the JSON-pointer path of each. */
-export function appSources(app: ArgoObject): { pointer: string; source: AppSource }[] {
+function appSources(app: ArgoObject): { pointer: string; source: AppSource }[] {
   if (app.spec?.source) return [{ pointer: '/spec/source', source: app.spec.source }]
   return (app.spec?.sources ?? []).map((source, i) => ({ pointer: `/spec/sources/${i}`, source }))
 }
 
-export function applications(objects: readonly ArgoObject[]): ArgoObject[] {
+function applications(objects: readonly ArgoObject[]): ArgoObject[] {
   return objects.filter((o) => o.kind === 'Application')
 }
 

@@ -41,7 +41,7 @@ export async function exec(cmd: string, args: readonly string[] = [], { input, e
   return { ok: p.exitCode === 0, code: p.exitCode, stdout: p.stdout, stderr: p.stderr }
 }
 
-export interface RunOptions extends Omit<ExecOptions, 'cwd'> {
+interface RunOptions extends Omit<ExecOptions, 'cwd'> {
   /** Describes stdin in the printed line (the input itself may be secret and is never printed). */
   inputNote?: string
   /** A comment added to the printed line. */

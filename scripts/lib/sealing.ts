@@ -8,6 +8,7 @@
 import { X509Certificate, constants, createCipheriv, createHash, publicEncrypt, randomBytes } from 'node:crypto'
 import { SECRET_KEYS as KEYS } from '../../src/contract.ts'
 import { names } from '../../gen/constants.ts'
+import type { ISealedSecret } from '@kubernetes-models/sealed-secrets/bitnami.com/v1alpha1/SealedSecret'
 
 export const SECRET_NAME = names.secret
 /** The keys of todo-app-secrets (src/contract.ts), feeding OPENAI_API_KEY, JWT_SECRET and JWT_SECRET_PREVIOUS
@@ -34,7 +35,7 @@ export interface SealedSecretDoc {
 /** Annotation recording which certificate sealed the values, so --verify can check it without the private key. */
 export const CERT_ANNOTATION = 'todo-gitops/sealed-with-cert-sha256'
 
-export function strictLabel(namespace: string, name: string): string {
+function strictLabel(namespace: string, name: string): string {
   return `${namespace}/${name}`
 }
 
@@ -65,7 +66,7 @@ export function sealValue(value: string, cert: X509Certificate, namespace: strin
   return Buffer.concat([length, rsa, sealed]).toString('base64')
 }
 
-export function sealedSecretDocument({ namespace, encryptedData, fingerprint }: { namespace: string; encryptedData: Record<string, string>; fingerprint: string }) {
+export function sealedSecretDocument({ namespace, encryptedData, fingerprint }: { namespace: string; encryptedData: Record<string, string>; fingerprint: string }): ISealedSecret {
   const keys = Object.keys(encryptedData).sort()
   return {
     apiVersion: 'bitnami.com/v1alpha1',

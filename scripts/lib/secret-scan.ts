@@ -4,7 +4,7 @@
 import YAML from 'yaml'
 
 /** Shapes of real credentials. Each needs enough characters that prose and placeholders do not match. */
-export const KEY_SHAPES = [
+const KEY_SHAPES = [
   // A PEM header followed by key material (on the next line, or after an escaped \n in JSON); a header with a
   // placeholder body, as in the External Secrets CRDs' examples, is documentation.
   { name: 'private key', pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----(?:\s|\\n)*[A-Za-z0-9+/=]{40,}/ },

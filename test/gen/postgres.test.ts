@@ -15,6 +15,7 @@ import { crdErrors } from './crd-schema.ts'
 import { validationErrors } from './validate.ts'
 import type { K8sObject } from './helpers.ts'
 import { one, selects } from './helpers.ts'
+import type { Parsed } from '../helpers/parsed.ts'
 
 const snapshots: BackupTarget = { method: 'volumeSnapshot', snapshotClass: 'csi-snapclass' }
 const s3Role: BackupTarget = {
@@ -125,7 +126,7 @@ t.test('backups: daily, from the target in the props, never owned by what Argo C
   }
   const iam = one(postgresObjects(props({ backup: s3Role })) as K8sObject[], 'Cluster').spec
   t.same(iam.backup.barmanObjectStore.s3Credentials, { inheritFromIAMRole: true }, 'IAM role: no credential anywhere')
-  t.equal(iam.serviceAccountTemplate.metadata.annotations['eks.amazonaws.com/role-arn'], (s3Role as any).credentials.roleArn, 'the instances\' ServiceAccount carries the role')
+  t.equal(iam.serviceAccountTemplate.metadata.annotations['eks.amazonaws.com/role-arn'], (s3Role as Parsed).credentials.roleArn, 'the instances\' ServiceAccount carries the role')
   t.equal(iam.backup.retentionPolicy, '30d')
   const sealed = one(postgresObjects(props({ backup: s3Secret })) as K8sObject[], 'Cluster').spec.backup.barmanObjectStore
   t.same(sealed.s3Credentials.accessKeyId, { name: 'todo-db-backup-credentials', key: 'ACCESS_KEY_ID' }, 'a Secret by name only')
@@ -160,7 +161,7 @@ t.test('NetworkPolicies: app -> 5432, operator -> 8000/5432, instances <-> insta
   const app = { app: 'todo-app', tier: 'backend' }
   const operator = { 'app.kubernetes.io/name': 'cloudnative-pg', 'app.kubernetes.io/instance': 'cnpg' }
   type Peer = { labels: Record<string, string>; namespace: string } | { ip: string }
-  const peerMatches = (rule: any, peer: Peer, policyNs: string) => (rule ?? []).some((r: any) => {
+  const peerMatches = (rule: Parsed, peer: Peer, policyNs: string) => (rule ?? []).some((r: Parsed) => {
     if ('ip' in peer) return r.ipBlock && peer.ip.startsWith(r.ipBlock.cidr.split('/')[0])
     if (r.ipBlock) return false
     const inNs = r.namespaceSelector ? selects(r.namespaceSelector, { 'kubernetes.io/metadata.name': peer.namespace }) : peer.namespace === policyNs
@@ -168,7 +169,7 @@ t.test('NetworkPolicies: app -> 5432, operator -> 8000/5432, instances <-> insta
   })
   const allows = (dir: 'ingress' | 'egress', pod: Record<string, string>, peer: Peer, port: number) =>
     policies.some((pol) => selects(pol.spec.podSelector, pod) && pol.spec.policyTypes.includes(dir === 'ingress' ? 'Ingress' : 'Egress') &&
-      (pol.spec[dir] ?? []).some((rule: any) => peerMatches(dir === 'ingress' ? rule.from : rule.to, peer, p.namespace) && rule.ports.some((pp: any) => pp.port === port)))
+      (pol.spec[dir] ?? []).some((rule: Parsed) => peerMatches(dir === 'ingress' ? rule.from : rule.to, peer, p.namespace) && rule.ports.some((pp: Parsed) => pp.port === port)))
   const here = (labels: Record<string, string>) => ({ labels, namespace: p.namespace })
   t.ok(allows('egress', app, here(db), 5432) && allows('ingress', db, here(app), 5432), 'the app reaches PostgreSQL')
   t.notOk(allows('ingress', db, here(app), 8000), 'but not the status port')
@@ -180,11 +181,11 @@ t.test('NetworkPolicies: app -> 5432, operator -> 8000/5432, instances <-> insta
   t.ok(allows('ingress', db, { labels: {}, namespace: 'monitoring' }, 9187), 'Prometheus scrapes the exporter')
   const single = (postgresObjects(props({ instances: 1, synchronousReplicas: 0 })) as K8sObject[]).filter((o) => o.kind === 'NetworkPolicy')
   const dbPolicies = single.filter((pol) => selects(pol.spec.podSelector, db))
-  t.notOk(dbPolicies.some((pol) => [...(pol.spec.egress ?? []).flatMap((r: any) => r.to ?? []), ...(pol.spec.ingress ?? []).flatMap((r: any) => r.from ?? [])]
-    .some((peer: any) => selects(peer.podSelector, db) && !peer.namespaceSelector)), 'one instance: no replication traffic')
+  t.notOk(dbPolicies.some((pol) => [...(pol.spec.egress ?? []).flatMap((r: Parsed) => r.to ?? []), ...(pol.spec.ingress ?? []).flatMap((r: Parsed) => r.from ?? [])]
+    .some((peer: Parsed) => selects(peer.podSelector, db) && !peer.namespaceSelector)), 'one instance: no replication traffic')
   const s3 = (postgresObjects(props({ backup: s3Role })) as K8sObject[]).filter((o) => o.kind === 'NetworkPolicy')
-  t.ok(s3.some((pol) => (pol.spec.egress ?? []).some((r: any) => r.ports.some((pp: any) => pp.port === 443))), 'object store: HTTPS out')
-  t.notOk(policies.some((pol) => (pol.spec.egress ?? []).some((r: any) => r.ports.some((pp: any) => pp.port === 443))), 'snapshots: nothing leaves the cluster')
+  t.ok(s3.some((pol) => (pol.spec.egress ?? []).some((r: Parsed) => r.ports.some((pp: Parsed) => pp.port === 443))), 'object store: HTTPS out')
+  t.notOk(policies.some((pol) => (pol.spec.egress ?? []).some((r: Parsed) => r.ports.some((pp: Parsed) => pp.port === 443))), 'snapshots: nothing leaves the cluster')
 })
 
 t.test('the table\'s restore renders the new Cluster from the backup, and the app follows it', async (t) => {
