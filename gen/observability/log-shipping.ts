@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto'
 import { k8s } from 'cdk8s-plus-28'
 import { clusterServices, type Environment } from '../environments.ts'
-import { partOf } from '../constants.ts'
+import { names as objectNames, partOf } from '../constants.ts'
 import { objectsOf, type KubeObject } from '../chart.ts'
 
 export const fluentBitImage = 'cr.fluentbit.io/fluent/fluent-bit:4.2.0'
@@ -138,7 +138,7 @@ function fluentBitConf(env: Environment): string {
       ['Name', 'tail'],
       ['Tag', tag],
       // Only this environment's todo-app containers: <pod>_<namespace>_<container>-<id>.log
-      ['Path', `/var/log/containers/todo-app-deployment*_${env.namespace}_*.log`],
+      ['Path', `/var/log/containers/${objectNames.deployment}*_${env.namespace}_*.log`],
       // The container runtime wraps each line (CRI or Docker format); these built-ins unwrap it into `log`.
       ['multiline.parser', 'cri, docker'],
       ['DB', `${stateDir}/todo-app-${env.name}.db`],

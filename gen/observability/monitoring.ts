@@ -58,7 +58,7 @@ export interface Alert {
  *  Prometheus watching staging and prod alerts once per environment. */
 export function alerts(env: Environment): Alert[] {
   const ns = `namespace="${env.namespace}"`
-  const pods = `${ns},pod=~"todo-app-deployment-.*"`
+  const pods = `${ns},pod=~"${names.deployment}-.*"`
   // Paging severity only where users are; staging alerts are for the team's channel.
   const page = env.name === 'prod' ? 'critical' : 'warning'
   const labels = (severity: string) => ({ severity, environment: env.name })

@@ -11,7 +11,7 @@ import YAML from 'yaml'
 import semver from 'semver'
 import { argocd, clusters, environments, repository } from '../../gen/environments.ts'
 import { names } from '../../gen/constants.ts'
-import { SECRET_KEYS } from '../../src/contract.ts'
+import { JWT_SECRET_MIN_BYTES, SECRET_KEYS } from '../../src/contract.ts'
 import { createRunner, commandLine, CommandError } from '../lib/run.ts'
 import { messageOf } from '../lib/message.ts'
 import { jwtSecretProblem } from '../lib/jwt-secret.ts'
@@ -57,7 +57,7 @@ Options:
   --rotate-jwt               new JWT signing key for dev; the current one stays valid as jwt-secret-previous (nobody is logged out)
   --timeout SECONDS          how long to wait for each rollout/sync (default ${DEFAULT_TIMEOUT}: a first start pulls Ollama and its model)
 
-Environment: JWT_SECRET (at least 32 bytes; default: generated once, then kept), OPENAI_API_KEY (optional).`
+Environment: JWT_SECRET (at least ${JWT_SECRET_MIN_BYTES} bytes; default: generated once, then kept), OPENAI_API_KEY (optional).`
 
 const OPTIONS = { boolean: ['dry-run', 'local', 'help', 'rotate-jwt'], string: ['cni', 'kubernetes-version', 'driver', 'repo-url', 'repo-username', 'repo-token-env', 'repo-ssh-key', 'git-port', 'timeout'] }
 /** The parsed command line (zx's parseArgv with OPTIONS). */

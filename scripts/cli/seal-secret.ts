@@ -10,7 +10,8 @@ import YAML from 'yaml'
 import { argocd, environments, type EnvName, type Environment } from '../../gen/environments.ts'
 import { exec } from '../lib/run.ts'
 import { messageOf } from '../lib/message.ts'
-import { JWT_SECRET_MIN_BYTES, jwtSecretProblem } from '../lib/jwt-secret.ts'
+import { JWT_SECRET_MIN_BYTES } from '../../src/contract.ts'
+import { jwtSecretProblem } from '../lib/jwt-secret.ts'
 import { JWT_KEYS, REQUIRED_KEYS, SECRET_KEYS, SECRET_NAME, CERT_ANNOTATION, loadCertificate, sealValue, sealedSecretDocument, verifySealedSecret } from '../lib/sealing.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..')

@@ -13,6 +13,8 @@ import net from 'node:net'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { sleep, which } from 'zx'
+import { DEFAULT_PORT } from '../../src/contract.ts'
+import { baseConfig } from '../../gen/constants.ts'
 import { parseDockerfile } from '../image/dockerfile.ts'
 import { createEngine, removeTree, type Engine, type EngineTool } from '../image/engine.ts'
 import { parseNodeImage, debianMirror, standinTarball } from '../image/standin.ts'
@@ -226,8 +228,8 @@ async function main(engine: Engine, workDir: string): Promise<void> {
   const health = image.Healthcheck ?? image.HealthCheck ?? config.Healthcheck
   check(config.User === '1000:1000', `image USER is 1000:1000 (${config.User})`)
   check(config.WorkingDir === '/app', `image WORKDIR is /app (${config.WorkingDir})`)
-  check(Object.keys(config.ExposedPorts ?? {}).join() === '8000/tcp', 'image exposes 8000/tcp only')
-  check((config.Env ?? []).includes('STORAGE_PATH=/data/todo.db'), 'image sets STORAGE_PATH=/data/todo.db')
+  check(Object.keys(config.ExposedPorts ?? {}).join() === `${DEFAULT_PORT}/tcp`, `image exposes ${DEFAULT_PORT}/tcp only (the service's port)`)
+  check((config.Env ?? []).includes(`STORAGE_PATH=${baseConfig.STORAGE_PATH}`), `image sets STORAGE_PATH=${baseConfig.STORAGE_PATH} (as the base ConfigMap does)`)
   check(Array.isArray(health?.Test) && health.Test[0] === 'CMD' && health.Test[1] === 'node', `image HEALTHCHECK runs node (${JSON.stringify(health?.Test?.slice(0, 2))})`)
   const gzip = await compressedLayerSizes(buildah, IMAGE, path.join(workDir, 'oci'))
   const baseLayers = baseImage.RootFS.Layers.length
@@ -275,7 +277,7 @@ async function main(engine: Engine, workDir: string): Promise<void> {
     '--read-only', '--read-only-tmpfs=false', '--tmpfs', '/tmp:rw,nosuid,nodev,size=64m',
     '--volume', `${volume}:/data`,
     '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
-    '--publish', `127.0.0.1:${port}:8000`,
+    '--publish', `127.0.0.1:${port}:${DEFAULT_PORT}`,
     IMAGE,
   ]
   const startPeriod = nsToMs(health?.StartPeriod ?? 5e9)

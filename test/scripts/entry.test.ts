@@ -3,10 +3,9 @@
 // of the real bootstrap applies the Minikube root only.
 import fs from 'node:fs'
 import path from 'node:path'
-import { spawn } from 'node:child_process'
 import t from 'tap'
 import { nodeTooOld, ownArguments } from '../../scripts/lib/entry.mjs'
-import { makeFixture, REPO, type RunResult } from './helpers/fixture.ts'
+import { makeFixture, REPO, runCommand, type RunResult } from './helpers/fixture.ts'
 import { systemTool } from '../helpers/system-tool.ts'
 
 /** The real rendered Minikube root and what the bootstrap reads, copied into a fixture. */
@@ -19,19 +18,7 @@ function realTree(): Record<string, string> {
 }
 
 function run(cmd: string, args: string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const clean: Record<string, string> = {}
-    for (const [k, v] of Object.entries({ ...process.env, ...env })) if (v !== undefined) clean[k] = v
-    // tap puts its loaders into NODE_OPTIONS of every child it sees spawned (deleting it from env is not
-    // enough): the scripts run plain, as a user starts them.
-    const child = spawn('/usr/bin/env', ['-u', 'NODE_OPTIONS', cmd, ...args], { cwd, env: clean, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
+  return runCommand(cmd, args, { cwd, env })
 }
 
 const node = process.execPath

@@ -40,11 +40,17 @@ export interface RunResult {
 
 /** Runs `node <script> ...args` with the given PATH and extra environment. */
 export function runScript(script: string, args: string[], env: Record<string, string | undefined>): Promise<RunResult> {
+  return runCommand(process.execPath, [script, ...args], { env })
+}
+
+/** Runs a command as a user would, with extra (or, as undefined, removed) environment variables. */
+export function runCommand(cmd: string, args: string[], { cwd, env = {} }: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const clean: Record<string, string> = {}
     for (const [k, v] of Object.entries({ ...process.env, ...env })) if (v !== undefined) clean[k] = v
-    // tap puts its loaders into NODE_OPTIONS of every child it sees spawned; the script under test runs plain.
-    const child = spawn('/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, script, ...args], { env: clean, stdio: ['ignore', 'pipe', 'pipe'] })
+    // tap puts its loaders into NODE_OPTIONS of every child it sees spawned (deleting it from env is not
+    // enough): the command under test runs plain.
+    const child = spawn('/usr/bin/env', ['-u', 'NODE_OPTIONS', cmd, ...args], { cwd, env: clean, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
