@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url'
 import { parseArgv } from 'zx'
 import { parseDocument } from 'yaml'
 import { environments, imagesFile, promotionOrder, type EnvName, type Environment } from '../../gen/environments.ts'
+import { parseImageRef } from '../../gen/image.ts'
 import { exec, commandLine } from '../lib/run.ts'
 import { messageOf } from '../lib/message.ts'
 
@@ -29,12 +30,16 @@ Order: ${promotionOrder.join(' -> ')}. dev runs the image the bootstrap builds i
 
 class Refusal extends Error {}
 
-/** A digest, or a tag that is a git commit SHA: a reference that cannot move under the environment. */
-export function isPinned(ref: string): boolean {
-  if (/@sha256:[0-9a-f]{64}$/.test(ref)) return true
-  const name = ref.split('@')[0]
-  const tag = name.lastIndexOf(':') > name.lastIndexOf('/') ? name.slice(name.lastIndexOf(':') + 1) : undefined
-  return tag !== undefined && /^[0-9a-f]{7,40}$/.test(tag)
+/** A digest, or a tag that is a git commit SHA: a reference that cannot move under the environment. A
+ *  reference the renderer would refuse (gen/image.ts) is not pinned either. */
+function isPinned(ref: string): boolean {
+  let parsed: ReturnType<typeof parseImageRef>
+  try {
+    parsed = parseImageRef(ref)
+  } catch {
+    return false
+  }
+  return parsed.digest !== undefined || /^[0-9a-f]{7,40}$/.test(parsed.tag ?? '')
 }
 
 function environment(name: string | undefined, flag: string): Environment {

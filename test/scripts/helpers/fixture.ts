@@ -13,7 +13,7 @@ export function makeFixture(t: { teardown(fn: () => void): void }, files: Record
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
   fs.cpSync(path.join(REPO, 'scripts'), path.join(dir, 'scripts'), { recursive: true })
   fs.mkdirSync(path.join(dir, 'gen'))
-  for (const file of ['environments.ts', 'images.yaml', 'constants.ts']) fs.copyFileSync(path.join(REPO, 'gen', file), path.join(dir, 'gen', file))
+  for (const file of ['environments.ts', 'images.yaml', 'constants.ts', 'image.ts']) fs.copyFileSync(path.join(REPO, 'gen', file), path.join(dir, 'gen', file))
   fs.mkdirSync(path.join(dir, 'src'))
   fs.copyFileSync(path.join(REPO, 'src', 'contract.ts'), path.join(dir, 'src', 'contract.ts'))
   fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'))
