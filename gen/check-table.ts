@@ -15,16 +15,21 @@ const dns1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
 const SECRET_STAND_INS = { OPENAI_API_KEY: 'set-from-the-secret', JWT_SECRET: 'x'.repeat(JWT_SECRET_MIN_BYTES) }
 
 /** The environment the pods will get from the ConfigMap: the base's defaults under the overlay's settings. */
-export function podEnvironment(env: Environment): Record<string, string> {
+function podEnvironment(env: Environment): Record<string, string> {
   return { ...baseConfig, ...overlayConfig(env) }
+}
+
+/** What a pod's process sees: the ConfigMap's settings and stand-ins for the Secrets' values (DATABASE_URL
+ *  comes from the database operator's Secret where the environment runs on PostgreSQL). */
+export function serviceEnvironment(env: Environment): Record<string, string> {
+  const databaseUrl: Record<string, string> = env.storage.backend === 'postgres' ? { DATABASE_URL: 'postgresql://app:set-from-the-secret@db:5432/app' } : {}
+  return { ...podEnvironment(env), ...SECRET_STAND_INS, ...databaseUrl }
 }
 
 /** The service's own loader (src/config.ts) judges the merged settings: what it would refuse never renders. */
 function checkServiceConfig(env: Environment, fail: (field: string, why: string) => never): void {
   try {
-    // DATABASE_URL comes from the database operator's Secret where the environment runs on PostgreSQL.
-    const databaseUrl = env.storage.backend === 'postgres' ? { DATABASE_URL: 'postgresql://app:set-from-the-secret@db:5432/app' } : {}
-    loadConfig({ ...podEnvironment(env), ...SECRET_STAND_INS, ...databaseUrl })
+    loadConfig(serviceEnvironment(env))
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err
     const name = /^Invalid (\w+)/.exec(err.message)?.[1]

@@ -4,7 +4,7 @@
 
 import t from 'tap'
 import { baseConfig, port } from '../../gen/constants.ts'
-import { checkEnvironment, podEnvironment } from '../../gen/check-table.ts'
+import { checkEnvironment, serviceEnvironment } from '../../gen/check-table.ts'
 import { environments } from '../../gen/environments.ts'
 import { loadConfig } from '../../src/config.ts'
 import { DEFAULT_PORT, INTEGER_SETTINGS } from '../../src/contract.ts'
@@ -27,7 +27,7 @@ t.test('settings the service would refuse fail the table check, naming the varia
 t.test('every environment as committed passes the service loader', async (t) => {
   for (const env of Object.values(environments)) {
     t.doesNotThrow(() => checkEnvironment(env), env.name)
-    const config = loadConfig({ ...podEnvironment(env), JWT_SECRET: 'x'.repeat(32), OPENAI_API_KEY: 'stand-in' })
+    const config = loadConfig(serviceEnvironment(env))
     t.equal(config.aiBackend, env.config.AI_BACKEND.toLowerCase(), `${env.name}: the pods get the table's backend`)
   }
 })
