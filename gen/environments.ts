@@ -86,15 +86,16 @@ export interface Environment {
   autoscaling?: { minReplicas: number; maxReplicas: number; cpuUtilizationPercent: number }
   podDisruptionBudget?: { minAvailable: number }
   resources: Resources
-  /** The service's environment (README.md "Configuration"), merged over the base ConfigMap. OLLAMA_ENDPOINT and
+  /** The service's environment (README.md "Configuration"), merged over the base ConfigMap, which holds the
+   *  service's defaults (src/contract.ts): a setting left out here runs with the default. OLLAMA_ENDPOINT and
    *  OLLAMA_MODEL are not here: the overlay derives them from `ollama` below. */
   config: {
     LOG_LEVEL: LogLevel
     AI_BACKEND: AiBackend
     OPENAI_MODEL?: string
-    SESSION_TIMEOUT_MINUTES: number
-    RATE_LIMIT_PER_MINUTE: number
-    AI_TIMEOUT_SECONDS: number
+    SESSION_TIMEOUT_MINUTES?: number
+    RATE_LIMIT_PER_MINUTE?: number
+    AI_TIMEOUT_SECONDS?: number
     /** Proxy hops whose X-Forwarded-For the service trusts (the per-IP rate limit); unset = 0, none. */
     TRUST_PROXY?: number
   }
@@ -287,8 +288,6 @@ export const environments: Record<EnvName, Environment> = {
     config: {
       LOG_LEVEL: 'DEBUG',
       AI_BACKEND: 'ollama',
-      SESSION_TIMEOUT_MINUTES: 30,
-      RATE_LIMIT_PER_MINUTE: 100,
       AI_TIMEOUT_SECONDS: 60,
     },
     // One replica on Minikube: SQLite on its own volume (the old tasks.json there is imported on first start).
@@ -321,9 +320,6 @@ export const environments: Record<EnvName, Environment> = {
       LOG_LEVEL: 'INFO',
       AI_BACKEND: 'openai',
       OPENAI_MODEL: 'gpt-4o-mini',
-      SESSION_TIMEOUT_MINUTES: 30,
-      RATE_LIMIT_PER_MINUTE: 100,
-      AI_TIMEOUT_SECONDS: 30,
       TRUST_PROXY: 1, // reached only through ingress-nginx
     },
     storage: {
@@ -363,9 +359,6 @@ export const environments: Record<EnvName, Environment> = {
       LOG_LEVEL: 'WARNING',
       AI_BACKEND: 'openai',
       OPENAI_MODEL: 'gpt-4o-mini',
-      SESSION_TIMEOUT_MINUTES: 30,
-      RATE_LIMIT_PER_MINUTE: 100,
-      AI_TIMEOUT_SECONDS: 30,
       TRUST_PROXY: 1, // reached only through ingress-nginx
     },
     storage: {
