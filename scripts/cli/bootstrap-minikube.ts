@@ -6,7 +6,7 @@ import os from 'node:os'
 import fs from 'node:fs'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { parseArgv, retry, sleep, which } from 'zx'
+import { parseArgv, retry, which } from 'zx'
 import YAML from 'yaml'
 import semver from 'semver'
 import { argocd, clusters, environments, repository } from '../../gen/environments.ts'
@@ -595,10 +595,12 @@ async function checkRepositoryFromCluster() {
     console.log(`  $ ${commandLine('kubectl', query)}    # repeated until .status.sync.revision is set; a ComparisonError fails the step`)
     return
   }
-  // A poll, not kubectl wait: besides the revision it looks for an error condition, which ends the step early.
-  const deadline = Date.now() + Math.min(timeoutSeconds, 300) * 1000
+  // A poll (zx's retry), not kubectl wait: besides the revision it looks for an error condition, which ends the
+  // step at once.
+  const limit = Math.min(timeoutSeconds, 300)
   let last = 'no status yet'
-  for (;;) {
+  let unreadable: Error | undefined
+  const revision = await retry(Math.max(1, Math.ceil(limit / pollSeconds)), pollSeconds * 1000, async () => {
     const result = await sh.probe('kubectl', query)
     let status: { sync?: { revision?: string }; conditions?: { type?: string; message?: string }[] } = {}
     try {
@@ -606,18 +608,18 @@ async function checkRepositoryFromCluster() {
     } catch {
       // not created yet
     }
-    if (status.sync?.revision) {
-      same(`Argo CD (inside the cluster) reads ${state.repoUrl} at ${String(status.sync.revision).slice(0, 12)}`)
-      return
-    }
+    if (status.sync?.revision) return String(status.sync.revision)
     const error = (status.conditions ?? []).find((c) => /Error$/.test(c.type ?? ''))
     if (error) last = `${error.type}: ${error.message}`
     if (error && /auth|credential|permission denied|repository not found|could not read|unable to resolve/i.test(error.message ?? '')) {
-      throw new Error(`Argo CD cannot read ${state.repoUrl} from inside the cluster: ${error.message}\n  A private repository or fork needs credentials: --repo-token-env VAR (https) or --repo-ssh-key FILE (ssh)`)
+      unreadable = new Error(`Argo CD cannot read ${state.repoUrl} from inside the cluster: ${error.message}\n  A private repository or fork needs credentials: --repo-token-env VAR (https) or --repo-ssh-key FILE (ssh)`)
+      return undefined
     }
-    if (Date.now() >= deadline) throw new Error(`Argo CD has not read ${state.repoUrl} after ${Math.min(timeoutSeconds, 300)}s (${last})`)
-    await sleep(pollSeconds * 1000)
-  }
+    throw new Error(last)
+  }).catch(() => undefined)
+  if (unreadable) throw unreadable
+  if (!revision) throw new Error(`Argo CD has not read ${state.repoUrl} after ${limit}s (${last})`)
+  same(`Argo CD (inside the cluster) reads ${state.repoUrl} at ${revision.slice(0, 12)}`)
 }
 
 // ---- 10, 12. waiting for Argo CD -----------------------------------------------------------------------

@@ -426,6 +426,16 @@ t.test('Argo CD cannot read the repository from inside the cluster: the step say
   t.notOk(stubs.calls().some((c) => /application\/todo-app-dev/.test(line(c))), 'nothing is waited for after that')
 })
 
+t.test('Argo CD that has read nothing when the time is up: the step names the last condition it saw', async (t) => {
+  const { stubs, run } = setup(t)
+  const pending = JSON.stringify({ status: { conditions: [{ type: 'ComparisonError', message: 'rpc error: connection refused' }] } })
+  stubs.setRules([{ match: 'get application todo-app-root -o json', stdout: pending }, ...freshCluster])
+  const result = await run(['--timeout', '0.05'])
+  t.equal(result.code, 1)
+  t.match(result.stderr, /Argo CD has not read https:\/\/github\.com\/evolution-of-todo\/todo-gitops\.git after 0\.05s \(ComparisonError: rpc error: connection refused\)/)
+  t.equal(stubs.calls().filter((c) => /get application todo-app-root -o json/.test(line(c))).length, 5, 'asked once per poll: 0.05 s at 0.01 s')
+})
+
 t.test('git daemon that never binds fails loudly', async (t) => {
   const { stubs, run } = setup(t)
   stubs.setRules([
