@@ -436,6 +436,22 @@ t.test('Argo CD that has read nothing when the time is up: the step names the la
   t.equal(stubs.calls().filter((c) => /get application todo-app-root -o json/.test(line(c))).length, 5, 'asked once per poll: 0.05 s at 0.01 s')
 })
 
+t.test('an image build context that would take the sealing-key backup along is refused, as Docker reads .dockerignore', async (t) => {
+  for (const [dockerignore, why] of [['node_modules\n', 'not listed'], ['*\n!src/\n!.secrets/\n', 're-included by a later !'], ['.secrets/*.yaml\n', 'a pattern that misses the profile directory']]) {
+    const { stubs, run } = setup(t, undefined, { ...ARGO_TREE, '.dockerignore': dockerignore })
+    stubs.setRules(freshCluster)
+    const result = await run()
+    t.equal(result.code, 1, why)
+    t.match(result.stderr, /Step 4\/14 .* failed:\n {2}\.dockerignore does not keep \.secrets\/ .*out of the build context/, why)
+    t.notOk(stubs.calls().some((c) => c.cmd === 'docker' && c.args[0] === 'build'), `${why}: nothing is built`)
+  }
+  for (const dockerignore of ['.secrets\n', '*\n!src/\n', '**/.secrets\n']) {
+    const { stubs, run } = setup(t, undefined, { ...ARGO_TREE, '.dockerignore': dockerignore })
+    stubs.setRules(freshCluster)
+    t.equal((await run()).code, 0, `${JSON.stringify(dockerignore)} keeps it out`)
+  }
+})
+
 t.test('git daemon that never binds fails loudly', async (t) => {
   const { stubs, run } = setup(t)
   stubs.setRules([
