@@ -244,8 +244,12 @@ async function main(engine: Engine, workDir: string): Promise<void> {
     check(fs.readdirSync(app).sort().join() === 'dist,node_modules,package.json,web', `/app holds only dist, node_modules, package.json, web (${fs.readdirSync(app).sort().join(', ')})`)
     check(fs.existsSync(path.join(app, 'dist/server.js')), '/app/dist/server.js is there (compiled in the builder)')
     check(fs.readdirSync(path.join(app, 'web')).join() === 'dist' && fs.existsSync(path.join(app, 'web/dist/index.html')), '/app/web holds only the chat page bundle (web/dist, built in the image)')
-    const devInImage = Object.keys(pkg.devDependencies).filter((d) => fs.existsSync(path.join(app, 'node_modules', d)))
-    check(devInImage.length === 0, 'no devDependency in /app/node_modules (pruned)', `found: ${devInImage.join(', ')}`)
+    // Dev-only as npm resolved it (the lockfile's "dev" flag): a devDependency that a dependency needs too
+    // (semver, through fastify) belongs in the image.
+    const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> }
+    const devOnly = Object.keys(pkg.devDependencies).filter((d) => lock.packages[`node_modules/${d}`]?.dev === true)
+    const devInImage = devOnly.filter((d) => fs.existsSync(path.join(app, 'node_modules', d)))
+    check(devInImage.length === 0, 'no dev-only package in /app/node_modules (pruned)', `found: ${devInImage.join(', ')}`)
     check(!fs.existsSync(path.join(app, 'node_modules/.bin/node')), 'no node binary from node_modules (the dev-only `node` package)')
     const prodMissing = Object.keys(pkg.dependencies).filter((d) => !fs.existsSync(path.join(app, 'node_modules', d, 'package.json')))
     check(prodMissing.length === 0, 'every dependency is in /app/node_modules', `missing: ${prodMissing.join(', ')}`)
