@@ -3,19 +3,16 @@
 // upstream install as a remote Kustomize resource, plus our argocd-cm settings), which every root syncs
 // through an Application of its own, as argocd-autopilot does. docs/gitops.md explains the waves and what
 // deleting each Application does.
-import type { IAppProject, IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1'
+import type { IAppProject as AppProject, IApplication as Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1'
 import type { Cluster, ClusterName, Environment } from './environments.ts'
 import { argocd, clusters, clusterServices, repository } from './environments.ts'
-import { names, partOf, syncWaveKey } from './app.ts'
+import { names, partOf, syncWaveKey } from './constants.ts'
 import type { KubeObject } from './chart.ts'
-import type { LogShipping } from './log-shipping.ts'
+import type { LogShipping } from './observability/index.ts'
 import { clusterScopedKinds } from './scope.ts'
 import type { ChartAddon } from './argocd-addons.ts'
 import { addonsOf, createsNamespace, serverSide } from './argocd-addons.ts'
 import { yamlFile } from './yaml.ts'
-
-type Application = Omit<IApplication, 'spec'> & { spec: Record<string, any> }
-type AppProject = Omit<IAppProject, 'spec'> & { spec: Record<string, any> }
 
 export const inCluster = 'https://kubernetes.default.svc'
 /** Marks objects whose repoURL is this repository, so the bootstrap can point them at a local clone. */
@@ -38,12 +35,12 @@ export const appWaves = { argocd: '-3', projects: '-2', addons: '-1', environmen
 const finalizers = ['resources-finalizer.argocd.argoproj.io']
 
 /** The Argo CD destination of a cluster, seen from the Argo CD of `root`. */
-export function destinationOf(cluster: ClusterName, root: ClusterName): { server: string } | { name: string } {
+function destinationOf(cluster: ClusterName, root: ClusterName): { server: string } | { name: string } {
   return cluster === root ? { server: inCluster } : { name: cluster }
 }
 
 /** The cluster whose root deploys to `cluster`. */
-export function managingCluster(cluster: Cluster): ClusterName {
+function managingCluster(cluster: Cluster): ClusterName {
   return cluster.managedBy === 'self' ? cluster.name : cluster.managedBy
 }
 
@@ -57,10 +54,10 @@ function syncPolicy(sync: Environment['sync'], syncOptions: string[], prune = tr
 }
 
 /** The names of one environment's Application (and of its log shipping Application). */
-export const environmentAppName = (env: Environment) => `todo-app-${env.name}`
-export const logShippingAppName = (env: Environment) => `log-shipping-${env.name}`
+const environmentAppName = (env: Environment) => `todo-app-${env.name}`
+const logShippingAppName = (env: Environment) => `log-shipping-${env.name}`
 
-export function environmentApp(env: Environment, root: ClusterName): Application {
+function environmentApp(env: Environment, root: ClusterName): Application {
   const ignoreReplicas = env.autoscaling !== undefined
   return {
     apiVersion: 'argoproj.io/v1alpha1',
@@ -98,13 +95,13 @@ export const loggingNamespaceLabels = {
 
 /** The add-ons' own namespaces: the operators' charts run non-root with the restricted settings, but their
  *  exact pod specs are not ours, so baseline is enforced and restricted only warned about. */
-export const addonNamespaceLabels = {
+const addonNamespaceLabels = {
   'pod-security.kubernetes.io/enforce': 'baseline',
   'pod-security.kubernetes.io/audit': 'restricted',
   'pod-security.kubernetes.io/warn': 'restricted',
 }
 
-export function logShippingApp(ls: LogShipping, root: ClusterName): Application {
+function logShippingApp(ls: LogShipping, root: ClusterName): Application {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
@@ -130,9 +127,9 @@ export function logShippingApp(ls: LogShipping, root: ClusterName): Application 
   }
 }
 
-export const addonAppName = (addon: ChartAddon, cluster: ClusterName) => `${addon.releaseName}-${cluster}`
+const addonAppName = (addon: ChartAddon, cluster: ClusterName) => `${addon.releaseName}-${cluster}`
 
-export function addonApp(addon: ChartAddon, cluster: ClusterName, root: ClusterName): Application {
+function addonApp(addon: ChartAddon, cluster: ClusterName, root: ClusterName): Application {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
@@ -170,7 +167,7 @@ export function addonApp(addon: ChartAddon, cluster: ClusterName, root: ClusterN
 }
 
 /** Argo CD managing itself: argocd/install/ (the pinned install and our argocd-cm settings). */
-export function argocdApp(): Application {
+function argocdApp(): Application {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
@@ -195,7 +192,7 @@ export function argocdApp(): Application {
 }
 
 /** The project of the todo service: only this repository, only its namespaces, only the cluster kinds it needs. */
-export function todoProject(root: ClusterName, envs: readonly Environment[], logShipping: readonly LogShipping[], clusterObjects: readonly { apiVersion: string; kind: string }[]): AppProject {
+function todoProject(root: ClusterName, envs: readonly Environment[], logShipping: readonly LogShipping[], clusterObjects: readonly { apiVersion: string; kind: string }[]): AppProject {
   const destinations = [
     ...envs.map((env) => ({ ...destinationOf(env.cluster, root), namespace: env.namespace })),
     ...logShipping.map((ls) => ({ ...destinationOf(ls.env.cluster, root), namespace: clusterServices.loggingNamespace })),
@@ -220,7 +217,7 @@ export function todoProject(root: ClusterName, envs: readonly Environment[], log
 }
 
 /** The project of cluster add-ons from other repositories: the pinned charts only. */
-export function platformProject(root: ClusterName, addons: readonly { addon: ChartAddon; cluster: ClusterName }[]): AppProject {
+function platformProject(root: ClusterName, addons: readonly { addon: ChartAddon; cluster: ClusterName }[]): AppProject {
   const repos = [...new Set(addons.map((a) => a.addon.chartRepo))]
   const destinations = addons
     .map((a) => ({ ...destinationOf(a.cluster, root), namespace: a.addon.namespace }))
@@ -249,7 +246,7 @@ export function platformProject(root: ClusterName, addons: readonly { addon: Cha
 }
 
 /** A cluster's app of apps. Not listed in its own kustomization.yaml, so it does not manage (or prune) itself. */
-export function rootApp(root: ClusterName): Application {
+function rootApp(root: ClusterName): Application {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
@@ -269,7 +266,7 @@ export function rootApp(root: ClusterName): Application {
 // earlier wave. This restores it (Argo CD's documented snippet): a child Application is as healthy as Argo
 // CD says its resources are; one never synced is Missing.
 export const applicationHealthKey = 'resource.customizations.health.argoproj.io_Application'
-export const applicationHealth = `hs = { status = "Progressing", message = "" }
+const applicationHealth = `hs = { status = "Progressing", message = "" }
 if obj.status ~= nil and obj.status.health ~= nil then
   hs.status = obj.status.health.status
   hs.message = obj.status.health.message or ""
@@ -280,7 +277,7 @@ return hs
 // The External Secrets Operator's kinds report a Ready condition. Spelled out here rather than relying on
 // whichever check the installed Argo CD bundles: the prerequisites wave must wait until the Secret exists
 // (Ready True), and a store that refuses us must show as Degraded, not as Progressing forever.
-export const readyConditionHealth = `hs = { status = "Progressing", message = "Waiting for the External Secrets Operator" }
+const readyConditionHealth = `hs = { status = "Progressing", message = "Waiting for the External Secrets Operator" }
 if obj.status ~= nil and obj.status.conditions ~= nil then
   for _, c in ipairs(obj.status.conditions) do
     if c.type == "Ready" then
@@ -291,10 +288,10 @@ if obj.status ~= nil and obj.status.conditions ~= nil then
 end
 return hs
 `
-export const healthKey = (group: string, kind: string) => `resource.customizations.health.${group}_${kind}`
+const healthKey = (group: string, kind: string) => `resource.customizations.health.${group}_${kind}`
 
 /** Our settings, merged into the argocd-cm that the pinned install ships (a strategic-merge patch). */
-export function argocdCmPatch(): KubeObject {
+function argocdCmPatch(): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',

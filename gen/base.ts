@@ -7,10 +7,10 @@ import { k8s } from 'cdk8s-plus-28'
 import {
   baseConfig, baseResources, names, partOf, podLabels, port, portName, probes, scrapeAnnotations, secretKeys,
   selectorLabels, servicePort, shutdown, syncWaveKey, waves, appVersion,
-} from './app.ts'
+} from './constants.ts'
 import { objectsOf } from './chart.ts'
 import type { KubeObject } from './chart.ts'
-import { containerSecurity, hardenedDeployment, httpProbe, plainService } from './workload.ts'
+import { ClusterIpService, HardenedDeployment, containerSecurity, httpProbe } from './workload.ts'
 import { clusterServices } from './environments.ts'
 import { yamlFile } from './yaml.ts'
 
@@ -22,7 +22,7 @@ function deployment(): KubeObject[] {
     const config = kplus.ConfigMap.fromConfigMapName(chart, 'config', names.config)
     const secret = kplus.Secret.fromSecretName(chart, 'secret', names.secret)
     const tmp = kplus.Volume.fromEmptyDir(chart, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(64) })
-    hardenedDeployment(chart, 'deployment', {
+    new HardenedDeployment(chart, 'deployment', {
       name: names.deployment,
       labels: { ...podLabels, version: appVersion },
       selector: selectorLabels,
@@ -68,7 +68,7 @@ function service(): KubeObject[] {
   return objectsOf((chart) => {
     // No session affinity: sessions live in the shared store, so any pod serves any session (and
     // ingress-nginx picks the pod itself, bypassing a Service's affinity anyway).
-    plainService(chart, 'service', {
+    new ClusterIpService(chart, 'service', {
       name: names.service,
       labels: podLabels,
       selector: selectorLabels,

@@ -2,8 +2,13 @@
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s'
 import type { Construct } from 'constructs'
 
-/** A Kubernetes object as plain data. */
-export type KubeObject = { apiVersion: string; kind: string; [field: string]: any }
+/** A Kubernetes object as plain data (as cdk8s renders it). */
+export interface KubeObject {
+  apiVersion: string
+  kind: string
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }
+  [field: string]: unknown
+}
 
 /** Objects of one generated file, in construct order. */
 export function objectsOf(build: (chart: Chart) => void): KubeObject[] {
@@ -11,11 +16,6 @@ export function objectsOf(build: (chart: Chart) => void): KubeObject[] {
   const chart = new Chart(app, 'todo', { disableResourceNameHashes: true })
   build(chart)
   return chart.toJson()
-}
-
-/** A raw Kubernetes object, for kinds cdk8s-plus-28 has no construct for (or only an opinionated one). */
-export function rawObject(scope: Construct, id: string, obj: { apiVersion: string; kind: string; metadata: Record<string, unknown>; [k: string]: unknown }): ApiObject {
-  return new ApiObject(scope, id, obj as any)
 }
 
 /**

@@ -2,7 +2,7 @@
 // message naming the field, instead of producing manifests a cluster rejects later.
 import { ConfigError, loadConfig } from '../src/config.ts'
 import { JWT_SECRET_MIN_BYTES } from '../src/contract.ts'
-import { baseConfig } from './app.ts'
+import { baseConfig } from './constants.ts'
 import type { Cluster, Environment, Resources } from './environments.ts'
 import { clusters } from './environments.ts'
 import { parseImageRef } from './image.ts'
@@ -11,22 +11,25 @@ import { requireCanonical } from './quantity.ts'
 
 const dns1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
 
-/** Stand-ins for the values the pods get from Secrets, which the table never holds (the seal and bootstrap
- *  scripts check those): the app's Secret and, on PostgreSQL, DATABASE_URL from the database operator's. */
-export function secretStandIns(env: Environment): Record<string, string> {
-  const app = { OPENAI_API_KEY: 'set-from-the-secret', JWT_SECRET: 'x'.repeat(JWT_SECRET_MIN_BYTES) }
-  return env.storage.backend === 'postgres' ? { ...app, DATABASE_URL: 'postgresql://app:set-from-the-secret@db:5432/app' } : app
-}
+/** Stand-ins for the Secret's values, which the table never holds (the seal and bootstrap scripts check those). */
+const SECRET_STAND_INS = { OPENAI_API_KEY: 'set-from-the-secret', JWT_SECRET: 'x'.repeat(JWT_SECRET_MIN_BYTES) }
 
 /** The environment the pods will get from the ConfigMap: the base's defaults under the overlay's settings. */
-export function podEnvironment(env: Environment): Record<string, string> {
+function podEnvironment(env: Environment): Record<string, string> {
   return { ...baseConfig, ...overlayConfig(env) }
+}
+
+/** What a pod's process sees: the ConfigMap's settings and stand-ins for the Secrets' values (DATABASE_URL
+ *  comes from the database operator's Secret where the environment runs on PostgreSQL). */
+export function serviceEnvironment(env: Environment): Record<string, string> {
+  const databaseUrl: Record<string, string> = env.storage.backend === 'postgres' ? { DATABASE_URL: 'postgresql://app:set-from-the-secret@db:5432/app' } : {}
+  return { ...podEnvironment(env), ...SECRET_STAND_INS, ...databaseUrl }
 }
 
 /** The service's own loader (src/config.ts) judges the merged settings: what it would refuse never renders. */
 function checkServiceConfig(env: Environment, fail: (field: string, why: string) => never): void {
   try {
-    loadConfig({ ...podEnvironment(env), ...secretStandIns(env) })
+    loadConfig(serviceEnvironment(env))
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err
     const name = /^Invalid (\w+)/.exec(err.message)?.[1]

@@ -3,14 +3,14 @@
 // needs to reach it. docs/database.md.
 import type { Cluster, Environment, PostgresSettings } from './environments.ts'
 import { clusterServices } from './environments.ts'
-import { dataPath, keepOnDelete, names, partOf, podLabels, selectorLabels, syncWaveKey, waves } from './app.ts'
+import { dataPath, keepOnDelete, names, partOf, podLabels, selectorLabels, syncWaveKey, waves } from './constants.ts'
 import { cloudnativePg } from './addons.ts'
 import type { PostgresProps } from './postgres.ts'
 import { appDatabase, dailyBackupSchedule, databaseUrlEnv, postgresImage } from './postgres.ts'
 import type { KubeObject } from './chart.ts'
 import { monitoringAnnotations, monitoringLabels } from './observability/monitoring.ts'
 import { objectsOf } from './chart.ts'
-import { claim } from './workload.ts'
+import { VerbatimClaim } from './workload.ts'
 
 export function postgresOf(env: Environment): PostgresSettings | undefined {
   return env.storage.backend === 'postgres' ? env.storage.postgres : undefined
@@ -43,10 +43,10 @@ export function sqliteClaim(env: Environment): KubeObject[] {
   const storage = env.storage
   if (storage.backend !== 'sqlite') throw new Error(`environments.${env.name} does not use sqlite`)
   return objectsOf((chart) => {
-    claim(chart, 'pvc', {
+    new VerbatimClaim(chart, 'pvc', {
       name: names.pvc,
       labels: podLabels,
-      // Same wave as the Deployment (see waves in app.ts); never pruned, never deleted with the Application.
+      // Same wave as the Deployment (see waves in constants.ts); never pruned, never deleted with the Application.
       annotations: { [syncWaveKey]: waves.workloads, ...keepOnDelete },
       accessMode: storage.accessMode,
       size: storage.size,

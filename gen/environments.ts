@@ -1,9 +1,11 @@
 // THE table of per-environment settings: every difference between dev, staging and prod lives here
-// and nowhere else. gen/ renders it into overlays/<env> and argocd/; scripts/promote.mjs edits the
-// `image:` line of one environment (one commit per promotion); tests derive their expectations from it.
+// and nowhere else. gen/ renders it into overlays/<env> and argocd/; tests derive their expectations from it.
+// Each environment's image is data in gen/images.yaml, which scripts/promote.mjs writes (one commit per promotion).
 //
 // To change an environment: edit this file, run `npm run synth`, commit, push. Argo CD does the rest.
 
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
 import type { AiBackend, LogLevel } from '../src/contract.ts'
 import type { BackupTarget } from './postgres.ts'
 
@@ -43,7 +45,7 @@ export interface Cluster {
 }
 
 /** What an environment may need from its cluster besides what the root installs. */
-export type ClusterPrerequisite =
+type ClusterPrerequisite =
   | { kind: 'ingress-nginx' }
   | { kind: 'cert-manager'; clusterIssuers: string[] }
   | { kind: 'prometheus-operator' }
@@ -77,22 +79,23 @@ export interface Environment {
   namespace: string
   /** The cluster it runs on (`clusters` below); its root deploys it, no other root does. */
   cluster: ClusterName
-  /** Full image reference. Promotion (scripts/promote.mjs) rewrites this one line. */
+  /** Full image reference, from gen/images.yaml (which promotion, scripts/promote.mjs, writes). */
   image: string
   imagePullPolicy: 'Never' | 'IfNotPresent' | 'Always'
   replicas: number
   autoscaling?: { minReplicas: number; maxReplicas: number; cpuUtilizationPercent: number }
   podDisruptionBudget?: { minAvailable: number }
   resources: Resources
-  /** The service's environment (README.md "Configuration"), merged over the base ConfigMap. OLLAMA_ENDPOINT and
+  /** The service's environment (README.md "Configuration"), merged over the base ConfigMap, which holds the
+   *  service's defaults (src/contract.ts): a setting left out here runs with the default. OLLAMA_ENDPOINT and
    *  OLLAMA_MODEL are not here: the overlay derives them from `ollama` below. */
   config: {
     LOG_LEVEL: LogLevel
     AI_BACKEND: AiBackend
     OPENAI_MODEL?: string
-    SESSION_TIMEOUT_MINUTES: number
-    RATE_LIMIT_PER_MINUTE: number
-    AI_TIMEOUT_SECONDS: number
+    SESSION_TIMEOUT_MINUTES?: number
+    RATE_LIMIT_PER_MINUTE?: number
+    AI_TIMEOUT_SECONDS?: number
     /** Proxy hops whose X-Forwarded-For the service trusts (the per-IP rate limit); unset = 0, none. */
     TRUST_PROXY?: number
   }
@@ -134,7 +137,7 @@ export interface Environment {
   logShipping: { enabled: boolean; sink: 'loki' | 'elasticsearch'; url: string }
 }
 
-export type Storage =
+type Storage =
   | {
     backend: 'sqlite'
     /** The database file lives on this claim (`todo-app-pvc`); local RWO storage only: never on NFS. */
@@ -251,20 +254,40 @@ export const clusters: Record<ClusterName, Cluster> = {
   },
 }
 
+/** Promotion order: an image reaches an environment only from the one before it. Every environment is in it. */
+export const promotionOrder: EnvName[] = ['dev', 'staging', 'prod']
+
+/** The file of each environment's image: data that scripts/promote.mjs writes, never code. */
+export const imagesFile = 'gen/images.yaml'
+
+/** gen/images.yaml, checked: one image reference (a string) for each environment, nothing else. */
+function loadImages(): Record<EnvName, string> {
+  const images: unknown = parse(readFileSync(new URL('./images.yaml', import.meta.url), 'utf8'))
+  const wanted = promotionOrder
+  if (typeof images !== 'object' || images === null) throw new Error(`${imagesFile}: want a map of environment -> image`)
+  const entries = Object.entries(images)
+  const extra = entries.map(([name]) => name).filter((name) => !(wanted as string[]).includes(name))
+  if (extra.length) throw new Error(`${imagesFile}: unknown environment ${extra.join(', ')} (known: ${wanted.join(', ')})`)
+  for (const name of wanted) {
+    const image: unknown = (images as Record<string, unknown>)[name]
+    if (typeof image !== 'string' || image === '') throw new Error(`${imagesFile}: ${name} needs an image reference (a string)`)
+  }
+  return images as Record<EnvName, string>
+}
+const images = loadImages()
+
 export const environments: Record<EnvName, Environment> = {
   dev: {
     name: 'dev',
     namespace: 'todo-app',
     cluster: 'minikube',
-    image: 'todo-app:3.0.0-dev',
+    image: images.dev,
     imagePullPolicy: 'Never',
     replicas: 1,
     resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
     config: {
       LOG_LEVEL: 'DEBUG',
       AI_BACKEND: 'ollama',
-      SESSION_TIMEOUT_MINUTES: 30,
-      RATE_LIMIT_PER_MINUTE: 100,
       AI_TIMEOUT_SECONDS: 60,
     },
     // One replica on Minikube: SQLite on its own volume (the old tasks.json there is imported on first start).
@@ -289,7 +312,7 @@ export const environments: Record<EnvName, Environment> = {
     name: 'staging',
     namespace: 'todo-app-staging',
     cluster: 'staging',
-    image: 'ghcr.io/evolution-of-todo/todo-app:3.0.0',
+    image: images.staging,
     imagePullPolicy: 'IfNotPresent',
     replicas: 2,
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
@@ -297,9 +320,6 @@ export const environments: Record<EnvName, Environment> = {
       LOG_LEVEL: 'INFO',
       AI_BACKEND: 'openai',
       OPENAI_MODEL: 'gpt-4o-mini',
-      SESSION_TIMEOUT_MINUTES: 30,
-      RATE_LIMIT_PER_MINUTE: 100,
-      AI_TIMEOUT_SECONDS: 30,
       TRUST_PROXY: 1, // reached only through ingress-nginx
     },
     storage: {
@@ -329,7 +349,7 @@ export const environments: Record<EnvName, Environment> = {
     name: 'prod',
     namespace: 'todo-app-prod',
     cluster: 'prod',
-    image: 'ghcr.io/evolution-of-todo/todo-app:3.0.0',
+    image: images.prod,
     imagePullPolicy: 'Always',
     replicas: 3,
     autoscaling: { minReplicas: 3, maxReplicas: 10, cpuUtilizationPercent: 80 },
@@ -339,9 +359,6 @@ export const environments: Record<EnvName, Environment> = {
       LOG_LEVEL: 'WARNING',
       AI_BACKEND: 'openai',
       OPENAI_MODEL: 'gpt-4o-mini',
-      SESSION_TIMEOUT_MINUTES: 30,
-      RATE_LIMIT_PER_MINUTE: 100,
-      AI_TIMEOUT_SECONDS: 30,
       TRUST_PROXY: 1, // reached only through ingress-nginx
     },
     storage: {
@@ -380,6 +397,3 @@ export const environments: Record<EnvName, Environment> = {
     logShipping: { enabled: true, sink: 'elasticsearch', url: 'https://elasticsearch.logging.svc:9200' },
   },
 }
-
-/** Promotion order: an image reaches an environment only from the one before it. */
-export const promotionOrder: EnvName[] = ['dev', 'staging', 'prod']

@@ -7,9 +7,9 @@ import { k8s } from 'cdk8s-plus-28'
 import { Construct } from 'constructs'
 import { objectsOf } from './chart.ts'
 import type { KubeObject } from './chart.ts'
-import { syncWaveKey } from './app.ts'
+import { syncWaveKey } from './constants.ts'
 
-export const esoApiVersion = 'external-secrets.io/v1'
+const esoApiVersion = 'external-secrets.io/v1'
 
 /**
  * The store and how ESO authenticates to it, always as the dedicated ServiceAccount `serviceAccount` (ESO asks
@@ -57,7 +57,7 @@ function provider(p: SecretStoreProvider, serviceAccount: string): Record<string
   return { aws: { service: 'SecretsManager', region: p.region, auth: { jwt: { serviceAccountRef: { name: serviceAccount } } } } }
 }
 
-export class ExternalSecretSource extends Construct {
+class ExternalSecretSource extends Construct {
   constructor(scope: Construct, id: string, p: ExternalSecretProps) {
     super(scope, id)
     if (!goDuration.test(p.refreshInterval)) throw new Error(`external secret: refreshInterval '${p.refreshInterval}' is not a duration like 1h or 15m`)

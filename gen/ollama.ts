@@ -3,19 +3,20 @@
 // (OLLAMA_MODELS), HOME and scratch space on an emptyDir, so the root filesystem stays read-only.
 import { Size } from 'cdk8s'
 import * as kplus from 'cdk8s-plus-28'
+import { Construct } from 'constructs'
 import type { Environment } from './environments.ts'
-import { keepOnDelete, names, syncWaveKey, waves } from './app.ts'
+import { keepOnDelete, names, syncWaveKey, waves } from './constants.ts'
 import { objectsOf } from './chart.ts'
 import type { KubeObject } from './chart.ts'
-import { claim, containerSecurity, hardenedDeployment, httpProbe, plainService } from './workload.ts'
+import { ClusterIpService, HardenedDeployment, VerbatimClaim, containerSecurity, httpProbe } from './workload.ts'
 
 export const ollamaPort = 11434
-export const ollamaLabels = { app: names.ollama.app, tier: 'ai' }
+const ollamaLabels = { app: names.ollama.app, tier: 'ai' }
 const modelsPath = '/models'
 
 // `ollama pull` is a client of a running server: start one on localhost, pull, stop it. `ollama show` first:
 // a model already on the PVC is not pulled again, so a restart needs neither the registry nor the network.
-export const pullScript = [
+const pullScript = [
   'ollama serve & server=$!',
   'until ollama list >/dev/null 2>&1; do sleep 1; done',
   'if ollama show "$OLLAMA_MODEL" >/dev/null 2>&1; then',
@@ -27,25 +28,28 @@ export const pullScript = [
   'exit "$status"',
 ].join('\n')
 
-export function ollamaObjects(env: Environment): KubeObject[] {
-  const o = env.ollama
-  if (!o) return []
-  return objectsOf((chart) => {
-    const sa = new kplus.ServiceAccount(chart, 'sa', {
+/** An environment's in-cluster Ollama, as the table describes it (environments.ts: `ollama`). */
+type OllamaProps = Readonly<NonNullable<Environment['ollama']>>
+
+/** Ollama's ServiceAccount, model PVC, Deployment (model-pull init container first) and Service. */
+class Ollama extends Construct {
+  constructor(scope: Construct, id: string, o: OllamaProps) {
+    super(scope, id)
+    const sa = new kplus.ServiceAccount(this, 'sa', {
       metadata: { name: names.ollama.serviceAccount, labels: ollamaLabels, annotations: { [syncWaveKey]: waves.prerequisites } },
       automountToken: false,
     })
-    const pvc = claim(chart, 'pvc', {
+    const pvc = new VerbatimClaim(this, 'pvc', {
       name: names.ollama.pvc,
       labels: ollamaLabels,
-      // The pulled model (gigabytes) outlives the Application. Same wave as the Deployment (app.ts).
+      // The pulled model (gigabytes) outlives the Application. Same wave as the Deployment (constants.ts).
       annotations: { [syncWaveKey]: waves.workloads, ...keepOnDelete },
       accessMode: 'ReadWriteOnce',
       size: o.storageSize,
       storageClassName: o.storageClassName,
     })
-    const models = kplus.Volume.fromPersistentVolumeClaim(chart, 'models', pvc, { name: 'models' })
-    const tmp = kplus.Volume.fromEmptyDir(chart, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(512) })
+    const models = kplus.Volume.fromPersistentVolumeClaim(this, 'models', pvc, { name: 'models' })
+    const tmp = kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(512) })
     const common = {
       image: o.image,
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
@@ -60,7 +64,7 @@ export function ollamaObjects(env: Environment): KubeObject[] {
     })
     const probe = (failureThreshold: number, periodSeconds: number) =>
       httpProbe({ path: '/', periodSeconds, timeoutSeconds: 3, failureThreshold }, ollamaPort)
-    hardenedDeployment(chart, 'deployment', {
+    new HardenedDeployment(this, 'deployment', {
       name: names.ollama.deployment,
       labels: ollamaLabels,
       selector: { app: names.ollama.app },
@@ -92,12 +96,20 @@ export function ollamaObjects(env: Environment): KubeObject[] {
         liveness: probe(3, 20),
       }],
     })
-    plainService(chart, 'service', {
+    new ClusterIpService(this, 'service', {
       name: names.ollama.service,
       labels: ollamaLabels,
       selector: { app: names.ollama.app },
       port: ollamaPort,
       targetPort: ollamaPort,
     })
+  }
+}
+
+export function ollamaObjects(env: Environment): KubeObject[] {
+  const o = env.ollama
+  if (!o) return []
+  return objectsOf((chart) => {
+    new Ollama(chart, 'ollama', o)
   })
 }

@@ -5,7 +5,7 @@ import * as kplus from 'cdk8s-plus-28'
 import { k8s } from 'cdk8s-plus-28'
 import type { Environment } from './environments.ts'
 import { clusters, clusterServices } from './environments.ts'
-import { baseConfig, keepOnDelete, names, partOf, port, portName, secretKeys, selectorLabels, servicePort, syncWaveKey, waves } from './app.ts'
+import { baseConfig, keepOnDelete, names, partOf, port, portName, secretKeys, selectorLabels, servicePort, syncWaveKey, waves } from './constants.ts'
 import { objectsOf } from './chart.ts'
 import type { KubeObject } from './chart.ts'
 import { kustomizeImage } from './image.ts'
@@ -19,7 +19,7 @@ import { externalSecretProps } from './secret-source.ts'
 import { externalSecretObjects } from './external-secrets.ts'
 
 /** Where scripts/seal-secret.mjs puts an environment's SealedSecret, and the kustomization that lists it. */
-export function sealedSecretDir(env: Environment): string {
+function sealedSecretDir(env: Environment): string {
   return `sealed-secrets/${env.name}`
 }
 
@@ -37,7 +37,7 @@ function sealedSecretsPresent(root: string, env: Environment): boolean {
 }
 
 /** The service's settings for the in-cluster Ollama, derived from the table's `ollama` and its Service. */
-export function ollamaConfig(env: Environment): Record<string, string> {
+function ollamaConfig(env: Environment): Record<string, string> {
   if (!env.ollama) return {}
   return { OLLAMA_ENDPOINT: `http://${names.ollama.service}:${ollamaPort}`, OLLAMA_MODEL: env.ollama.model }
 }
@@ -279,7 +279,7 @@ export function renderOverlay(root: string, env: Environment): RenderedOverlay {
   add('ingress.yaml', ingress(env))
   add('ollama.yaml', ollamaObjects(env))
   add('autoscaling.yaml', autoscaling(env))
-  add('monitoring.yaml', monitoringManifests(env) as KubeObject[])
+  add('monitoring.yaml', monitoringManifests(env))
   add('storage.yaml', env.storage.backend === 'sqlite' ? sqliteClaim(env) : postgresObjects(postgresProps(env, clusters[env.cluster])))
   if (env.secret === 'external') add('external-secret.yaml', externalSecretObjects(externalSecretProps(env)))
   const sealed = env.secret === 'sealed' && sealedSecretsPresent(root, env)

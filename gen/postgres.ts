@@ -9,9 +9,9 @@ import { Construct } from 'constructs'
 import type { Resources } from './environments.ts'
 import { objectsOf } from './chart.ts'
 import type { KubeObject } from './chart.ts'
-import { keepOnDelete, syncWaveKey } from './app.ts'
+import { keepOnDelete, syncWaveKey } from './constants.ts'
 
-export const cnpgApiVersion = 'postgresql.cnpg.io/v1'
+const cnpgApiVersion = 'postgresql.cnpg.io/v1'
 /** PostgreSQL's port, and the instance manager's status port that the operator polls (CNPG docs, "Networking"). */
 export const postgresPort = 5432
 export const instanceStatusPort = 8000
@@ -162,7 +162,7 @@ const tcp = (port: number): k8s.NetworkPolicyPort => ({ port: k8s.IntOrString.fr
 const privateRanges = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']
 
 /** A CNPG Cluster, its daily ScheduledBackup, and its NetworkPolicies. */
-export class PostgresCluster extends Construct {
+class PostgresCluster extends Construct {
   constructor(scope: Construct, id: string, p: PostgresProps) {
     super(scope, id)
     if (!Number.isInteger(p.instances) || p.instances < 1) throw new Error(`postgres ${p.name}: instances must be an integer ≥ 1, got ${p.instances}`)

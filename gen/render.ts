@@ -6,7 +6,7 @@ import { clusters, environments, promotionOrder } from './environments.ts'
 import { checkEnvironment } from './check-table.ts'
 import { renderBase } from './base.ts'
 import { renderOverlay } from './overlay.ts'
-import { logShippingOf, renderLogShipping } from './log-shipping.ts'
+import { logShippingOf, renderLogShipping } from './observability/index.ts'
 import { renderArgocd } from './argocd.ts'
 
 /** The directories the renderer owns: generated files in them that it no longer renders are removed. */

@@ -15,7 +15,7 @@ export interface GroupKind {
   kind: string
 }
 
-export function groupKind(obj: { apiVersion: string; kind: string }): GroupKind {
+function groupKind(obj: { apiVersion: string; kind: string }): GroupKind {
   const slash = obj.apiVersion.indexOf('/')
   return { group: slash < 0 ? '' : obj.apiVersion.slice(0, slash), kind: obj.kind }
 }

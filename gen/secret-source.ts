@@ -1,7 +1,7 @@
 // Where an environment's todo-app-secrets comes from when the table says `external`: the External Secrets
 // objects of gen/external-secrets.ts, from the table's externalSecret. docs/secrets.md.
 import type { Environment, SecretStore } from './environments.ts'
-import { names, partOf, secretKeys, waves } from './app.ts'
+import { names, partOf, secretKeys, waves } from './constants.ts'
 import type { ExternalSecretProps, SecretStoreProvider } from './external-secrets.ts'
 
 function provider(store: SecretStore): SecretStoreProvider {

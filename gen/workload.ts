@@ -1,19 +1,20 @@
-// A hardened Deployment from cdk8s-plus-28 with every one of its defaults that we do not want set
-// explicitly: the restricted Pod Security Standard, fixed selector labels, no construct-path labels,
-// requests/limits in canonical form, an explicit pull policy, the three probes.
+// The workload constructs every app of the renderer uses: a hardened Deployment from cdk8s-plus-28 with every
+// one of its defaults that we do not want set explicitly (the restricted Pod Security Standard, fixed selector
+// labels, no construct-path labels, requests/limits in canonical form, an explicit pull policy, the three
+// probes), a ClusterIP Service on fixed labels, and a PVC whose size is written as the table gives it.
 import { ApiObject, Duration, JsonPatch } from 'cdk8s'
 import * as kplus from 'cdk8s-plus-28'
 import { k8s } from 'cdk8s-plus-28'
 import type { Construct } from 'constructs'
 import type { Resources } from './environments.ts'
 import { dropConstructPathLabel } from './chart.ts'
-import { portName, uid } from './app.ts'
+import { portName, uid } from './constants.ts'
 
 export interface ProbeSpec {
-  path: string
-  periodSeconds: number
-  timeoutSeconds: number
-  failureThreshold: number
+  readonly path: string
+  readonly periodSeconds: number
+  readonly timeoutSeconds: number
+  readonly failureThreshold: number
 }
 
 export function httpProbe(p: ProbeSpec, port: number): kplus.Probe {
@@ -44,105 +45,109 @@ function quantities(r: Resources) {
   return { limits: q(r.limits), requests: q(r.requests) }
 }
 
-export interface WorkloadProps {
-  name: string
-  labels: Record<string, string>
-  selector: Record<string, string>
-  podLabels: Record<string, string>
-  podAnnotations?: Record<string, string>
-  replicas: number
-  strategy: kplus.DeploymentStrategy
-  serviceAccount: kplus.IServiceAccount
-  containers: kplus.ContainerProps[]
-  initContainers?: kplus.ContainerProps[]
-  volumes: kplus.Volume[]
-  terminationGracePeriodSeconds: number
+export interface HardenedDeploymentProps {
+  readonly name: string
+  readonly labels: Record<string, string>
+  readonly selector: Record<string, string>
+  readonly podLabels: Record<string, string>
+  readonly podAnnotations?: Record<string, string>
+  readonly replicas: number
+  readonly strategy: kplus.DeploymentStrategy
+  readonly serviceAccount: kplus.IServiceAccount
+  readonly containers: readonly kplus.ContainerProps[]
+  readonly initContainers?: readonly kplus.ContainerProps[]
+  readonly volumes: readonly kplus.Volume[]
+  readonly terminationGracePeriodSeconds: number
   /** Requests/limits per container name, written verbatim (the table checks they are canonical). */
-  resources: Record<string, Resources>
-  annotations?: Record<string, string>
+  readonly resources: Readonly<Record<string, Resources>>
+  readonly annotations?: Record<string, string>
   /** How long a rollout may make no progress before the Deployment reports failure (cdk8s-plus: 600 s). */
-  progressDeadlineSeconds?: number
+  readonly progressDeadlineSeconds?: number
 }
 
-export function hardenedDeployment(scope: Construct, id: string, p: WorkloadProps): kplus.Deployment {
-  const deployment = new kplus.Deployment(scope, id, {
-    metadata: { name: p.name, labels: p.labels, annotations: p.annotations },
-    podMetadata: { labels: p.podLabels, annotations: p.podAnnotations },
-    select: false,
-    replicas: p.replicas,
-    strategy: p.strategy,
-    ...(p.progressDeadlineSeconds ? { progressDeadline: Duration.seconds(p.progressDeadlineSeconds) } : {}),
-    serviceAccount: p.serviceAccount,
-    automountServiceAccountToken: false,
-    securityContext: {
-      ensureNonRoot: true,
-      user: uid,
-      group: uid,
-      fsGroup: uid,
-      fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
-    },
-    terminationGracePeriod: Duration.seconds(p.terminationGracePeriodSeconds),
-    containers: p.containers,
-    initContainers: p.initContainers,
-    volumes: p.volumes,
-  })
-  deployment.select(kplus.LabelSelector.of({ labels: p.selector }))
-  dropConstructPathLabel(deployment)
-  const api = ApiObject.of(deployment)
-  // seccomp at pod level too (kplus only offers it per container), and no service links env flood.
-  api.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }))
-  api.addJsonPatch(JsonPatch.add('/spec/template/spec/enableServiceLinks', false))
-  // Quantities verbatim: kplus would print 1Gi as 1024Mi. (A JSON patch on a kplus object goes through the
-  // typed k8s serializer, hence Quantity objects.)
-  const all = [...(p.initContainers ?? []).map((c) => ['initContainers', c] as const), ...p.containers.map((c) => ['containers', c] as const)]
-  const index: Record<string, number> = { initContainers: 0, containers: 0 }
-  for (const [list, c] of all) {
-    const i = index[list]++
-    const r = p.resources[c.name!]
-    if (!r) throw new Error(`no resources for container ${c.name}`)
-    api.addJsonPatch(JsonPatch.add(`/spec/template/spec/${list}/${i}/resources`, quantities(r)))
+/** A cdk8s-plus Deployment with the restricted Pod Security Standard, fixed selector labels, verbatim quantities. */
+export class HardenedDeployment extends kplus.Deployment {
+  constructor(scope: Construct, id: string, p: HardenedDeploymentProps) {
+    super(scope, id, {
+      metadata: { name: p.name, labels: p.labels, annotations: p.annotations },
+      podMetadata: { labels: p.podLabels, annotations: p.podAnnotations },
+      select: false,
+      replicas: p.replicas,
+      strategy: p.strategy,
+      ...(p.progressDeadlineSeconds ? { progressDeadline: Duration.seconds(p.progressDeadlineSeconds) } : {}),
+      serviceAccount: p.serviceAccount,
+      automountServiceAccountToken: false,
+      securityContext: {
+        ensureNonRoot: true,
+        user: uid,
+        group: uid,
+        fsGroup: uid,
+        fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
+      },
+      terminationGracePeriod: Duration.seconds(p.terminationGracePeriodSeconds),
+      containers: [...p.containers],
+      initContainers: p.initContainers ? [...p.initContainers] : undefined,
+      volumes: [...p.volumes],
+    })
+    this.select(kplus.LabelSelector.of({ labels: p.selector }))
+    dropConstructPathLabel(this)
+    const api = ApiObject.of(this)
+    // seccomp at pod level too (kplus only offers it per container), and no service links env flood.
+    api.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }))
+    api.addJsonPatch(JsonPatch.add('/spec/template/spec/enableServiceLinks', false))
+    // Quantities verbatim: kplus would print 1Gi as 1024Mi. (A JSON patch on a kplus object goes through the
+    // typed k8s serializer, hence Quantity objects.)
+    const all = [...(p.initContainers ?? []).map((c) => ['initContainers', c] as const), ...p.containers.map((c) => ['containers', c] as const)]
+    const index: Record<string, number> = { initContainers: 0, containers: 0 }
+    for (const [list, c] of all) {
+      const i = index[list]++
+      const r = c.name === undefined ? undefined : p.resources[c.name]
+      if (!r) throw new Error(`no resources for container ${c.name}`)
+      api.addJsonPatch(JsonPatch.add(`/spec/template/spec/${list}/${i}/resources`, quantities(r)))
+    }
   }
-  return deployment
 }
 
-export interface ServiceProps {
-  name: string
-  labels: Record<string, string>
-  selector: Record<string, string>
-  port: number
-  targetPort: number
+export interface ClusterIpServiceProps {
+  readonly name: string
+  readonly labels: Record<string, string>
+  readonly selector: Record<string, string>
+  readonly port: number
+  readonly targetPort: number
 }
 
 /** A ClusterIP Service selecting pods by fixed labels. */
-export function plainService(scope: Construct, id: string, p: ServiceProps): kplus.Service {
-  const svc = new kplus.Service(scope, id, {
-    metadata: { name: p.name, labels: p.labels },
-    type: kplus.ServiceType.CLUSTER_IP,
-    ports: [{ name: portName, port: p.port, targetPort: p.targetPort, protocol: kplus.Protocol.TCP }],
-  })
-  for (const [k, v] of Object.entries(p.selector)) svc.selectLabel(k, v)
-  // kplus writes externalIPs: [], which the API server does not store: a diff Argo CD would never settle.
-  ApiObject.of(svc).addJsonPatch(JsonPatch.remove('/spec/externalIPs'))
-  return svc
+export class ClusterIpService extends kplus.Service {
+  constructor(scope: Construct, id: string, p: ClusterIpServiceProps) {
+    super(scope, id, {
+      metadata: { name: p.name, labels: p.labels },
+      type: kplus.ServiceType.CLUSTER_IP,
+      ports: [{ name: portName, port: p.port, targetPort: p.targetPort, protocol: kplus.Protocol.TCP }],
+    })
+    for (const [k, v] of Object.entries(p.selector)) this.selectLabel(k, v)
+    // kplus writes externalIPs: [], which the API server does not store: a diff Argo CD would never settle.
+    ApiObject.of(this).addJsonPatch(JsonPatch.remove('/spec/externalIPs'))
+  }
 }
 
-export interface ClaimProps {
-  name: string
-  labels: Record<string, string>
-  annotations: Record<string, string>
-  accessMode: 'ReadWriteOnce' | 'ReadWriteMany'
-  size: string
-  storageClassName?: string
+export interface VerbatimClaimProps {
+  readonly name: string
+  readonly labels: Record<string, string>
+  readonly annotations: Record<string, string>
+  readonly accessMode: 'ReadWriteOnce' | 'ReadWriteMany'
+  readonly size: string
+  readonly storageClassName?: string
 }
 
 /** A PVC with its size written verbatim (kplus would turn 1Gi into 1024Mi). */
-export function claim(scope: Construct, id: string, p: ClaimProps): kplus.PersistentVolumeClaim {
-  const pvc = new kplus.PersistentVolumeClaim(scope, id, {
-    metadata: { name: p.name, labels: p.labels, annotations: p.annotations },
-    accessModes: [p.accessMode === 'ReadWriteMany' ? kplus.PersistentVolumeAccessMode.READ_WRITE_MANY : kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
-    storageClassName: p.storageClassName,
-    volumeMode: kplus.PersistentVolumeMode.FILE_SYSTEM,
-  })
-  ApiObject.of(pvc).addJsonPatch(JsonPatch.add('/spec/resources', { requests: { storage: k8s.Quantity.fromString(p.size) } }))
-  return pvc
+export class VerbatimClaim extends kplus.PersistentVolumeClaim {
+  constructor(scope: Construct, id: string, p: VerbatimClaimProps) {
+    super(scope, id, {
+      metadata: { name: p.name, labels: p.labels, annotations: p.annotations },
+      accessModes: [p.accessMode === 'ReadWriteMany' ? kplus.PersistentVolumeAccessMode.READ_WRITE_MANY : kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
+      storageClassName: p.storageClassName,
+      volumeMode: kplus.PersistentVolumeMode.FILE_SYSTEM,
+    })
+    ApiObject.of(this).addJsonPatch(JsonPatch.add('/spec/resources', { requests: { storage: k8s.Quantity.fromString(p.size) } }))
+  }
 }

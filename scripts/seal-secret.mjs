@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Entry point of scripts/cli/seal-secret.mjs (the real code and its usage): checks the Node.js version and takes
+// Entry point of scripts/cli/seal-secret.ts (the real code and its usage): checks the Node.js version and takes
 // the same arguments whether started with node, npm run or zx (scripts/lib/entry.mjs).
 import { startScript } from './lib/entry.mjs'
 
-await startScript(import.meta.url, './cli/seal-secret.mjs')
+await startScript(import.meta.url, () => import('./cli/seal-secret.ts'))

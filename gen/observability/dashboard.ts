@@ -1,6 +1,7 @@
 // The Grafana dashboard for one environment (FR-44, AC-8), shipped as a ConfigMap that Grafana's
 // dashboard sidecar (kube-prometheus-stack) loads because of its `grafana_dashboard: "1"` label.
 // One dashboard per environment (uid todo-app-<env>), its queries fixed to that namespace.
+import type { k8s } from 'cdk8s-plus-28'
 import type { Environment } from '../environments.ts'
 import { monitoringLabels } from './monitoring.ts'
 
@@ -113,7 +114,7 @@ export function dashboardPanels(env: Environment): Panel[] {
 }
 
 /** The Grafana dashboard JSON model (schemaVersion 39): two panels per row, 8 units high. */
-export function dashboard(env: Environment): object {
+function dashboard(env: Environment): Record<string, unknown> {
   const datasource = { type: 'prometheus', uid: '${datasource}' }
   const panels = dashboardPanels(env).map((panel, i) => ({
     id: i + 1,
@@ -149,10 +150,8 @@ export function dashboard(env: Environment): object {
   }
 }
 
-export function dashboardConfigMap(env: Environment): object {
+export function dashboardConfigMap(env: Environment): k8s.KubeConfigMapProps {
   return {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
     metadata: {
       name: 'todo-app-dashboard',
       labels: { ...monitoringLabels(), grafana_dashboard: '1' },

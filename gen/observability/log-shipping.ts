@@ -4,8 +4,10 @@
 // share a cluster without clashing. Retention is the sink's job (see retentionConfigMap). A NetworkPolicy
 // isolates the pods both ways (FR-46), like every other workload.
 import { createHash } from 'node:crypto'
+import { k8s } from 'cdk8s-plus-28'
 import { clusterServices, type Environment } from '../environments.ts'
-import { partOf } from '../app.ts'
+import { names as objectNames, partOf } from '../constants.ts'
+import { objectsOf, type KubeObject } from '../chart.ts'
 
 export const fluentBitImage = 'cr.fluentbit.io/fluent/fluent-bit:4.2.0'
 
@@ -13,7 +15,7 @@ export const fluentBitImage = 'cr.fluentbit.io/fluent/fluent-bit:4.2.0'
 const stateDir = '/var/lib/fluent-bit'
 
 /** Fluent Bit's HTTP server: health (the probes) and Prometheus metrics (scraped from the monitoring namespace). */
-export const httpPort = 2020
+const httpPort = 2020
 const healthPath = '/api/v1/health'
 
 /** The API server as the kubernetes filter reaches it: 443 on the kubernetes.default Service, which a
@@ -39,7 +41,7 @@ function selector(env: Environment): Record<string, string> {
   return { 'app.kubernetes.io/instance': names(env).base }
 }
 
-function meta(env: Environment, name: string, namespaced = true) {
+function meta(env: Environment, name: string, namespaced = true): k8s.ObjectMeta {
   return { name, ...(namespaced ? { namespace: clusterServices.loggingNamespace } : {}), labels: labels(env) }
 }
 
@@ -65,7 +67,7 @@ export function sinkNamespace(host: string): string | undefined {
 }
 
 /** Days as a Loki duration in hours, which every Loki version parses. */
-export function retentionHours(env: Environment): string {
+function retentionHours(env: Environment): string {
   if (!Number.isInteger(env.logRetentionDays) || env.logRetentionDays < 1) {
     throw new Error(`environments.${env.name}.logRetentionDays: ${env.logRetentionDays} must be a whole number of days ≥ 1`)
   }
@@ -120,7 +122,7 @@ function outputSection(env: Environment, tag: string): string {
 }
 
 /** fluent-bit.conf: tail → JSON parse → Kubernetes metadata → sink. */
-export function fluentBitConf(env: Environment): string {
+function fluentBitConf(env: Environment): string {
   const tag = `todo.${env.name}.*`
   return [
     section('SERVICE', [
@@ -136,7 +138,7 @@ export function fluentBitConf(env: Environment): string {
       ['Name', 'tail'],
       ['Tag', tag],
       // Only this environment's todo-app containers: <pod>_<namespace>_<container>-<id>.log
-      ['Path', `/var/log/containers/todo-app-deployment*_${env.namespace}_*.log`],
+      ['Path', `/var/log/containers/${objectNames.deployment}*_${env.namespace}_*.log`],
       // The container runtime wraps each line (CRI or Docker format); these built-ins unwrap it into `log`.
       ['multiline.parser', 'cri, docker'],
       ['DB', `${stateDir}/todo-app-${env.name}.db`],
@@ -170,7 +172,7 @@ export function fluentBitConf(env: Environment): string {
 }
 
 /** parsers.conf: the service's log line is plain JSON; the record keeps the runtime's timestamp. */
-export function parsersConf(): string {
+function parsersConf(): string {
   return section('PARSER', [
     ['Name', 'todo_app_json'],
     ['Format', 'json'],
@@ -179,7 +181,7 @@ export function parsersConf(): string {
 
 /** The sink's own retention settings for this environment. Neither Loki nor Elasticsearch reads
  *  Kubernetes objects, so an operator applies these once to the sink (docs/observability.md). */
-export function retentionConfigMap(env: Environment): object {
+function retentionConfigMap(env: Environment): k8s.KubeConfigMapProps {
   const data: Record<string, string> =
     env.logShipping.sink === 'loki'
       ? {
@@ -209,8 +211,6 @@ export function retentionConfigMap(env: Environment): object {
             ) + '\n',
         }
   return {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
     metadata: {
       ...meta(env, names(env).retention),
       annotations: {
@@ -223,30 +223,26 @@ export function retentionConfigMap(env: Environment): object {
   }
 }
 
-function configMap(env: Environment): { apiVersion: string; kind: string; metadata: object; data: Record<string, string> } {
-  return {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: meta(env, names(env).config),
-    data: { 'fluent-bit.conf': fluentBitConf(env), 'parsers.conf': parsersConf() },
-  }
+/** Fluent Bit's configuration files. */
+function configData(env: Environment): Record<string, string> {
+  return { 'fluent-bit.conf': fluentBitConf(env), 'parsers.conf': parsersConf() }
 }
 
-function daemonSet(env: Environment): object {
+const quantity = (value: string) => k8s.Quantity.fromString(value)
+
+function daemonSet(env: Environment): k8s.KubeDaemonSetProps {
   const n = names(env)
   // A config change must roll the pods: the ConfigMap's hash goes into the pod template.
-  const configHash = createHash('sha256').update(JSON.stringify(configMap(env).data)).digest('hex')
+  const configHash = createHash('sha256').update(JSON.stringify(configData(env))).digest('hex')
   const es = env.logShipping.sink === 'elasticsearch'
   const esSecret = 'fluent-bit-es-credentials'
-  const secretEnv = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: esSecret, key } } })
-  const health = { path: healthPath, port: 'http' }
+  const secretEnv = (name: string, key: string): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: esSecret, key } } })
+  const health: k8s.HttpGetAction = { path: healthPath, port: k8s.IntOrString.fromString('http') }
   return {
-    apiVersion: 'apps/v1',
-    kind: 'DaemonSet',
     metadata: meta(env, n.base),
     spec: {
       selector: { matchLabels: selector(env) },
-      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
       template: {
         metadata: {
           labels: labels(env),
@@ -271,7 +267,10 @@ function daemonSet(env: Environment): object {
               imagePullPolicy: 'IfNotPresent',
               ports: [{ name: 'http', containerPort: httpPort, protocol: 'TCP' }],
               ...(es ? { env: [secretEnv('ES_USERNAME', 'username'), secretEnv('ES_PASSWORD', 'password')] } : {}),
-              resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+              resources: {
+                requests: { cpu: quantity('50m'), memory: quantity('64Mi') },
+                limits: { cpu: quantity('200m'), memory: quantity('128Mi') },
+              },
               securityContext: {
                 allowPrivilegeEscalation: false,
                 privileged: false,
@@ -304,17 +303,15 @@ function daemonSet(env: Environment): object {
   }
 }
 
-const tcp = (port: number) => ({ port, protocol: 'TCP' })
-const inNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } })
+const tcp = (port: number): k8s.NetworkPolicyPort => ({ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' })
+const inNamespace = (name: string): k8s.NetworkPolicyPeer => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } })
 
 /** Default deny both ways for the Fluent Bit pods, then: Prometheus may scrape the HTTP port; the pods may
  *  resolve names, reach the sink (in its namespace when it is a cluster Service) and the API server. */
-function networkPolicy(env: Environment): object {
+function networkPolicy(env: Environment): k8s.KubeNetworkPolicyProps {
   const sink = sinkAddress(env)
   const sinkNs = sinkNamespace(sink.host)
   return {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
     metadata: meta(env, names(env).base),
     spec: {
       podSelector: { matchLabels: selector(env) },
@@ -323,7 +320,7 @@ function networkPolicy(env: Environment): object {
       egress: [
         {
           to: [{ ...inNamespace('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-          ports: [{ port: 53, protocol: 'UDP' }, tcp(53)],
+          ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }, tcp(53)],
         },
         // An external sink's address is not known to the cluster: there the port is the whole rule.
         { ...(sinkNs ? { to: [inNamespace(sinkNs)] } : {}), ports: [tcp(sink.port)] },
@@ -335,28 +332,24 @@ function networkPolicy(env: Environment): object {
 }
 
 /** The log shipping objects for one environment, or [] when the table leaves it off. */
-export function fluentBitManifests(env: Environment): object[] {
+export function fluentBitManifests(env: Environment): KubeObject[] {
   if (!env.logShipping.enabled) return []
   const n = names(env)
-  return [
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(env, n.base) },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRole',
+  return objectsOf((chart) => {
+    new k8s.KubeServiceAccount(chart, 'sa', { metadata: meta(env, n.base) })
+    new k8s.KubeClusterRole(chart, 'role', {
       metadata: meta(env, n.base, false),
       // Read-only pod and namespace metadata for the kubernetes filter; nothing else.
       rules: [{ apiGroups: [''], resources: ['namespaces', 'pods'], verbs: ['get', 'list', 'watch'] }],
-    },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
+    })
+    new k8s.KubeClusterRoleBinding(chart, 'binding', {
       metadata: meta(env, n.base, false),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: n.base },
       subjects: [{ kind: 'ServiceAccount', name: n.base, namespace: clusterServices.loggingNamespace }],
-    },
-    configMap(env),
-    retentionConfigMap(env),
-    networkPolicy(env),
-    daemonSet(env),
-  ]
+    })
+    new k8s.KubeConfigMap(chart, 'config', { metadata: meta(env, n.config), data: configData(env) })
+    new k8s.KubeConfigMap(chart, 'retention', retentionConfigMap(env))
+    new k8s.KubeNetworkPolicy(chart, 'policy', networkPolicy(env))
+    new k8s.KubeDaemonSet(chart, 'daemonset', daemonSet(env))
+  })
 }

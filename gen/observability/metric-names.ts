@@ -2,7 +2,7 @@
 // dashboard may only query names from here (or kube-state-metrics below); test/observability checks
 // that, and compares this list with a live /metrics scrape of the service.
 
-export type MetricType = 'counter' | 'gauge' | 'histogram'
+type MetricType = 'counter' | 'gauge' | 'histogram'
 
 export interface MetricFamily {
   type: MetricType

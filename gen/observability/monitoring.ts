@@ -1,8 +1,10 @@
 // Prometheus Operator objects for one environment (FR-44, AC-8): the ServiceMonitor that scrapes
 // todo-app-service, and the PrometheusRule with the alerts. No namespace: kustomize sets it per overlay.
 import { repository, type Environment } from '../environments.ts'
-import { metricsPath, names, partOf, portName, selectorLabels } from '../app.ts'
+import { metricsPath, names, partOf, portName, selectorLabels } from '../constants.ts'
 import { labelValues } from './metric-names.ts'
+import type { IServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor'
+import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule'
 
 /** Labels on every monitoring object. `release` is what kube-prometheus-stack's Prometheus selects by default. */
 export function monitoringLabels(): Record<string, string> {
@@ -18,7 +20,7 @@ export function monitoringLabels(): Record<string, string> {
  *  (the Prometheus Operator may come later); skip it for these, so the rest of the overlay still syncs. */
 export const monitoringAnnotations = { 'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true' }
 
-export function serviceMonitor(_env: Environment): object {
+export function serviceMonitor(_env: Environment): IServiceMonitor {
   return {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'ServiceMonitor',
@@ -56,7 +58,7 @@ export interface Alert {
  *  Prometheus watching staging and prod alerts once per environment. */
 export function alerts(env: Environment): Alert[] {
   const ns = `namespace="${env.namespace}"`
-  const pods = `${ns},pod=~"todo-app-deployment-.*"`
+  const pods = `${ns},pod=~"${names.deployment}-.*"`
   // Paging severity only where users are; staging alerts are for the team's channel.
   const page = env.name === 'prod' ? 'critical' : 'warning'
   const labels = (severity: string) => ({ severity, environment: env.name })
@@ -144,7 +146,7 @@ export function alerts(env: Environment): Alert[] {
   ]
 }
 
-export function prometheusRule(env: Environment): object {
+export function prometheusRule(env: Environment): IPrometheusRule {
   return {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PrometheusRule',

@@ -1,7 +1,8 @@
 // Reads the Dockerfile and .dockerignore the way the build does, so the image test and the Dockerfile
 // checks (test/image/dockerfile.test.ts) look at the same structure instead of grepping text.
+import balena from '@balena/dockerignore'
 
-export interface Instruction {
+interface Instruction {
   keyword: string
   args: string
 }
@@ -24,7 +25,7 @@ export interface Dockerfile {
 }
 
 /** Instructions of a Dockerfile: continuation lines joined, comments and blank lines dropped. */
-export function instructions(text: string): Instruction[] {
+function instructions(text: string): Instruction[] {
   const out: Instruction[] = []
   let current: Instruction | null = null
   for (const raw of text.split('\n')) {
@@ -48,7 +49,7 @@ export function instructions(text: string): Instruction[] {
 }
 
 /** Replaces ${NAME} and $NAME with the given values (unknown names are left as they are). */
-export function substitute(value: string, vars: Record<string, string | undefined>): string {
+function substitute(value: string, vars: Record<string, string | undefined>): string {
   return value.replace(/\$\{(\w+)\}|\$(\w+)/g, (all, a: string | undefined, b: string | undefined) => vars[a ?? b ?? ''] ?? all)
 }
 
@@ -104,57 +105,19 @@ export function execForm(args: string): string[] | null {
   }
 }
 
-// .dockerignore: one pattern a line, `!` re-includes, the last matching line wins, and a pattern that
-// matches a directory covers everything under it. Supports `*`, `?` and `**` (what this repo uses).
+// .dockerignore, read by @balena/dockerignore (a port of Docker's own matcher): `!` re-includes, the last
+// matching line wins, and a pattern that matches a directory covers everything under it.
 
-function patternToRegExp(pattern: string): RegExp {
-  let re = ''
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]
-    if (c === '*' && pattern[i + 1] === '*') {
-      i++
-      if (pattern[i + 1] === '/') {
-        i++
-        re += '(?:.*/)?'
-      } else {
-        re += '.*'
-      }
-    } else if (c === '*') {
-      re += '[^/]*'
-    } else if (c === '?') {
-      re += '[^/]'
-    } else {
-      re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    }
-  }
-  return new RegExp(`^${re}$`)
-}
+// A CommonJS package whose types declare `export default`: `.default` is its factory for tsc and at run time alike.
+const dockerignore = balena.default
 
-export interface IgnoreRule {
-  negate: boolean
-  pattern: string
-  re: RegExp
-}
+export type IgnoreRules = ReturnType<typeof dockerignore>
 
-export function parseDockerignore(text: string): IgnoreRule[] {
-  return text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => {
-      const negate = line.startsWith('!')
-      const pattern = (negate ? line.slice(1) : line).trim().replace(/^\/+|\/+$/g, '')
-      return { negate, pattern, re: patternToRegExp(pattern) }
-    })
+export function parseDockerignore(text: string): IgnoreRules {
+  return dockerignore().add(text)
 }
 
 /** Whether a path (relative to the context, `/`-separated) stays out of the build context. */
-export function isIgnored(rules: IgnoreRule[], relPath: string): boolean {
-  const parts = relPath.split('/')
-  const paths = parts.map((_, i) => parts.slice(0, i + 1).join('/')) // the path and its parent directories
-  let ignored = false
-  for (const rule of rules) {
-    if (paths.some((p) => rule.re.test(p))) ignored = !rule.negate
-  }
-  return ignored
+export function isIgnored(rules: IgnoreRules, relPath: string): boolean {
+  return rules.ignores(relPath)
 }

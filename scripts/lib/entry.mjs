@@ -9,22 +9,28 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import semver from 'semver'
 
-/** The lowest Node.js version `range` (package.json engines.node, ">=x.y[.z]") admits, or undefined. */
-export function minimumNode(range) {
-  const match = /^\s*>=\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?\s*$/.exec(range ?? '')
-  return match ? [Number(match[1]), Number(match[2] ?? 0), Number(match[3] ?? 0)] : undefined
-}
-
-/** True when `version` ("22.3.0") is older than `minimum` ([22, 18, 0]). */
-export function olderThan(version, minimum) {
-  const v = version.split('.').map(Number)
-  for (let i = 0; i < 3; i++) if ((v[i] ?? 0) !== minimum[i]) return (v[i] ?? 0) < minimum[i]
-  return false
+/**
+ * The lowest Node.js version `range` (package.json engines.node) admits, when `version` is outside it;
+ * undefined when `version` satisfies it or there is no range to check against.
+ * @param {string | undefined} range
+ * @param {string} version
+ * @returns {string | undefined}
+ */
+export function nodeTooOld(range, version) {
+  if (!range || !semver.validRange(range) || semver.satisfies(version, range)) return undefined
+  return semver.minVersion(range)?.version
 }
 
 /** The arguments after the script's own path in process.argv. */
+/**
+ * @param {string} scriptFile
+ * @param {string[]} [argv]
+ * @returns {string[]}
+ */
 export function ownArguments(scriptFile, argv = process.argv) {
+  /** @param {string} p */
   const real = (p) => {
     try {
       return fs.realpathSync(path.resolve(p))
@@ -39,11 +45,14 @@ export function ownArguments(scriptFile, argv = process.argv) {
 
 /**
  * Checks the Node.js version against package.json (one line and exit 1 when too old), makes
- * process.argv [node, script, ...its own arguments], then loads `main` (relative to the entry file).
+ * process.argv [node, script, ...its own arguments], then loads the real code with `load`.
+ * @param {string} entryUrl the entry file's import.meta.url
+ * @param {() => Promise<unknown>} load imports the real code, e.g. `() => import('./cli/promote.ts')`
  */
-export async function startScript(entryUrl, main) {
+export async function startScript(entryUrl, load) {
   const entry = fileURLToPath(entryUrl)
   const root = path.resolve(path.dirname(entry), '..')
+  /** @type {{ engines?: { node?: string }, scripts?: Record<string, string> }} */
   let pkg = {}
   try {
     pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
@@ -51,15 +60,15 @@ export async function startScript(entryUrl, main) {
     // no readable package.json: nothing to check against
   }
   const engines = pkg.engines?.node
-  const minimum = minimumNode(engines)
-  if (minimum && olderThan(process.versions.node, minimum)) {
+  const minimum = nodeTooOld(engines, process.versions.node)
+  if (minimum) {
     const file = path.relative(root, entry).split(path.sep).join('/')
     // The npm script that runs this file, if there is one (package.json says which).
     const npmName = Object.entries(pkg.scripts ?? {}).find(([, command]) => command.includes(file))?.[0]
     const howTo = npmName ? `Run \`npm ci\` once, then \`npm run ${npmName} -- …\` (it uses the project's own Node.js), or install` : 'Install'
-    console.error(`${file} needs Node.js ${minimum.join('.')} or newer (package.json engines "${engines}"); this is Node.js ${process.versions.node}. ${howTo} Node.js ${minimum[0]}.`)
+    console.error(`${file} needs Node.js ${minimum} or newer (package.json engines "${engines}"); this is Node.js ${process.versions.node}. ${howTo} Node.js ${semver.major(minimum)}.`)
     process.exit(1)
   }
   process.argv = [process.argv[0], entry, ...ownArguments(entry)]
-  await import(new URL(main, entryUrl).href)
+  await load()
 }

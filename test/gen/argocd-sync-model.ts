@@ -30,10 +30,11 @@
 //    (custom resources) after them, then by name (gitops-engine pkg/sync/sync_tasks.go, `kindOrder`).
 import type { K8sObject } from './helpers.ts'
 import { runHealthCheck } from './lua-health.ts'
+import type { Parsed } from '../helpers/parsed.ts'
 
-export type Health = 'Healthy' | 'Suspended' | 'Progressing' | 'Missing' | 'Degraded' | 'Unknown'
+type Health = 'Healthy' | 'Suspended' | 'Progressing' | 'Missing' | 'Degraded' | 'Unknown'
 const worseness: Health[] = ['Healthy', 'Suspended', 'Progressing', 'Missing', 'Degraded', 'Unknown']
-export const worst = (hs: Health[]): Health => hs.reduce<Health>((a, b) => (worseness.indexOf(b) > worseness.indexOf(a) ? b : a), 'Healthy')
+const worst = (hs: Health[]): Health => hs.reduce<Health>((a, b) => (worseness.indexOf(b) > worseness.indexOf(a) ? b : a), 'Healthy')
 
 const kindOrder = [
   'Namespace', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodSecurityPolicy', 'PodDisruptionBudget', 'ServiceAccount',
@@ -43,7 +44,7 @@ const kindOrder = [
   'HorizontalPodAutoscaler', 'StatefulSet', 'Job', 'CronJob', 'IngressClass', 'Ingress', 'APIService',
 ]
 const builtinGroups = new Set(['', 'apps', 'batch', 'policy', 'autoscaling', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'storage.k8s.io', 'apiextensions.k8s.io', 'apiregistration.k8s.io'])
-export const groupOf = (o: K8sObject) => (o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '')
+const groupOf = (o: K8sObject) => (o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '')
 const isCustom = (o: K8sObject) => !builtinGroups.has(groupOf(o))
 export const waveOf = (o: K8sObject) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0)
 
@@ -80,7 +81,7 @@ export type HealthChecks = Record<string, string>
 export const key = (kind: string, namespace: string | undefined, name: string) => `${kind} ${namespace ?? ''}/${name}`
 
 /** What a chart add-on gives the cluster once it is synced (its charts are not rendered offline). */
-export const addonEffects: Record<string, (s: ClusterState) => void> = {
+const addonEffects: Record<string, (s: ClusterState) => void> = {
   'sealed-secrets': (s) => {
     s.crdGroups.add('bitnami.com')
     s.sealedSecretsController = true
@@ -118,7 +119,7 @@ export interface ChildResult {
   applied: K8sObject[]
 }
 
-function podTemplate(o: K8sObject): Record<string, any> | undefined {
+function podTemplate(o: K8sObject): Record<string, Parsed> | undefined {
   return ['Deployment', 'DaemonSet', 'StatefulSet'].includes(o.kind) ? o.spec.template : undefined
 }
 
@@ -218,7 +219,7 @@ function syncResources(objects: K8sObject[], state: ClusterState, live: Set<stri
       live.add(key(o.kind, o.metadata.namespace, o.metadata.name))
       // The controllers write the Secret a SealedSecret holds, or an ExternalSecret reads, once they can.
       if (o.kind === 'SealedSecret' && state.sealedSecretsController) live.add(key('Secret', o.metadata.namespace, o.metadata.name))
-      if (o.kind === 'ExternalSecret' && (externalSecretsStatus(o, state, objects)?.conditions as any)?.[0]?.status === 'True') {
+      if (o.kind === 'ExternalSecret' && (externalSecretsStatus(o, state, objects)?.conditions as Parsed)?.[0]?.status === 'True') {
         live.add(key('Secret', o.metadata.namespace, o.spec.target?.name ?? o.metadata.name))
       }
     }

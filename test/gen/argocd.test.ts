@@ -22,8 +22,9 @@ import { cloudnativePg, externalSecrets, reloader } from '../../gen/addons.ts'
 import { appWaves, applicationHealthKey, installDir, rootDir, rootName, rootsOf, sourceLabel, renderArgocd } from '../../gen/argocd.ts'
 import { isClusterScoped } from '../../gen/scope.ts'
 import type { K8sObject } from './helpers.ts'
-import { find, kustomize, one, parseYaml, root, tempDir } from './helpers.ts'
+import { kustomize, one, parseYaml, root, tempDir } from './helpers.ts'
 import { destinationCluster, loadRoots, waveOf } from './roots.ts'
+import type { Parsed } from '../helpers/parsed.ts'
 
 const roots = await loadRoots()
 const glob = (pattern: string, value: string) => pattern === '*' || pattern === value
@@ -67,7 +68,7 @@ t.test('one Argo CD managing several clusters is expressible: destination by clu
   const stagingApp = parseYaml(files['argocd/clusters/staging/todo-app-staging.yaml'])[0]
   t.same(stagingApp.spec.destination, { server: 'https://kubernetes.default.svc', namespace: environments.staging.namespace })
   const project = parseYaml(files['argocd/clusters/staging/projects.yaml']).find((p) => p.metadata.name === argocd.project)!
-  t.ok(project.spec.destinations.some((d: any) => d.name === 'prod' && d.namespace === environments.prod.namespace), 'and its project allows that destination')
+  t.ok(project.spec.destinations.some((d: Parsed) => d.name === 'prod' && d.namespace === environments.prod.namespace), 'and its project allows that destination')
   t.ok(files['argocd/clusters/staging/metrics-server-prod.yaml'], 'prod\'s add-ons come along, named after their cluster')
   table.prod.managedBy = 'minikube'
   table.minikube.managedBy = 'staging'
@@ -88,7 +89,7 @@ t.test('every Application is allowed by its AppProject, and its path builds', as
       if (!project) continue
       t.ok(project.spec.sourceRepos.some((repo: string) => glob(repo, app.spec.source.repoURL)), `${at}: source repo allowed`)
       const dest = app.spec.destination
-      t.ok(project.spec.destinations.some((d: any) => (d.name ? d.name === dest.name : glob(d.server, dest.server)) && glob(d.namespace, dest.namespace)), `${at}: destination allowed`)
+      t.ok(project.spec.destinations.some((d: Parsed) => (d.name ? d.name === dest.name : glob(d.server, dest.server)) && glob(d.namespace, dest.namespace)), `${at}: destination allowed`)
       if (!app.spec.source.path) continue
       t.ok(existsSync(join(root, app.spec.source.path, 'kustomization.yaml')), `${at}: path ${app.spec.source.path} exists`)
       const built = r.builds.get(app.spec.source.path)!
@@ -96,7 +97,7 @@ t.test('every Application is allowed by its AppProject, and its path builds', as
       for (const o of built) {
         if (isClusterScoped(o)) {
           const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''
-          t.ok(project.spec.clusterResourceWhitelist.some((w: any) => glob(w.group, group) && glob(w.kind, o.kind)), `${at}: cluster-scoped ${o.kind}/${o.metadata.name} is allow-listed`)
+          t.ok(project.spec.clusterResourceWhitelist.some((w: Parsed) => glob(w.group, group) && glob(w.kind, o.kind)), `${at}: cluster-scoped ${o.kind}/${o.metadata.name} is allow-listed`)
         } else {
           t.equal(o.metadata.namespace, dest.namespace, `${at}: ${o.kind}/${o.metadata.name} lands in the destination namespace`)
         }
@@ -110,10 +111,10 @@ t.test('the todo-app project of each root allows only this repository and that r
   for (const r of roots) {
     const project = one(r.projects, 'AppProject', argocd.project)
     t.same(project.spec.sourceRepos, [repository.url], `${r.cluster}: only this repository`)
-    const key = (d: any) => `${d.server ?? d.name} ${d.namespace}`
+    const key = (d: Parsed) => `${d.server ?? d.name} ${d.namespace}`
     const expected = new Set(r.apps.filter((a) => a.spec.project === argocd.project).map((a) => key(a.spec.destination)))
     t.same(new Set(project.spec.destinations.map(key)), expected, `${r.cluster}: exactly the namespaces its Applications deploy to`)
-    t.notOk(project.spec.clusterResourceWhitelist.some((w: any) => w.kind === '*' || w.group === '*'), `${r.cluster}: no wildcard cluster kinds`)
+    t.notOk(project.spec.clusterResourceWhitelist.some((w: Parsed) => w.kind === '*' || w.group === '*'), `${r.cluster}: no wildcard cluster kinds`)
   }
 })
 
@@ -126,7 +127,7 @@ t.test('one Application per environment, synced as the table says', async (t) =>
     if (env.sync === 'automated') t.same(app.spec.syncPolicy.automated, { prune: true, selfHeal: true }, `${name}: automated, prune, selfHeal`)
     else t.notOk(app.spec.syncPolicy.automated, `${name}: synced by hand`)
     if (env.autoscaling) {
-      t.ok(app.spec.ignoreDifferences?.some((d: any) => d.kind === 'Deployment' && d.jsonPointers.includes('/spec/replicas')), `${name}: the HPA owns the replica count`)
+      t.ok(app.spec.ignoreDifferences?.some((d: Parsed) => d.kind === 'Deployment' && d.jsonPointers.includes('/spec/replicas')), `${name}: the HPA owns the replica count`)
     }
   }
 })
@@ -181,7 +182,7 @@ t.test('Argo CD itself is in git, synced by an Application of its own; no script
   const cm = one(await kustomize(dir), 'ConfigMap', 'argocd-cm')
   t.equal(cm.metadata.namespace, argocd.namespace)
   t.match(cm.data[applicationHealthKey], /obj\.status\.health/, 'Applications get a health status, so waves wait for them')
-  const scripts = fs.readdirSync(join(root, 'scripts'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mjs'))
+  const scripts = fs.readdirSync(join(root, 'scripts'), { recursive: true, encoding: 'utf8' }).filter((f) => /\.(mjs|ts)$/.test(f))
   // A kubectl command line that patches it: 'patch' as an argument, argocd-cm on the same line.
   for (const f of scripts) t.notMatch(readFileSync(join(root, 'scripts', f), 'utf8'), /['"`]patch['"`][^\n]*argocd-cm/, `scripts/${f} does not patch argocd-cm`)
   t.match("kubectl(..., 'patch', 'configmap', 'argocd-cm')", /['"`]patch['"`][^\n]*argocd-cm/, 'the check would see one')

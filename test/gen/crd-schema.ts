@@ -15,10 +15,11 @@ import type { ValidateFunction } from 'ajv'
 import { evaluate } from '@marcbachmann/cel-js'
 import { parse } from 'yaml'
 import { root } from './helpers.ts'
+import type { Parsed } from '../helpers/parsed.ts'
 
 export const crdDir = join(root, 'test/schemas/crds')
 
-type Schema = Record<string, any>
+type Schema = Record<string, Parsed>
 
 interface Crd {
   group: string
@@ -35,7 +36,7 @@ function loadCrds(): Map<string, Crd> {
     crds.set(`${group}/${names.kind}`, {
       group,
       kind: names.kind,
-      versions: versions.map((v: any) => ({ name: v.name, served: v.served, schema: v.schema.openAPIV3Schema })),
+      versions: versions.map((v: Parsed) => ({ name: v.name, served: v.served, schema: v.schema.openAPIV3Schema })),
     })
   }
   return crds
@@ -97,7 +98,7 @@ function newAjv(): Ajv {
     errors: true,
     validate: function check(rules: { rule: string; message?: string }[], data: unknown): boolean {
       const messages = rules.map((r) => celViolation(r, data)).filter(Boolean)
-      ;(check as any).errors = messages.map((message) => ({ keyword: 'x-kubernetes-validations', message, params: {} }))
+      ;(check as Parsed).errors = messages.map((message) => ({ keyword: 'x-kubernetes-validations', message, params: {} }))
       return messages.length === 0
     },
   })
@@ -120,7 +121,7 @@ export function knowsKind(obj: { apiVersion: string; kind: string }): boolean {
 }
 
 /** Errors of one custom resource against its CRD, as text ('' when valid). */
-export function crdErrors(obj: Record<string, any>): string {
+export function crdErrors(obj: Record<string, Parsed>): string {
   const [group, version] = String(obj.apiVersion).split('/')
   const crd = crds.get(`${group}/${obj.kind}`)
   if (!crd) return `no CRD for ${obj.apiVersion} ${obj.kind} in test/schemas/crds`

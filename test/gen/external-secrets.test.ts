@@ -22,6 +22,7 @@ import { find, kustomize, one, parseYaml, root } from './helpers.ts'
 import { validationErrors } from './validate.ts'
 import { applyOrder, syncChild, type ClusterState } from './argocd-sync-model.ts'
 import { runHealthCheck } from './lua-health.ts'
+import type { Parsed } from '../helpers/parsed.ts'
 
 const vault: SecretStoreProvider = { kind: 'vault', server: 'https://vault.example.com:8200', mount: 'secret', kvVersion: 'v2', authMount: 'kubernetes', role: 'todo-app-prod' }
 const awsProvider: SecretStoreProvider = { kind: 'aws-secrets-manager', region: 'eu-central-1', roleArn: 'arn:aws:iam::123456789012:role/todo-app-prod-secrets' }
@@ -71,7 +72,7 @@ t.test('todo-app-secrets: the three keys from one remote secret, refreshed perio
   const es = one(externalSecretObjects(props(vault)) as K8sObject[], 'ExternalSecret')
   t.equal(es.metadata.name, 'todo-app-secrets')
   t.same(es.spec.target, { name: 'todo-app-secrets', creationPolicy: 'Owner', deletionPolicy: 'Retain' })
-  t.same(es.spec.data.map((d: any) => d.secretKey).sort(), ['jwt-secret', 'jwt-secret-previous', 'openai-api-key'])
+  t.same(es.spec.data.map((d: Parsed) => d.secretKey).sort(), ['jwt-secret', 'jwt-secret-previous', 'openai-api-key'])
   for (const d of es.spec.data) t.same(d.remoteRef, { key: 'todo-app/prod', property: d.secretKey }, `${d.secretKey} from todo-app/prod`)
   t.same([es.spec.refreshPolicy, es.spec.refreshInterval], ['Periodic', '1h'])
   t.same(es.spec.secretStoreRef, { kind: 'SecretStore', name: 'todo-app-store' })
@@ -112,18 +113,18 @@ t.test('prod renders an ExternalSecret and its SecretStore, no SealedSecret', as
   const es = one(built, 'ExternalSecret', 'todo-app-secrets')
   t.equal(es.metadata.namespace, prod.namespace)
   t.equal(es.spec.target.name, 'todo-app-secrets', 'writes the Secret the pods read')
-  t.same(es.spec.data.map((d: any) => d.secretKey), ['openai-api-key', 'jwt-secret', 'jwt-secret-previous'])
+  t.same(es.spec.data.map((d: Parsed) => d.secretKey), ['openai-api-key', 'jwt-secret', 'jwt-secret-previous'])
   t.equal(es.spec.refreshInterval, prod.externalSecret!.refreshInterval)
   t.equal(es.spec.target.deletionPolicy, 'Retain', 'values gone from the store: the last Secret stays')
   const store = one(built, 'SecretStore', es.spec.secretStoreRef.name)
   t.same(Object.keys(store.spec.provider), ['vault'], 'the table\'s store')
-  t.equal(store.spec.provider.vault.auth.kubernetes.role, (prod.externalSecret!.store as any).role)
+  t.equal(store.spec.provider.vault.auth.kubernetes.role, (prod.externalSecret!.store as Parsed).role)
   const sa = one(built, 'ServiceAccount', store.spec.provider.vault.auth.kubernetes.serviceAccountRef.name)
   t.equal(sa.automountServiceAccountToken, false, 'the identity is asked for by the operator, mounted nowhere')
   const text = JSON.stringify([store, es, sa])
   t.notMatch(text, /SecretRef|secretAccessKey|accessKeyID|"token"|password|"credentials"/i, "no static credential, nor a reference to a Secret holding one")
   const env = one(built, 'Deployment', 'todo-app-deployment').spec.template.spec.containers[0].env
-  t.same(env.find((e: any) => e.name === 'JWT_SECRET_PREVIOUS').valueFrom.secretKeyRef, { name: 'todo-app-secrets', key: 'jwt-secret-previous', optional: true }, 'the previous JWT key reaches the pods')
+  t.same(env.find((e: Parsed) => e.name === 'JWT_SECRET_PREVIOUS').valueFrom.secretKeyRef, { name: 'todo-app-secrets', key: 'jwt-secret-previous', optional: true }, 'the previous JWT key reaches the pods')
 })
 
 t.test('valid against the operator\'s CRDs, for Vault and for AWS Secrets Manager', async (t) => {
@@ -164,7 +165,7 @@ t.test('sync order and health: the ExternalSecret is Ready before the Deployment
     objects: new Set(), localImages: new Set(), metricsApi: true, ingressController: true, sealedSecretsController: false,
     externalSecretsController: true, secretStores: new Set(['vault']), cnpgOperator: true, ...s,
   })
-  const app = { metadata: { name: 'todo-app-prod' }, spec: { syncPolicy: { automated: {} } } } as any
+  const app = { metadata: { name: 'todo-app-prod' }, spec: { syncPolicy: { automated: {} } } } as Parsed
   const ok = syncChild({ app, objects: built }, ready({}), new Set(), checks)
   t.equal(ok.health, 'Healthy', `store reachable: the Secret is written and the pods start ${ok.reasons.join('; ')}`)
   const down = syncChild({ app, objects: built }, ready({ secretStores: new Set() }), new Set(), checks)

@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseAllDocuments } from 'yaml'
+import type { Parsed } from '../helpers/parsed.ts'
 
 export const root = fileURLToPath(new URL('../..', import.meta.url))
 
-export type K8sObject = Record<string, any> & { apiVersion: string; kind: string; metadata: Record<string, any> }
+export type K8sObject = Record<string, Parsed> & { apiVersion: string; kind: string; metadata: Record<string, Parsed> }
 
 export function parseYaml(text: string): K8sObject[] {
   return parseAllDocuments(text)
@@ -58,14 +59,14 @@ export function tempDir(t: { teardown: (fn: () => void) => void }, prefix = 'tod
 }
 
 /** Pod templates of the workload kinds, with where they came from. */
-export function podTemplates(objects: K8sObject[]): { owner: K8sObject; template: Record<string, any> }[] {
+export function podTemplates(objects: K8sObject[]): { owner: K8sObject; template: Record<string, Parsed> }[] {
   return objects
     .filter((o) => ['Deployment', 'DaemonSet', 'StatefulSet', 'Job', 'ReplicaSet'].includes(o.kind))
     .map((o) => ({ owner: o, template: o.spec.template }))
 }
 
 /** Does a label selector ({matchLabels, matchExpressions}) match these labels? */
-export function selects(selector: Record<string, any> | undefined, labels: Record<string, string> = {}): boolean {
+export function selects(selector: Record<string, Parsed> | undefined, labels: Record<string, string> = {}): boolean {
   if (!selector) return false
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false
   for (const e of selector.matchExpressions ?? []) {

@@ -2,8 +2,9 @@
 // CD does: the object as the global table `obj`, the script returns `{status, message}`. Lua by fengari, a
 // Lua 5.3 VM in JavaScript (Argo CD uses gopher-lua, Lua 5.1; our scripts use the common subset).
 import { createRequire } from 'node:module'
+import type { Parsed } from '../helpers/parsed.ts'
 
-const { lua, lauxlib, lualib, to_luastring, to_jsstring } = createRequire(import.meta.url)('fengari') as any
+const { lua, lauxlib, lualib, to_luastring, to_jsstring } = createRequire(import.meta.url)('fengari') as Parsed
 
 function push(L: unknown, value: unknown): void {
   if (value === null || value === undefined) lua.lua_pushnil(L)

@@ -15,6 +15,7 @@
 //    TCP; `endPort` makes a range.
 import type { K8sObject } from './helpers.ts'
 import { selects } from './helpers.ts'
+import type { Parsed } from '../helpers/parsed.ts'
 
 export interface Pod {
   name: string
@@ -24,11 +25,11 @@ export interface Pod {
   ports: { name?: string; containerPort: number; protocol?: string }[]
 }
 /** A peer outside the cluster's pods (the internet, an API). */
-export interface External {
+interface External {
   ip: string
 }
 export type Endpoint = Pod | External
-export const isPod = (e: Endpoint): e is Pod => 'namespace' in e
+const isPod = (e: Endpoint): e is Pod => 'namespace' in e
 
 export interface Network {
   namespaces: Map<string, Record<string, string>>
@@ -38,7 +39,7 @@ export interface Network {
 function ipToInt(ip: string): number {
   return ip.split('.').reduce((n, o) => n * 256 + Number(o), 0)
 }
-export function inCidr(ip: string, cidr: string): boolean {
+function inCidr(ip: string, cidr: string): boolean {
   const [base, bits] = cidr.split('/')
   const size = 2 ** (32 - Number(bits))
   const start = Math.floor(ipToInt(base) / size) * size
@@ -53,7 +54,7 @@ function namespaceLabels(net: Network, name: string): Record<string, string> {
   return { ...(net.namespaces.get(name) ?? {}), 'kubernetes.io/metadata.name': name }
 }
 
-function peerMatches(net: Network, policy: K8sObject, peer: Record<string, any>, other: Endpoint): boolean {
+function peerMatches(net: Network, policy: K8sObject, peer: Record<string, Parsed>, other: Endpoint): boolean {
   if (peer.ipBlock) {
     return inCidr(other.ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((c: string) => inCidr(other.ip, c))
   }
@@ -65,7 +66,7 @@ function peerMatches(net: Network, policy: K8sObject, peer: Record<string, any>,
   return nsOk && podOk
 }
 
-function portMatches(rulePort: Record<string, any>, port: number, protocol: string, receiver: Endpoint): boolean {
+function portMatches(rulePort: Record<string, Parsed>, port: number, protocol: string, receiver: Endpoint): boolean {
   if ((rulePort.protocol ?? 'TCP') !== protocol) return false
   if (rulePort.port === undefined) return true
   let wanted: number | undefined = typeof rulePort.port === 'number' ? rulePort.port : undefined
@@ -84,8 +85,8 @@ function allowedAt(net: Network, direction: 'Ingress' | 'Egress', subject: Pod, 
   for (const p of selecting) {
     for (const rule of (direction === 'Ingress' ? p.spec.ingress : p.spec.egress) ?? []) {
       const peers = direction === 'Ingress' ? rule.from : rule.to
-      const peerOk = !peers || peers.length === 0 || peers.some((x: Record<string, any>) => peerMatches(net, p, x, peer))
-      const portOk = !rule.ports || rule.ports.length === 0 || rule.ports.some((x: Record<string, any>) => portMatches(x, port, protocol, receiver))
+      const peerOk = !peers || peers.length === 0 || peers.some((x: Record<string, Parsed>) => peerMatches(net, p, x, peer))
+      const portOk = !rule.ports || rule.ports.length === 0 || rule.ports.some((x: Record<string, Parsed>) => portMatches(x, port, protocol, receiver))
       if (peerOk && portOk) return { allowed: true, why: `${direction} allowed by ${p.metadata.namespace}/${p.metadata.name}` }
     }
   }

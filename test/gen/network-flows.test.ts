@@ -10,12 +10,13 @@ import { cloudnativePg } from '../../gen/addons.ts'
 import { acmeSolver } from '../../gen/overlay.ts'
 import { ollamaPort } from '../../gen/ollama.ts'
 import { sinkAddress } from '../../gen/observability/log-shipping.ts'
-import { port as appPort } from '../../gen/app.ts'
+import { port as appPort } from '../../gen/constants.ts'
 import { loggingNamespaceLabels } from '../../gen/argocd.ts'
 import type { K8sObject } from './helpers.ts'
 import { find, kustomize, podTemplates } from './helpers.ts'
 import type { Endpoint, Network, Pod } from './netpol-model.ts'
 import { flowAllowed } from './netpol-model.ts'
+import type { Parsed } from '../helpers/parsed.ts'
 
 let nextIp = 1
 const ip = () => `10.244.${Math.floor(nextIp / 250)}.${(nextIp++ % 250) + 1}`
@@ -30,7 +31,7 @@ function addPods(objects: K8sObject[]): void {
       namespace: owner.metadata.namespace,
       labels: template.metadata.labels ?? {},
       ip: ip(),
-      ports: template.spec.containers.flatMap((c: any) => c.ports ?? []),
+      ports: template.spec.containers.flatMap((c: Parsed) => c.ports ?? []),
     })
   }
   policies.push(...find(objects, 'NetworkPolicy'))
@@ -147,7 +148,7 @@ t.test('flows that must not', async (t) => {
 t.test('the evaluator follows the documented semantics', async (t) => {
   const a: Pod = { name: 'a', namespace: 'x', labels: { app: 'a' }, ip: '10.0.0.1', ports: [{ name: 'web', containerPort: 8080 }] }
   const b: Pod = { name: 'b', namespace: 'y', labels: { app: 'b' }, ip: '10.0.0.2', ports: [] }
-  const policy = (namespace: string, spec: Record<string, any>): K8sObject => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace }, spec })
+  const policy = (namespace: string, spec: Record<string, Parsed>): K8sObject => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace }, spec })
   const n = (ps: K8sObject[], labels: Record<string, Record<string, string>> = {}): Network => ({ namespaces: new Map(Object.entries(labels)), policies: ps })
   t.ok(flowAllowed(n([]), b, a, 8080).allowed, 'no policy: not isolated')
   t.notOk(flowAllowed(n([policy('x', { podSelector: {} })]), b, a, 8080).allowed, 'policyTypes defaults to Ingress: isolated, nothing allowed')

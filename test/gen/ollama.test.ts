@@ -7,11 +7,12 @@ import path from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { environments } from '../../gen/environments.ts'
 import { kustomize, one, tempDir } from './helpers.ts'
+import type { Parsed } from '../helpers/parsed.ts'
 
 const dev = environments.dev
 const objects = await kustomize('overlays/dev')
 const deployment = one(objects, 'Deployment', 'ollama-deployment')
-const puller = deployment.spec.template.spec.initContainers.find((c: any) => c.name === 'model-puller')
+const puller = deployment.spec.template.spec.initContainers.find((c: Parsed) => c.name === 'model-puller')
 
 // A stub ollama: `serve` idles, `list` answers, `show` succeeds when the model is in $MODELS_DIR, `pull`
 // records itself and fails when $OFFLINE is set (a registry outage).
@@ -25,14 +26,14 @@ case "$1" in
 esac
 `
 
-function runPuller(t: any, { present, offline }: { present: boolean; offline: boolean }) {
+function runPuller(t: Parsed, { present, offline }: { present: boolean; offline: boolean }) {
   const dir = tempDir(t)
   const bin = path.join(dir, 'bin')
   fs.mkdirSync(bin)
   fs.mkdirSync(path.join(dir, 'models'))
   fs.writeFileSync(path.join(bin, 'ollama'), STUB, { mode: 0o755 })
   if (present) fs.writeFileSync(path.join(dir, 'models', dev.ollama!.model), '')
-  const env = Object.fromEntries(puller.env.map((e: any) => [e.name, e.value]))
+  const env = Object.fromEntries(puller.env.map((e: Parsed) => [e.name, e.value]))
   const [shell, flag, script] = puller.command
   const r = spawnSync(shell, [flag, script], {
     encoding: 'utf8',

@@ -7,6 +7,7 @@ import { kustomizeImage } from '../../gen/image.ts'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
+import type { Parsed } from '../helpers/parsed.ts'
 
 await kustomizeAll(promotionOrder.map((name) => `overlays/${name}`))
 
@@ -22,11 +23,11 @@ for (const name of promotionOrder) {
 
     const deployment = one(objects, 'Deployment', 'todo-app-deployment')
     t.equal(deployment.spec.replicas, env.replicas, 'replicas')
-    const container = deployment.spec.template.spec.containers.find((c: any) => c.name === 'todo-app')
+    const container = deployment.spec.template.spec.containers.find((c: Parsed) => c.name === 'todo-app')
     t.same(container.resources, env.resources, 'requests and limits')
     t.equal(container.imagePullPolicy, env.imagePullPolicy, 'image pull policy')
     t.equal(container.image, env.image, 'image')
-    const openaiKey = container.env.find((e: any) => e.name === 'OPENAI_API_KEY')
+    const openaiKey = container.env.find((e: Parsed) => e.name === 'OPENAI_API_KEY')
     t.equal(openaiKey.valueFrom.secretKeyRef.optional, env.config.AI_BACKEND !== 'openai', 'the OpenAI key is required only where the backend is openai')
 
     const configs = find(objects, 'ConfigMap').filter((c) => c.metadata.name.startsWith('todo-app-config'))
@@ -63,21 +64,21 @@ for (const name of promotionOrder) {
     }
 
     const storage = env.storage
-    const env_ = (name: string) => container.env.find((e: any) => e.name === name)
+    const env_ = (name: string) => container.env.find((e: Parsed) => e.name === name)
     t.equal(config.data.STORAGE_BACKEND, storage.backend, 'STORAGE_BACKEND from the table')
     if (storage.backend === 'sqlite') {
       const pvc = one(objects, 'PersistentVolumeClaim', 'todo-app-pvc')
       t.equal(pvc.spec.storageClassName, storage.storageClassName, 'storage class')
       t.same(pvc.spec.accessModes, [storage.accessMode], 'access mode')
       t.equal(pvc.spec.resources.requests.storage, storage.size, 'storage size')
-      const volume = deployment.spec.template.spec.volumes.find((v: any) => v.persistentVolumeClaim?.claimName === 'todo-app-pvc')
-      t.ok(volume && container.volumeMounts.some((m: any) => m.name === volume.name && m.mountPath === '/data'), 'the database file\'s volume at /data')
+      const volume = deployment.spec.template.spec.volumes.find((v: Parsed) => v.persistentVolumeClaim?.claimName === 'todo-app-pvc')
+      t.ok(volume && container.volumeMounts.some((m: Parsed) => m.name === volume.name && m.mountPath === '/data'), 'the database file\'s volume at /data')
       t.equal(config.data.STORAGE_PATH, '/data/todo.db', 'SQLite on the volume')
       t.notOk(env_('DATABASE_URL'), 'no DATABASE_URL')
       t.equal(find(objects, 'Cluster').length, 0, 'no database Cluster')
     } else {
       t.equal(find(objects, 'PersistentVolumeClaim', 'todo-app-pvc').length, 0, 'no shared volume: PostgreSQL replaces the RWX claim')
-      t.notOk(deployment.spec.template.spec.volumes.some((v: any) => v.persistentVolumeClaim), 'the pods mount no claim')
+      t.notOk(deployment.spec.template.spec.volumes.some((v: Parsed) => v.persistentVolumeClaim), 'the pods mount no claim')
       const cluster = one(objects, 'Cluster', storage.postgres.name)
       t.equal(cluster.spec.instances, storage.postgres.instances, 'instances')
       t.same(cluster.spec.storage, storage.postgres.storage, 'database storage')
@@ -112,13 +113,13 @@ for (const name of promotionOrder) {
     if (env.ollama) {
       t.equal(ollama.length, 1, 'Ollama runs here')
       const pod = ollama[0].spec.template.spec
-      const puller = pod.initContainers.find((c: any) => c.name === 'model-puller')
+      const puller = pod.initContainers.find((c: Parsed) => c.name === 'model-puller')
       t.ok(puller, 'with a model-pull init container')
-      t.equal(puller.env.find((e: any) => e.name === 'OLLAMA_MODEL').value, env.ollama.model, 'pulling the table\'s model')
+      t.equal(puller.env.find((e: Parsed) => e.name === 'OLLAMA_MODEL').value, env.ollama.model, 'pulling the table\'s model')
       t.equal(pod.containers[0].image, env.ollama.image, 'Ollama image')
       t.same(pod.containers[0].resources, env.ollama.resources, 'Ollama resources')
-      const models = pod.containers[0].env.find((e: any) => e.name === 'OLLAMA_MODELS').value
-      t.ok(pod.containers[0].volumeMounts.some((m: any) => m.mountPath === models && m.name === 'models'), 'OLLAMA_MODELS is on the PVC')
+      const models = pod.containers[0].env.find((e: Parsed) => e.name === 'OLLAMA_MODELS').value
+      t.ok(pod.containers[0].volumeMounts.some((m: Parsed) => m.mountPath === models && m.name === 'models'), 'OLLAMA_MODELS is on the PVC')
       const modelPvc = one(objects, 'PersistentVolumeClaim', 'ollama-pvc')
       t.equal(modelPvc.spec.resources.requests.storage, env.ollama.storageSize, 'model PVC size')
       t.equal(modelPvc.spec.storageClassName, env.ollama.storageClassName, 'model PVC class')

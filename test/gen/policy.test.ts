@@ -6,12 +6,13 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { environments, promotionOrder } from '../../gen/environments.ts'
-import { partOf, probes } from '../../gen/app.ts'
+import { partOf, probes } from '../../gen/constants.ts'
 import { canonicalQuantity } from '../../gen/quantity.ts'
 import { ownedDirs, renderAll } from '../../gen/render.ts'
 import { writeTree } from '../../gen/write.ts'
 import type { K8sObject } from './helpers.ts'
 import { find, kustomize, kustomizeAll, one, parseYaml, podTemplates, root, selects, tempDir } from './helpers.ts'
+import type { Parsed } from '../helpers/parsed.ts'
 
 const rendered = renderAll(root)
 const builds = Object.keys(rendered)
@@ -28,7 +29,7 @@ const pssExempt = new Set([...(await kustomizeAll(roots)).values()].flatMap((obj
   .map((a) => a.spec.destination.namespace as string))
 const allowedVolumes = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']
 
-function restrictedViolations(pod: Record<string, any>): string[] {
+function restrictedViolations(pod: Record<string, Parsed>): string[] {
   const v: string[] = []
   const psc = pod.securityContext ?? {}
   for (const f of ['hostNetwork', 'hostPID', 'hostIPC']) if (pod[f]) v.push(`${f} is set`)
@@ -156,7 +157,7 @@ t.test('every Service selects pods', async (t) => {
         `${dir}: ${svc.metadata.name} selects a workload's pods`)
       for (const p of svc.spec.ports) {
         const target = p.targetPort
-        t.ok(pods.some(({ template }) => template.spec.containers.some((c: any) => (c.ports ?? []).some((cp: any) => cp.containerPort === target || cp.name === target))),
+        t.ok(pods.some(({ template }) => template.spec.containers.some((c: Parsed) => (c.ports ?? []).some((cp: Parsed) => cp.containerPort === target || cp.name === target))),
           `${dir}: ${svc.metadata.name} port ${p.name} targets a container port`)
       }
     }

@@ -7,7 +7,7 @@ import t from 'tap'
 import { Cron } from 'croner'
 import type { BackupTarget, PostgresProps } from '../../gen/postgres.ts'
 import { appSecretName, databaseUrlEnv, postgresObjects, recoveryCluster } from '../../gen/postgres.ts'
-import { keepOnDelete } from '../../gen/app.ts'
+import { keepOnDelete } from '../../gen/constants.ts'
 import { clusters, environments } from '../../gen/environments.ts'
 import { checkEnvironment } from '../../gen/check-table.ts'
 import { postgresProps, storageDeploymentPatch } from '../../gen/database.ts'
@@ -15,6 +15,7 @@ import { crdErrors } from './crd-schema.ts'
 import { validationErrors } from './validate.ts'
 import type { K8sObject } from './helpers.ts'
 import { one, selects } from './helpers.ts'
+import type { Parsed } from '../helpers/parsed.ts'
 
 const snapshots: BackupTarget = { method: 'volumeSnapshot', snapshotClass: 'csi-snapclass' }
 const s3Role: BackupTarget = {
@@ -64,7 +65,7 @@ const variants: [string, PostgresProps][] = [
 
 t.test('every rendered CNPG object validates against the v1.30.0 CRDs', async (t) => {
   for (const [name, p] of variants) {
-    const objects = postgresObjects(p).filter((o) => o.apiVersion.startsWith('postgresql.cnpg.io/'))
+    const objects = postgresObjects(p).filter((o) => o.apiVersion.startsWith('postgresql.cnpg.io/')) as K8sObject[]
     t.same(objects.map((o) => o.kind).sort(), ['Cluster', 'ScheduledBackup'], `${name}: a Cluster and its ScheduledBackup`)
     for (const o of objects) t.equal(crdErrors(o), '', `${name}: ${o.kind} ${o.metadata.name}`)
   }
@@ -125,7 +126,7 @@ t.test('backups: daily, from the target in the props, never owned by what Argo C
   }
   const iam = one(postgresObjects(props({ backup: s3Role })) as K8sObject[], 'Cluster').spec
   t.same(iam.backup.barmanObjectStore.s3Credentials, { inheritFromIAMRole: true }, 'IAM role: no credential anywhere')
-  t.equal(iam.serviceAccountTemplate.metadata.annotations['eks.amazonaws.com/role-arn'], (s3Role as any).credentials.roleArn, 'the instances\' ServiceAccount carries the role')
+  t.equal(iam.serviceAccountTemplate.metadata.annotations['eks.amazonaws.com/role-arn'], (s3Role as Parsed).credentials.roleArn, 'the instances\' ServiceAccount carries the role')
   t.equal(iam.backup.retentionPolicy, '30d')
   const sealed = one(postgresObjects(props({ backup: s3Secret })) as K8sObject[], 'Cluster').spec.backup.barmanObjectStore
   t.same(sealed.s3Credentials.accessKeyId, { name: 'todo-db-backup-credentials', key: 'ACCESS_KEY_ID' }, 'a Secret by name only')
@@ -135,12 +136,12 @@ t.test('backups: daily, from the target in the props, never owned by what Argo C
 
 t.test('restore: a new Cluster from a Backup, valid against the CRD', async (t) => {
   for (const [name, p] of variants) {
-    const restored = recoveryCluster(p, { name: 'todo-db-restore', backupName: 'todo-db-daily-20260101030000' })
+    const restored = recoveryCluster(p, { name: 'todo-db-restore', backupName: 'todo-db-daily-20260101030000' }) as K8sObject
     t.equal(crdErrors(restored), '', `${name}: the recovery Cluster validates`)
     t.same(restored.spec.bootstrap, { recovery: { backup: { name: 'todo-db-daily-20260101030000' }, database: 'todo', owner: 'todo' } }, `${name}: bootstrapped from the backup`)
     t.equal(restored.spec.instances, p.instances, `${name}: same topology`)
   }
-  const pitr = recoveryCluster(props({ backup: s3Role }), { name: 'todo-db-pitr', backupName: 'b1', targetTime: '2026-01-01T10:15:00Z' })
+  const pitr = recoveryCluster(props({ backup: s3Role }), { name: 'todo-db-pitr', backupName: 'b1', targetTime: '2026-01-01T10:15:00Z' }) as K8sObject
   t.equal(crdErrors(pitr), '', 'a point-in-time recovery validates')
   t.same(pitr.spec.bootstrap.recovery.recoveryTarget, { targetTime: '2026-01-01T10:15:00Z' })
   t.equal(pitr.spec.backup.barmanObjectStore.serverName, 'todo-db-pitr', 'it archives under its own name, not over the source\'s backups')
@@ -160,7 +161,7 @@ t.test('NetworkPolicies: app -> 5432, operator -> 8000/5432, instances <-> insta
   const app = { app: 'todo-app', tier: 'backend' }
   const operator = { 'app.kubernetes.io/name': 'cloudnative-pg', 'app.kubernetes.io/instance': 'cnpg' }
   type Peer = { labels: Record<string, string>; namespace: string } | { ip: string }
-  const peerMatches = (rule: any, peer: Peer, policyNs: string) => (rule ?? []).some((r: any) => {
+  const peerMatches = (rule: Parsed, peer: Peer, policyNs: string) => (rule ?? []).some((r: Parsed) => {
     if ('ip' in peer) return r.ipBlock && peer.ip.startsWith(r.ipBlock.cidr.split('/')[0])
     if (r.ipBlock) return false
     const inNs = r.namespaceSelector ? selects(r.namespaceSelector, { 'kubernetes.io/metadata.name': peer.namespace }) : peer.namespace === policyNs
@@ -168,7 +169,7 @@ t.test('NetworkPolicies: app -> 5432, operator -> 8000/5432, instances <-> insta
   })
   const allows = (dir: 'ingress' | 'egress', pod: Record<string, string>, peer: Peer, port: number) =>
     policies.some((pol) => selects(pol.spec.podSelector, pod) && pol.spec.policyTypes.includes(dir === 'ingress' ? 'Ingress' : 'Egress') &&
-      (pol.spec[dir] ?? []).some((rule: any) => peerMatches(dir === 'ingress' ? rule.from : rule.to, peer, p.namespace) && rule.ports.some((pp: any) => pp.port === port)))
+      (pol.spec[dir] ?? []).some((rule: Parsed) => peerMatches(dir === 'ingress' ? rule.from : rule.to, peer, p.namespace) && rule.ports.some((pp: Parsed) => pp.port === port)))
   const here = (labels: Record<string, string>) => ({ labels, namespace: p.namespace })
   t.ok(allows('egress', app, here(db), 5432) && allows('ingress', db, here(app), 5432), 'the app reaches PostgreSQL')
   t.notOk(allows('ingress', db, here(app), 8000), 'but not the status port')
@@ -180,11 +181,11 @@ t.test('NetworkPolicies: app -> 5432, operator -> 8000/5432, instances <-> insta
   t.ok(allows('ingress', db, { labels: {}, namespace: 'monitoring' }, 9187), 'Prometheus scrapes the exporter')
   const single = (postgresObjects(props({ instances: 1, synchronousReplicas: 0 })) as K8sObject[]).filter((o) => o.kind === 'NetworkPolicy')
   const dbPolicies = single.filter((pol) => selects(pol.spec.podSelector, db))
-  t.notOk(dbPolicies.some((pol) => [...(pol.spec.egress ?? []).flatMap((r: any) => r.to ?? []), ...(pol.spec.ingress ?? []).flatMap((r: any) => r.from ?? [])]
-    .some((peer: any) => selects(peer.podSelector, db) && !peer.namespaceSelector)), 'one instance: no replication traffic')
+  t.notOk(dbPolicies.some((pol) => [...(pol.spec.egress ?? []).flatMap((r: Parsed) => r.to ?? []), ...(pol.spec.ingress ?? []).flatMap((r: Parsed) => r.from ?? [])]
+    .some((peer: Parsed) => selects(peer.podSelector, db) && !peer.namespaceSelector)), 'one instance: no replication traffic')
   const s3 = (postgresObjects(props({ backup: s3Role })) as K8sObject[]).filter((o) => o.kind === 'NetworkPolicy')
-  t.ok(s3.some((pol) => (pol.spec.egress ?? []).some((r: any) => r.ports.some((pp: any) => pp.port === 443))), 'object store: HTTPS out')
-  t.notOk(policies.some((pol) => (pol.spec.egress ?? []).some((r: any) => r.ports.some((pp: any) => pp.port === 443))), 'snapshots: nothing leaves the cluster')
+  t.ok(s3.some((pol) => (pol.spec.egress ?? []).some((r: Parsed) => r.ports.some((pp: Parsed) => pp.port === 443))), 'object store: HTTPS out')
+  t.notOk(policies.some((pol) => (pol.spec.egress ?? []).some((r: Parsed) => r.ports.some((pp: Parsed) => pp.port === 443))), 'snapshots: nothing leaves the cluster')
 })
 
 t.test('the table\'s restore renders the new Cluster from the backup, and the app follows it', async (t) => {

@@ -11,6 +11,7 @@ import { writeTree } from '../../gen/write.ts'
 import { find, kustomize, tempDir } from './helpers.ts'
 import { validationErrors } from './validate.ts'
 import { applyOrder, syncChild, type ClusterState } from './argocd-sync-model.ts'
+import type { Parsed } from '../helpers/parsed.ts'
 
 const env = environments.staging
 
@@ -59,7 +60,7 @@ t.test('with sealed-secrets/<env>/kustomization.yaml the overlay deploys the Sea
     name: 'staging', storageClasses: new Map([[postgresOf(env)!.storage.storageClass, 'WaitForFirstConsumer']]), crdGroups: new Set(['bitnami.com', 'monitoring.coreos.com', 'postgresql.cnpg.io']),
     objects: new Set(), localImages: new Set(), metricsApi: true, ingressController: true, sealedSecretsController: true, cnpgOperator: true,
   }
-  const app = { metadata: { name: 'todo-app-staging' }, spec: { syncPolicy: { automated: {} } } } as any
+  const app = { metadata: { name: 'todo-app-staging' }, spec: { syncPolicy: { automated: {} } } } as Parsed
   const synced = syncChild({ app, objects }, state, new Set())
   t.equal(synced.health, 'Healthy', `with the controller the pods get their Secret ${synced.reasons.join('; ')}`)
   t.match(syncChild({ app, objects }, { ...state, sealedSecretsController: false }, new Set()).reasons.join(), /SealedSecret todo-app-secrets: no controller/, 'without it, the wave waits')

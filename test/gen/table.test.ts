@@ -6,8 +6,9 @@ import { canonicalQuantity, requireCanonical } from '../../gen/quantity.ts'
 import { checkEnvironment } from '../../gen/check-table.ts'
 import { clusters, environments } from '../../gen/environments.ts'
 import { configDelta } from '../../gen/overlay.ts'
-import { baseConfig, names } from '../../gen/app.ts'
+import { baseConfig, names } from '../../gen/constants.ts'
 import { ollamaPort } from '../../gen/ollama.ts'
+import type { Parsed } from '../helpers/parsed.ts'
 
 const digest = `sha256:${'a'.repeat(64)}`
 
@@ -32,7 +33,7 @@ t.test('quantities are written the way the API server prints them', async (t) =>
 
 t.test('the table is checked before anything is rendered', async (t) => {
   for (const env of Object.values(environments)) t.doesNotThrow(() => checkEnvironment(env), `${env.name} is valid`)
-  const broken = (edit: (e: any) => void) => {
+  const broken = (edit: (e: Parsed) => void) => {
     const e = structuredClone(environments.prod)
     edit(e)
     return () => checkEnvironment(e)
@@ -42,7 +43,7 @@ t.test('the table is checked before anything is rendered', async (t) => {
   t.throws(broken((e) => { e.exposure.tls.clusterIssuer = 'letsencrypt-staging' }), /environments\.prod\.exposure\.tls\.clusterIssuer: 'letsencrypt-staging' is not a cert-manager ClusterIssuer of cluster prod/)
   t.throws(() => checkEnvironment(environments.prod, { ...clusters.prod, prerequisites: clusters.prod.prerequisites.filter((p) => p.kind !== 'prometheus-operator') }),
     /environments\.prod\.monitoring: cluster prod has no prometheus-operator/)
-  const dev = structuredClone(environments.dev) as any
+  const dev = structuredClone(environments.dev) as Parsed
   dev.ollama.firstStartSeconds = 60
   t.throws(() => checkEnvironment(dev), /environments\.dev\.ollama\.firstStartSeconds: must be a whole number of seconds ≥ 600/, 'a first start needs time to pull')
   t.throws(broken((e) => { e.resources.limits.cpu = '1000m' }), /environments\.prod\.resources\.limits\.cpu: write '1'/)
@@ -57,16 +58,16 @@ t.test('the table is checked before anything is rendered', async (t) => {
 })
 
 t.test('storage: SQLite only for one replica on a local volume, PostgreSQL settings the operator accepts', async (t) => {
-  const prod = (edit: (e: any) => void) => {
-    const e = structuredClone(environments.prod) as any
+  const prod = (edit: (e: Parsed) => void) => {
+    const e = structuredClone(environments.prod) as Parsed
     edit(e)
     return () => checkEnvironment(e)
   }
-  const sqliteProd = (e: any) => { e.storage = { backend: 'sqlite', storageClassName: 'csi-block', accessMode: 'ReadWriteOnce', size: '20Gi' } }
+  const sqliteProd = (e: Parsed) => { e.storage = { backend: 'sqlite', storageClassName: 'csi-block', accessMode: 'ReadWriteOnce', size: '20Gi' } }
   t.throws(prod(sqliteProd), /environments\.prod\.storage\.backend: SQLite serves one replica on its own volume; with autoscaling use 'postgres'/, 'several replicas never share a SQLite file')
   t.throws(prod((e) => { sqliteProd(e); delete e.autoscaling; delete e.podDisruptionBudget }), /with 3 replicas use 'postgres'/)
   t.throws(() => {
-    const dev = structuredClone(environments.dev) as any
+    const dev = structuredClone(environments.dev) as Parsed
     dev.storage.accessMode = 'ReadWriteMany'
     checkEnvironment(dev)
   }, /environments\.dev\.storage\.accessMode: SQLite needs a local ReadWriteOnce volume/, 'never on a shared filesystem')
@@ -85,7 +86,7 @@ t.test('storage: SQLite only for one replica on a local volume, PostgreSQL setti
 })
 
 t.test('secret source: the external store is reached over TLS', async (t) => {
-  const e = structuredClone(environments.prod) as any
+  const e = structuredClone(environments.prod) as Parsed
   e.externalSecret.store.server = 'http://vault:8200'
   t.throws(() => checkEnvironment(e), /environments\.prod\.externalSecret\.store\.server: Vault is reached over TLS only/)
 })

@@ -3,6 +3,7 @@
 // CRDs committed in test/schemas/crds/ (crd-schema.ts).
 import type { K8sObject } from './helpers.ts'
 import { crdErrors, knowsKind } from './crd-schema.ts'
+import type { Parsed } from '../helpers/parsed.ts'
 
 const packages: Record<string, string> = {
   'argoproj.io': '@kubernetes-models/argo-cd/argoproj.io',
@@ -11,7 +12,7 @@ const packages: Record<string, string> = {
 }
 
 /** API versions served by Kubernetes 1.28 that we render (the package itself knows newer ones too). */
-export const servedBy128 = new Set([
+const servedBy128 = new Set([
   'v1', 'apps/v1', 'rbac.authorization.k8s.io/v1', 'networking.k8s.io/v1', 'policy/v1', 'autoscaling/v2', 'batch/v1',
 ])
 
@@ -26,7 +27,7 @@ function modulePath(apiVersion: string): string {
 /** Validates one object; returns the errors as text ('' when valid). */
 export async function validationErrors(obj: K8sObject): Promise<string> {
   if (knowsKind(obj)) return crdErrors(obj)
-  let mod: Record<string, any>
+  let mod: Record<string, Parsed>
   try {
     // One module per kind: the package's index modules take seconds to load.
     mod = await import(`${modulePath(obj.apiVersion)}/${obj.kind}`)

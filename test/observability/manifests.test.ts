@@ -12,11 +12,12 @@ import { PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-op
 import { clusterServices, environments, type Environment } from '../../gen/environments.ts'
 import { logShippingManifests, monitoringManifests } from '../../gen/observability/index.ts'
 import { apiServerPorts, fluentBitImage, ilmPolicyName, sinkNamespace } from '../../gen/observability/log-shipping.ts'
+import type { Parsed } from '../helpers/parsed.ts'
 
 // Loose typing on purpose: these are plain objects headed for YAML.
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [k: string]: any }
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [k: string]: Parsed }
 
-const models: Record<string, new (o: any) => { validate(): void }> = {
+const models: Record<string, new (o: Parsed) => { validate(): void }> = {
   ConfigMap, ServiceAccount, DaemonSet, ClusterRole, ClusterRoleBinding, NetworkPolicy, PrometheusRule, ServiceMonitor,
 }
 const all = Object.values(environments)
@@ -204,7 +205,7 @@ for (const env of all.filter((e) => e.logShipping.enabled)) {
     }
     t.match(container.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } })
     t.same(pod.securityContext.seccompProfile, { type: 'RuntimeDefault' })
-    t.match(container.volumeMounts.find((m: any) => m.name === 'varlog'), { mountPath: '/var/log', readOnly: true })
+    t.match(container.volumeMounts.find((m: Parsed) => m.name === 'varlog'), { mountPath: '/var/log', readOnly: true })
     t.equal(pod.serviceAccountName, `fluent-bit-${env.name}`)
     t.same(find(list, 'ClusterRole').rules, [{ apiGroups: [''], resources: ['namespaces', 'pods'], verbs: ['get', 'list', 'watch'] }])
 
@@ -249,7 +250,7 @@ for (const env of all.filter((e) => e.logShipping.enabled)) {
     t.same(np.spec.ingress, [{ from: [ns(clusterServices.monitoringNamespace)], ports: [{ port: metricsPort, protocol: 'TCP' }] }],
       'ingress: the monitoring namespace, on the scraped port only')
 
-    const egress = np.spec.egress as Array<{ to?: any[]; ports: Array<{ port: number; protocol: string }> }>
+    const egress = np.spec.egress as Array<{ to?: Parsed[]; ports: Array<{ port: number; protocol: string }> }>
     const portsOf = (rule: { ports: Array<{ port: number; protocol: string }> }) => rule.ports.map((p) => `${p.port}/${p.protocol}`).sort()
     const dns = egress.find((r) => portsOf(r).includes('53/UDP'))!
     t.same(portsOf(dns), ['53/TCP', '53/UDP'], 'DNS over UDP and TCP')

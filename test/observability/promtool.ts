@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process'
 import type { Test } from 'tap'
 import { systemTool } from '../helpers/system-tool.ts'
 
-export interface RunResult {
+interface RunResult {
   status: number | null
   output: string
 }

@@ -73,7 +73,9 @@ const healthyTools: Rule[] = [
   { match: '^minikube -p todo-app-dev ip', stdout: '192.168.49.2\n' },
   // Argo CD's repo server read the repository: the root has a revision.
   { match: 'get application todo-app-root -o json', stdout: JSON.stringify({ status: { sync: { status: 'Synced', revision: 'abc123def4567890' } } }) },
-  { match: 'get application ', stdout: 'Synced Healthy' },
+  // The Applications the bootstrap waits for exist, and kubectl wait sees them Synced, then Healthy.
+  { match: 'get application/\\S+ -o name', stdout: 'application.argoproj.io/x\n' },
+  { match: ' wait --for=jsonpath=', stdout: 'condition met\n' },
   { match: 'rollout status', stdout: 'successfully rolled out\n' },
 ]
 
@@ -139,10 +141,13 @@ t.test('a fresh machine: every step in order, then a second run changes nothing'
     /^git ls-remote --exit-code https:\/\/github\.com\/evolution-of-todo\/todo-gitops\.git main$/,
     /apply -f -$/, // the root Application
     /get application todo-app-root -o json/, // Argo CD read the repository from inside the cluster
-    /get application sealed-secrets/,
+    /get application\/sealed-secrets -o name/, // the root created it
+    /wait --for=jsonpath=\{\.status\.sync\.status\}=Synced application\/sealed-secrets --timeout=\d+s$/,
+    /wait --for=jsonpath=\{\.status\.health\.status\}=Healthy application\/sealed-secrets --timeout=\d+s$/,
     /rollout status deployment\/sealed-secrets-controller/,
     /get secret -l sealedsecrets\.bitnami\.com\/sealed-secrets-key/,
-    /get application todo-app-dev/,
+    /wait --for=jsonpath=\{\.status\.sync\.status\}=Synced application\/todo-app-dev/,
+    /wait --for=jsonpath=\{\.status\.health\.status\}=Healthy application\/todo-app-dev/,
   ]
   let at = -1
   for (const pattern of order) {
@@ -240,7 +245,8 @@ t.test('--dry-run prints every command in order and runs none', async (t) => {
   const out = result.stdout
   const expected = [
     'minikube version --short',
-    'minikube start -p todo-app-dev --cpus=2 --memory=6144 --disk-size=20g --driver=docker --kubernetes-version=v1.28.0 --addons=ingress,storage-provisioner,metrics-server --cni=calico',
+    // zx's quoting: an argument with characters beyond [\w/.-@:=] is written $'…', which bash reads back as it was.
+    "minikube start -p todo-app-dev --cpus=2 --memory=6144 --disk-size=20g --driver=docker --kubernetes-version=v1.28.0 $'--addons=ingress,storage-provisioner,metrics-server' --cni=calico",
     'minikube addons enable metrics-server -p todo-app-dev',
     'docker build -t todo-app:3.0.0-dev .    # with the environment of minikube -p todo-app-dev docker-env, DOCKER_BUILDKIT=1',
     'apply --server-side --force-conflicts -k argocd/install',
@@ -248,8 +254,11 @@ t.test('--dry-run prints every command in order and runs none', async (t) => {
     'apply -f - < (Secret todo-app/todo-app-secrets: jwt-secret, openai-api-key; values not shown)',
     'apply -f - < argocd/clusters/minikube/root-app.yaml',
     'get application todo-app-root -o json',
-    'get application sealed-secrets',
-    `get application todo-app-dev -o 'jsonpath={.status.sync.status} {.status.health.status}'    # repeated until "Synced Healthy" (at most ${environments.dev.ollama!.firstStartSeconds}s)`,
+    'get application/sealed-secrets -o name',
+    "wait $'--for=jsonpath={.status.sync.status}=Synced' application/sealed-secrets",
+    "wait $'--for=jsonpath={.status.health.status}=Healthy' application/sealed-secrets",
+    `wait $'--for=jsonpath={.status.sync.status}=Synced' application/todo-app-dev --timeout=${environments.dev.ollama!.firstStartSeconds}s`,
+    `wait $'--for=jsonpath={.status.health.status}=Healthy' application/todo-app-dev --timeout=${environments.dev.ollama!.firstStartSeconds}s`,
   ]
   t.match(out, `Wait for the Sealed Secrets controller (chart ${ss.chart} ${ss.version})`, 'the pinned chart from the table')
   let at = -1
@@ -308,11 +317,27 @@ t.test('a failing step is named with what to do next, and the run stops there', 
 
 t.test('an Application that never becomes healthy fails with its status', async (t) => {
   const { stubs, run } = setup(t)
-  stubs.setRules([{ match: 'get application todo-app-dev', stdout: 'OutOfSync Degraded' }, ...freshCluster])
+  stubs.setRules([
+    { match: 'wait .*=Healthy application/todo-app-dev', code: 1, stderr: 'error: timed out waiting for the condition on applications/todo-app-dev\n' },
+    { match: 'get application/todo-app-dev -o jsonpath=', stdout: 'OutOfSync Degraded' },
+    ...freshCluster,
+  ])
   const result = await run(['--timeout', '0.05'])
   t.equal(result.code, 1)
   t.match(result.stderr, /Step 14\/14 "Wait for the dev Application to be Synced and Healthy" failed/)
   t.match(result.stderr, /Application todo-app-dev is "OutOfSync Degraded"/)
+})
+
+t.test('an Application the root has not created yet is looked for again before kubectl wait watches it', async (t) => {
+  const { stubs, run } = setup(t)
+  const notFound = { code: 1, stderr: 'Error from server (NotFound): applications.argoproj.io "todo-app-dev" not found\n' }
+  stubs.setRules([{ match: 'get application/todo-app-dev -o name', responses: [notFound, notFound, { stdout: 'application.argoproj.io/todo-app-dev\n' }] }, ...freshCluster])
+  const result = await run()
+  t.equal(result.code, 0, result.stderr)
+  const calls = stubs.calls()
+  t.equal(calls.filter((c) => /get application\/todo-app-dev -o name$/.test(line(c))).length, 3, 'asked until it exists')
+  t.ok(indexOf(calls, /wait .*application\/todo-app-dev/) > calls.findLastIndex((c) => /get application\/todo-app-dev -o name$/.test(line(c))), 'then waited on')
+  t.match(result.stdout, /Application todo-app-dev is Synced and Healthy/)
 })
 
 t.test('a recreated cluster with no reachable remote: the sealing key is restored, the clone is served by git daemon', async (t) => {
@@ -334,7 +359,7 @@ t.test('a recreated cluster with no reachable remote: the sealing key is restore
 
   const restore = calls.findIndex((c) => /apply -f -$/.test(line(c)) && c.stdin?.includes('sealed-secrets-keyabc12'))
   t.ok(restore >= 0, 'the key is applied from the backup')
-  t.ok(restore < indexOf(calls, /get application sealed-secrets/), 'before the controller is waited for')
+  t.ok(restore < indexOf(calls, /get application\/sealed-secrets/), 'before the controller is waited for')
   t.match(result.stdout, /restored 1 sealing key/)
   t.match(result.stdout, /sealing keys already backed up/)
 
@@ -342,7 +367,7 @@ t.test('a recreated cluster with no reachable remote: the sealing key is restore
   t.ok(daemon, 'git daemon started')
   t.ok(daemon.args.includes(`--base-path=${repo}`) && daemon.args.includes('--listen=192.168.49.1') && daemon.args.includes('--port=9418'))
   t.equal(daemon.args.at(-1), repo, 'only this clone is exported')
-  t.ok(indexOf(calls, /^git daemon/) < indexOf(calls, /get application sealed-secrets/))
+  t.ok(indexOf(calls, /^git daemon/) < indexOf(calls, /get application\/sealed-secrets/))
 
   const root = YAML.parse(calls.filter((c) => /apply -f -$/.test(line(c))).find((c) => c.stdin!.includes('kind: Application'))!.stdin!)
   const local = 'git://host.minikube.internal:9418/'
@@ -398,7 +423,33 @@ t.test('Argo CD cannot read the repository from inside the cluster: the step say
   t.match(result.stderr, /Step 11\/14 "Check that Argo CD reads the repository from inside the cluster" failed/)
   t.match(result.stderr, /Argo CD cannot read https:\/\/github\.com\/evolution-of-todo\/todo-gitops\.git from inside the cluster: rpc error: authentication required/)
   t.match(result.stderr, /--repo-token-env VAR \(https\) or --repo-ssh-key FILE \(ssh\)/)
-  t.notOk(stubs.calls().some((c) => /get application todo-app-dev/.test(line(c))), 'nothing is waited for after that')
+  t.notOk(stubs.calls().some((c) => /application\/todo-app-dev/.test(line(c))), 'nothing is waited for after that')
+})
+
+t.test('Argo CD that has read nothing when the time is up: the step names the last condition it saw', async (t) => {
+  const { stubs, run } = setup(t)
+  const pending = JSON.stringify({ status: { conditions: [{ type: 'ComparisonError', message: 'rpc error: connection refused' }] } })
+  stubs.setRules([{ match: 'get application todo-app-root -o json', stdout: pending }, ...freshCluster])
+  const result = await run(['--timeout', '0.05'])
+  t.equal(result.code, 1)
+  t.match(result.stderr, /Argo CD has not read https:\/\/github\.com\/evolution-of-todo\/todo-gitops\.git after 0\.05s \(ComparisonError: rpc error: connection refused\)/)
+  t.equal(stubs.calls().filter((c) => /get application todo-app-root -o json/.test(line(c))).length, 5, 'asked once per poll: 0.05 s at 0.01 s')
+})
+
+t.test('an image build context that would take the sealing-key backup along is refused, as Docker reads .dockerignore', async (t) => {
+  for (const [dockerignore, why] of [['node_modules\n', 'not listed'], ['*\n!src/\n!.secrets/\n', 're-included by a later !'], ['.secrets/*.yaml\n', 'a pattern that misses the profile directory']]) {
+    const { stubs, run } = setup(t, undefined, { ...ARGO_TREE, '.dockerignore': dockerignore })
+    stubs.setRules(freshCluster)
+    const result = await run()
+    t.equal(result.code, 1, why)
+    t.match(result.stderr, /Step 4\/14 .* failed:\n {2}\.dockerignore does not keep \.secrets\/ .*out of the build context/, why)
+    t.notOk(stubs.calls().some((c) => c.cmd === 'docker' && c.args[0] === 'build'), `${why}: nothing is built`)
+  }
+  for (const dockerignore of ['.secrets\n', '*\n!src/\n', '**/.secrets\n']) {
+    const { stubs, run } = setup(t, undefined, { ...ARGO_TREE, '.dockerignore': dockerignore })
+    stubs.setRules(freshCluster)
+    t.equal((await run()).code, 0, `${JSON.stringify(dockerignore)} keeps it out`)
+  }
 })
 
 t.test('git daemon that never binds fails loudly', async (t) => {

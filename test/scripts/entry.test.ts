@@ -3,10 +3,9 @@
 // of the real bootstrap applies the Minikube root only.
 import fs from 'node:fs'
 import path from 'node:path'
-import { spawn } from 'node:child_process'
 import t from 'tap'
-import { minimumNode, olderThan, ownArguments } from '../../scripts/lib/entry.mjs'
-import { makeFixture, REPO, type RunResult } from './helpers/fixture.ts'
+import { nodeTooOld, ownArguments } from '../../scripts/lib/entry.mjs'
+import { makeFixture, REPO, runCommand, type RunResult } from './helpers/fixture.ts'
 import { systemTool } from '../helpers/system-tool.ts'
 
 /** The real rendered Minikube root and what the bootstrap reads, copied into a fixture. */
@@ -19,18 +18,7 @@ function realTree(): Record<string, string> {
 }
 
 function run(cmd: string, args: string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const clean: Record<string, string> = {}
-    for (const [k, v] of Object.entries({ ...process.env, ...env })) if (v !== undefined) clean[k] = v
-    delete clean.NODE_OPTIONS // tap's loaders: the scripts run plain
-    const child = spawn(cmd, args, { cwd, env: clean, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
+  return runCommand(cmd, args, { cwd, env })
 }
 
 const node = process.execPath
@@ -89,25 +77,26 @@ t.test('a Node.js older than package.json\'s engines gets one line naming the ve
 t.test('with a real older Node.js (the system one, when it is older)', async (t) => {
   const system = '/usr/bin/node'
   const version = fs.existsSync(system) ? (await run(system, ['--version'], REPO)).stdout.trim().slice(1) : undefined
-  const minimum = minimumNode(JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')).engines.node)!
-  if (!version || !olderThan(version, minimum)) {
-    t.comment(`skipped: no Node.js older than ${minimum.join('.')} at ${system}`)
+  const engines: string = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')).engines.node
+  const minimum = version === undefined ? undefined : nodeTooOld(engines, version)
+  if (!version || !minimum) {
+    t.comment(`skipped: no Node.js outside ${engines} at ${system}`)
     t.pass('nothing to run it with')
     return
   }
   const dir = makeFixture(t, realTree())
   const r = await run(system, ['scripts/bootstrap-minikube.mjs', '--dry-run'], dir)
   t.equal(r.code, 1)
-  t.match(r.stderr, new RegExp(`needs Node\\.js ${minimum.join('\\.')} or newer.*this is Node\\.js ${version.replaceAll('.', '\\.')}`))
+  t.match(r.stderr, new RegExp(`needs Node\\.js ${minimum.replaceAll('.', '\\.')} or newer.*this is Node\\.js ${version.replaceAll('.', '\\.')}`))
   t.notMatch(r.stderr, /ERR_UNKNOWN_FILE_EXTENSION/, 'not the loader\'s error')
 })
 
 t.test('the pieces', async (t) => {
-  t.same(minimumNode('>=22.18'), [22, 18, 0])
-  t.same(minimumNode('^22'), undefined, 'only ">=" ranges are understood')
-  t.ok(olderThan('20.20.2', [22, 18, 0]))
-  t.notOk(olderThan('22.18.0', [22, 18, 0]))
-  t.notOk(olderThan('23.0.0', [22, 18, 0]))
+  t.equal(nodeTooOld('>=22.18', '20.20.2'), '22.18.0')
+  t.equal(nodeTooOld('>=22.18', '22.18.0'), undefined)
+  t.equal(nodeTooOld('>=22.18', '23.0.0'), undefined)
+  t.equal(nodeTooOld('^22.18', '24.1.0'), '22.18.0', 'any semver range, as npm reads engines')
+  t.equal(nodeTooOld(undefined, '20.0.0'), undefined, 'no engines: nothing to check')
   const self = path.join(REPO, 'scripts', 'promote.mjs')
   t.same(ownArguments(self, ['node', self, '--a']), ['--a'], 'node')
   t.same(ownArguments(self, ['node', '/x/zx/build/cli.js', '--quiet', 'scripts/promote.mjs', '--a'].map((a) => (a === 'scripts/promote.mjs' ? path.relative(process.cwd(), self) : a))), ['--a'], 'zx, with its own flags before the script')

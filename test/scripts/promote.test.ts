@@ -1,13 +1,13 @@
 // scripts/promote.mjs in a throwaway git repository (git recorded by a pass-through stub, a tiny renderer
 // in place of gen/main.ts): one commit per promotion, the promotion order, pinned images, clean trees,
-// rollback by git revert, and a failed validation leaving nothing behind.
+// rollback by git revert, a failed validation leaving nothing behind, and a broken images file refused.
 import fs from 'node:fs'
 import path from 'node:path'
 import { execFileSync } from 'node:child_process'
 import t from 'tap'
 import { environments } from '../../gen/environments.ts'
 import { makeStubs, line } from './helpers/stubs.ts'
-import { makeFixture, runScript, git } from './helpers/fixture.ts'
+import { makeFixture, runScript, git, REPO } from './helpers/fixture.ts'
 
 const SHA_IMAGE = 'ghcr.io/evolution-of-todo/todo-app:0123abc'
 const DIGEST_IMAGE = `ghcr.io/evolution-of-todo/todo-app:4567def@sha256:${'e'.repeat(64)}`
@@ -29,10 +29,10 @@ function setup(t: { teardown(fn: () => void): void }) {
   stubs.setRules([{ match: '^git', passthrough: '/usr/bin/git' }])
   const promote = (args: string[], validate = 'node -e "process.exit(0)"') =>
     runScript(path.join(repo, 'scripts', 'promote.mjs'), args, { PATH: stubs.path, PROMOTE_SYNTH_CMD: 'node gen/main.ts', PROMOTE_TEST_CMD: validate })
-  const table = () => fs.readFileSync(path.join(repo, 'gen', 'environments.ts'), 'utf8')
+  const images = () => fs.readFileSync(path.join(repo, 'gen', 'images.yaml'), 'utf8')
   const overlay = (env: string) => fs.readFileSync(path.join(repo, 'overlays', env, 'kustomization.yaml'), 'utf8')
   const commits = () => git(repo, 'log', '--format=%s').trim().split('\n')
-  return { repo, stubs, promote, table, overlay, commits }
+  return { repo, stubs, promote, images, overlay, commits }
 }
 
 async function initialCommit(f: ReturnType<typeof setup>) {
@@ -50,8 +50,10 @@ t.test('staging gets a CI image, then prod gets exactly what staging runs; git r
   const first = await f.promote(['--env', 'staging', '--image', SHA_IMAGE])
   t.equal(first.code, 0, first.stderr)
   t.equal(f.commits()[0], `promote(staging): ${oldStaging} -> ${SHA_IMAGE}`)
-  t.same(git(f.repo, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort(), ['gen/environments.ts', 'overlays/staging/kustomization.yaml'], 'one commit: the table line and the staging overlay')
-  t.match(f.table(), `    image: '${SHA_IMAGE}',`)
+  t.same(git(f.repo, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort(), ['gen/images.yaml', 'overlays/staging/kustomization.yaml'], 'one commit: the images file and the staging overlay')
+  const before = fs.readFileSync(path.join(REPO, 'gen', 'images.yaml'), 'utf8')
+  t.equal(f.images(), before.replace(`staging: ${oldStaging}`, `staging: ${SHA_IMAGE}`), 'only staging\'s entry changed; the header comment and the others are kept')
+  t.equal(fs.readFileSync(path.join(f.repo, 'gen', 'environments.ts'), 'utf8'), fs.readFileSync(path.join(REPO, 'gen', 'environments.ts'), 'utf8'), 'the table\'s code is not edited')
   t.match(f.overlay('staging'), SHA_IMAGE)
   t.match(f.overlay('prod'), environments.prod.image, 'prod is untouched')
   t.equal(git(f.repo, 'status', '--porcelain'), '', 'nothing left uncommitted')
@@ -75,7 +77,7 @@ t.test('staging gets a CI image, then prod gets exactly what staging runs; git r
 
   git(f.repo, 'revert', '--no-edit', 'HEAD')
   t.match(f.overlay('prod'), environments.prod.image, 'git revert is the rollback')
-  t.match(f.table(), `    image: '${environments.prod.image}',`)
+  t.match(f.images(), `\nprod: ${environments.prod.image}\n`)
 })
 
 t.test('refusals: unknown or dev environment, skipped or backward stage, unpinned image, dirty tree', async (t) => {
@@ -111,4 +113,15 @@ t.test('a failing validation leaves the tree as it was', async (t) => {
   t.match(result.stderr, /validate failed .*\n.*not ok 1 - overlay check/)
   t.equal(git(f.repo, 'status', '--porcelain'), '', 'the edit and the re-render were undone')
   t.same(f.commits(), ['initial'])
+})
+
+t.test('the table refuses an images file without an image for every environment', async (t) => {
+  const f = setup(t)
+  await initialCommit(f)
+  fs.writeFileSync(path.join(f.repo, 'gen', 'images.yaml'), '# hand-edited\ndev: todo-app:3.0.0-dev\nstaging: 42\n')
+  git(f.repo, 'commit', '-q', '-am', 'broken images')
+  const result = await f.promote(['--env', 'staging', '--image', SHA_IMAGE])
+  t.equal(result.code, 1)
+  t.match(result.stderr, /gen\/images\.yaml: staging needs an image reference \(a string\)/)
+  t.same(f.commits(), ['broken images', 'initial'])
 })

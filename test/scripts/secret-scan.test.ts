@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
 import t from 'tap'
 import YAML from 'yaml'
-import { scanText } from '../../scripts/lib/secret-scan.mjs'
+import { scanText } from '../../scripts/lib/secret-scan.ts'
 import { REPO } from './helpers/fixture.ts'
 
 t.test('the scanner finds what it must find', async (t) => {

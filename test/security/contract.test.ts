@@ -3,8 +3,8 @@
 // service's own loader, and gen/ and scripts/ take names, defaults and minimums from src/contract.ts.
 
 import t from 'tap'
-import { baseConfig, port } from '../../gen/app.ts'
-import { checkEnvironment, podEnvironment, secretStandIns } from '../../gen/check-table.ts'
+import { baseConfig, port } from '../../gen/constants.ts'
+import { checkEnvironment, serviceEnvironment } from '../../gen/check-table.ts'
 import { environments } from '../../gen/environments.ts'
 import { loadConfig } from '../../src/config.ts'
 import { DEFAULT_PORT, INTEGER_SETTINGS } from '../../src/contract.ts'
@@ -27,7 +27,7 @@ t.test('settings the service would refuse fail the table check, naming the varia
 t.test('every environment as committed passes the service loader', async (t) => {
   for (const env of Object.values(environments)) {
     t.doesNotThrow(() => checkEnvironment(env), env.name)
-    const config = loadConfig({ ...podEnvironment(env), ...secretStandIns(env) })
+    const config = loadConfig(serviceEnvironment(env))
     t.equal(config.aiBackend, env.config.AI_BACKEND.toLowerCase(), `${env.name}: the pods get the table's backend`)
     t.equal(config.storageBackend, env.storage.backend, `${env.name}: the pods get the table's storage backend`)
   }
@@ -47,7 +47,8 @@ t.test('the base ConfigMap repeats the service defaults from the contract, and t
 t.test('a postgres environment without the database URL would not start: the check supplies it only as a stand-in', async (t) => {
   const prod = environments.prod
   t.equal(prod.storage.backend, 'postgres')
-  t.throws(() => loadConfig({ ...podEnvironment(prod), JWT_SECRET: 'x'.repeat(32), OPENAI_API_KEY: 'stand-in' }), /DATABASE_URL/)
-  t.match(secretStandIns(prod), { DATABASE_URL: /^postgresql:\/\// })
-  t.notOk('DATABASE_URL' in secretStandIns(environments.dev), 'dev on SQLite needs none')
+  const { DATABASE_URL, ...withoutUrl } = serviceEnvironment(prod)
+  t.match(DATABASE_URL, /^postgresql:\/\//)
+  t.throws(() => loadConfig(withoutUrl), /DATABASE_URL/)
+  t.notOk('DATABASE_URL' in serviceEnvironment(environments.dev), 'dev on SQLite needs none')
 })

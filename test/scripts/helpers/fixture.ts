@@ -1,4 +1,4 @@
-// A throwaway copy of the repository for the operator scripts: the scripts, the environments table, the
+// A throwaway copy of the repository for the operator scripts: the scripts, the environments table, its images and the renderer's shared constants, the
 // service's contract (src/contract.ts), the node_modules they import, and whatever rendered files a test
 // writes. Tests never touch the real tree.
 import fs from 'node:fs'
@@ -13,7 +13,7 @@ export function makeFixture(t: { teardown(fn: () => void): void }, files: Record
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
   fs.cpSync(path.join(REPO, 'scripts'), path.join(dir, 'scripts'), { recursive: true })
   fs.mkdirSync(path.join(dir, 'gen'))
-  fs.copyFileSync(path.join(REPO, 'gen', 'environments.ts'), path.join(dir, 'gen', 'environments.ts'))
+  for (const file of ['environments.ts', 'images.yaml', 'constants.ts', 'image.ts']) fs.copyFileSync(path.join(REPO, 'gen', file), path.join(dir, 'gen', file))
   fs.mkdirSync(path.join(dir, 'src'))
   fs.copyFileSync(path.join(REPO, 'src', 'contract.ts'), path.join(dir, 'src', 'contract.ts'))
   fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'))
@@ -40,11 +40,17 @@ export interface RunResult {
 
 /** Runs `node <script> ...args` with the given PATH and extra environment. */
 export function runScript(script: string, args: string[], env: Record<string, string | undefined>): Promise<RunResult> {
+  return runCommand(process.execPath, [script, ...args], { env })
+}
+
+/** Runs a command as a user would, with extra (or, as undefined, removed) environment variables. */
+export function runCommand(cmd: string, args: string[], { cwd, env = {} }: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const clean: Record<string, string> = {}
     for (const [k, v] of Object.entries({ ...process.env, ...env })) if (v !== undefined) clean[k] = v
-    // tap puts its loaders into NODE_OPTIONS of every child it sees spawned; the script under test runs plain.
-    const child = spawn('/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, script, ...args], { env: clean, stdio: ['ignore', 'pipe', 'pipe'] })
+    // tap puts its loaders into NODE_OPTIONS of every child it sees spawned (deleting it from env is not
+    // enough): the command under test runs plain.
+    const child = spawn('/usr/bin/env', ['-u', 'NODE_OPTIONS', cmd, ...args], { cwd, env: clean, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))

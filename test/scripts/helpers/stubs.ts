@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-export interface Answer {
+interface Answer {
   stdout?: string
   stderr?: string
   code?: number

@@ -1,5 +1,5 @@
-// What every environment shares: names and the container contract (docs/contracts.md), probes,
-// security settings. Per-environment values are NOT here: they live in environments.ts.
+// Shared constants of the renderer: what every environment shares (names and the container contract from
+// docs/contracts.md, probes, security settings). Per-environment values are NOT here: they live in environments.ts.
 import { readFileSync } from 'node:fs'
 import { DEFAULT_PORT, DECIMAL_SETTINGS, INTEGER_SETTINGS, SECRET_KEYS, TEXT_DEFAULTS } from '../src/contract.ts'
 
@@ -84,7 +84,7 @@ export const uid = 1000
  * earlier wave would wait for it forever.
  */
 export const waves = { namespace: '-2', prerequisites: '-1', workloads: '0' }
-export const syncOptionsKey = 'argocd.argoproj.io/sync-options'
+const syncOptionsKey = 'argocd.argoproj.io/sync-options'
 /** On what must outlive its Application (the namespace, the data): never pruned, never deleted with it. */
 export const keepOnDelete = { [syncOptionsKey]: 'Prune=false,Delete=false' }
 export const syncWaveKey = 'argocd.argoproj.io/sync-wave'

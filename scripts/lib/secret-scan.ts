@@ -4,7 +4,7 @@
 import YAML from 'yaml'
 
 /** Shapes of real credentials. Each needs enough characters that prose and placeholders do not match. */
-export const KEY_SHAPES = [
+const KEY_SHAPES = [
   // A PEM header followed by key material (on the next line, or after an escaped \n in JSON); a header with a
   // placeholder body, as in the External Secrets CRDs' examples, is documentation.
   { name: 'private key', pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----(?:\s|\\n)*[A-Za-z0-9+/=]{40,}/ },
@@ -15,8 +15,8 @@ export const KEY_SHAPES = [
   { name: 'Google API key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/ },
 ]
 
-function plaintextSecrets(yamlText) {
-  const found = []
+function plaintextSecrets(yamlText: string): string[] {
+  const found: string[] = []
   let docs
   try {
     docs = YAML.parseAllDocuments(yamlText)
@@ -24,7 +24,7 @@ function plaintextSecrets(yamlText) {
     return found
   }
   for (const doc of docs) {
-    let obj
+    let obj: { kind?: unknown; metadata?: { name?: string }; data?: unknown; stringData?: unknown } | null | undefined
     try {
       obj = doc.toJS()
     } catch {
@@ -32,7 +32,7 @@ function plaintextSecrets(yamlText) {
     }
     if (obj?.kind !== 'Secret') continue
     for (const field of ['data', 'stringData']) {
-      const values = obj[field]
+      const values = obj[field as 'data' | 'stringData']
       if (values && typeof values === 'object' && Object.values(values).some((v) => v !== '' && v !== null)) {
         found.push(`Secret ${obj.metadata?.name ?? '(unnamed)'} has ${field} in plaintext`)
       }
@@ -45,8 +45,8 @@ function plaintextSecrets(yamlText) {
 const PLACEHOLDER = /not-?real|fake|dummy|example|placeholder/i
 
 /** Problems in one file's text; empty when it is clean. */
-export function scanText(file, text) {
-  const problems = []
+export function scanText(file: string, text: string): string[] {
+  const problems: string[] = []
   for (const { name, pattern } of KEY_SHAPES) {
     const matches = [...text.matchAll(new RegExp(pattern.source, 'g'))].map((m) => m[0])
     const real = name === 'private key' ? matches : matches.filter((m) => !PLACEHOLDER.test(m))

@@ -6,17 +6,23 @@ import os from 'node:os'
 import fs from 'node:fs'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { parseArgv, sleep, which } from 'zx'
+import { parseArgv, retry, which } from 'zx'
 import YAML from 'yaml'
+import semver from 'semver'
 import { argocd, clusters, environments, repository } from '../../gen/environments.ts'
-import { createRunner, commandLine } from '../lib/run.mjs'
-import { parseVersion, isOlder } from '../lib/versions.mjs'
-import { jwtSecretProblem } from '../lib/jwt-secret.mjs'
-import { readArgoTree, environmentApplication, chartApplication, retargetRootApplication } from '../lib/argocd-tree.mjs'
+import { names } from '../../gen/constants.ts'
+import { JWT_SECRET_MIN_BYTES, SECRET_KEYS } from '../../src/contract.ts'
+import { createRunner, commandLine, CommandError } from '../lib/run.ts'
+import { messageOf } from '../lib/message.ts'
+import { jwtSecretProblem } from '../lib/jwt-secret.ts'
+import { isIgnored, parseDockerignore } from '../image/dockerfile.ts'
+import { readArgoTree, environmentApplication, chartApplication, retargetRootApplication, type ArgoTree } from '../lib/argocd-tree.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..')
 const CLUSTER = clusters.minikube
-const PROFILE = CLUSTER.minikube.profile
+if (!CLUSTER.minikube) throw new Error('gen/environments.ts: the minikube cluster has no `minikube` settings (profile, size)')
+const MINIKUBE = CLUSTER.minikube
+const PROFILE = MINIKUBE.profile
 const ARGOCD_VERSION = argocd.version
 /** Argo CD itself: the pinned install plus our argocd-cm, the same directory its own Application syncs. */
 const ARGOCD_INSTALL_DIR = argocd.installDir
@@ -24,7 +30,7 @@ const ROOT_DIR = `${argocd.clustersDir}/${CLUSTER.name}`
 const ADDONS = ['ingress', 'storage-provisioner', 'metrics-server']
 /** Where Argo CD finds the credentials of a private repository (never in git). */
 const REPO_SECRET = 'repo-todo-gitops'
-const SECRET_NAME = 'todo-app-secrets'
+const SECRET_NAME = names.secret
 const SEALING_KEY_LABEL = 'sealedsecrets.bitnami.com/sealed-secrets-key'
 const KEY_BACKUP = path.join(ROOT, '.secrets', PROFILE, 'sealing-keys.yaml')
 const dev = environments.dev
@@ -51,10 +57,27 @@ Options:
   --rotate-jwt               new JWT signing key for dev; the current one stays valid as jwt-secret-previous (nobody is logged out)
   --timeout SECONDS          how long to wait for each rollout/sync (default ${DEFAULT_TIMEOUT}: a first start pulls Ollama and its model)
 
-Environment: JWT_SECRET (at least 32 bytes; default: generated once, then kept), OPENAI_API_KEY (optional).`
+Environment: JWT_SECRET (at least ${JWT_SECRET_MIN_BYTES} bytes; default: generated once, then kept), OPENAI_API_KEY (optional).`
 
 const OPTIONS = { boolean: ['dry-run', 'local', 'help', 'rotate-jwt'], string: ['cni', 'kubernetes-version', 'driver', 'repo-url', 'repo-username', 'repo-token-env', 'repo-ssh-key', 'git-port', 'timeout'] }
-const args = parseArgv(process.argv.slice(2), OPTIONS)
+/** The parsed command line (zx's parseArgv with OPTIONS). */
+interface BootstrapArgs {
+  'dry-run'?: boolean
+  local?: boolean
+  help?: boolean
+  'rotate-jwt'?: boolean
+  cni?: string
+  'kubernetes-version'?: string
+  driver?: string
+  'repo-url'?: string
+  'repo-username'?: string
+  'repo-token-env'?: string
+  'repo-ssh-key'?: string
+  'git-port'?: string
+  timeout?: string
+  _: string[]
+}
+const args = parseArgv(process.argv.slice(2), OPTIONS) as BootstrapArgs
 const known = new Set([...OPTIONS.boolean, ...OPTIONS.string, '_'])
 const unknown = Object.keys(args).filter((k) => !known.has(k))
 if (args.help) {
@@ -93,17 +116,27 @@ if (jwtProblem) {
 const pollSeconds = Number(process.env.BOOTSTRAP_POLL_SECONDS ?? 5)
 
 const sh = createRunner({ dryRun: args['dry-run'], cwd: ROOT })
-const kubectl = (...rest) => ['--context', PROFILE, ...rest]
+const kubectl = (...rest: string[]) => ['--context', PROFILE, ...rest]
 let changes = 0
-const changed = (message) => {
+const changed = (message: string) => {
   changes++
   if (!sh.dryRun) console.log(`  ✓ ${message}`)
 }
-const same = (message) => console.log(`  = ${message}`)
-const note = (message) => console.log(`  ! ${message}`)
+const same = (message: string) => console.log(`  = ${message}`)
+const note = (message: string) => console.log(`  ! ${message}`)
 
 // Filled in by the steps, used by later ones.
-const state = { argo: undefined, argoSettings: {}, devNamespace: undefined, repoUrl: undefined, minikubeIp: undefined }
+interface DevNamespace {
+  apiVersion: 'v1'
+  kind: 'Namespace'
+  metadata: { name: string; labels: Record<string, string> }
+}
+const state: { argo?: ArgoTree; argoSettings: Record<string, string>; devNamespace?: DevNamespace; repoUrl?: string } = { argoSettings: {} }
+/** What the first step read; a later step cannot run without it. */
+const argoTree = (): ArgoTree => {
+  if (!state.argo) throw new Error('the rendered root was not read (step 1)')
+  return state.argo
+}
 
 // ---- 1. prerequisites ----------------------------------------------------------------------------------
 
@@ -114,19 +147,21 @@ const TOOLS = [
   { name: 'git', min: '2.0.0', args: ['--version'], install: 'https://git-scm.com/downloads' },
 ]
 
-function toolVersion(tool, stdout) {
+/** The tool's version (x.y.z) from its version output, as semver reads it out of the text. */
+function toolVersion(tool: (typeof TOOLS)[number], stdout: string): string | undefined {
+  let text = stdout
   if (tool.name === 'kubectl') {
     try {
-      return parseVersion(JSON.parse(stdout).clientVersion.gitVersion)
+      text = JSON.parse(stdout).clientVersion.gitVersion
     } catch {
-      return parseVersion(stdout)
+      // not JSON: read the version out of the text
     }
   }
-  return parseVersion(stdout)
+  return semver.coerce(text)?.version
 }
 
 async function checkPrerequisites() {
-  const problems = []
+  const problems: string[] = []
   for (const tool of TOOLS) {
     if (!sh.dryRun && !(await which(tool.name, { nothrow: true }))) {
       problems.push(`${tool.name} is not installed (need ${tool.min} or newer): see ${tool.install}`)
@@ -136,7 +171,7 @@ async function checkPrerequisites() {
     if (sh.dryRun) continue
     const version = result.ok ? toolVersion(tool, result.stdout) : undefined
     if (!version) problems.push(`${tool.name}: could not read its version from \`${commandLine(tool.name, tool.args)}\``)
-    else if (isOlder(version, tool.min)) problems.push(`${tool.name} ${version} is too old (need ${tool.min} or newer): see ${tool.install}`)
+    else if (semver.lt(version, tool.min)) problems.push(`${tool.name} ${version} is too old (need ${tool.min} or newer): see ${tool.install}`)
     else same(`${tool.name} ${version}`)
   }
   try {
@@ -144,18 +179,18 @@ async function checkPrerequisites() {
     state.argoSettings = readArgoSettings()
     same(`rendered root ${ROOT_DIR} and ${ARGOCD_INSTALL_DIR} found`)
   } catch (error) {
-    problems.push(error.message)
+    problems.push(messageOf(error))
   }
   try {
     state.devNamespace = renderedDevNamespace()
   } catch (error) {
-    problems.push(error.message)
+    problems.push(messageOf(error))
   }
   if (problems.length) throw new Error(problems.join('\n  '))
 }
 
 /** The data of the rendered argocd-cm patch in argocd/install: the settings Argo CD must run with. */
-function readArgoSettings() {
+function readArgoSettings(): Record<string, string> {
   const file = path.join(ROOT, ARGOCD_INSTALL_DIR, 'argocd-cm.yaml')
   const cm = fs.existsSync(file) ? YAML.parse(fs.readFileSync(file, 'utf8')) : undefined
   if (!cm?.data || !Object.keys(cm.data).length) throw new Error(`${ARGOCD_INSTALL_DIR}/argocd-cm.yaml has no settings: render the tree with \`npm run synth\``)
@@ -180,9 +215,9 @@ async function startCluster() {
   }
   await sh.run('minikube', [
     'start', '-p', PROFILE,
-    `--cpus=${CLUSTER.minikube.cpus}`, `--memory=${CLUSTER.minikube.memoryMiB}`, `--disk-size=${CLUSTER.minikube.diskSize}`,
+    `--cpus=${MINIKUBE.cpus}`, `--memory=${MINIKUBE.memoryMiB}`, `--disk-size=${MINIKUBE.diskSize}`,
     `--driver=${args.driver ?? 'docker'}`,
-    `--kubernetes-version=${args['kubernetes-version'] ?? CLUSTER.minikube.kubernetesVersion}`,
+    `--kubernetes-version=${args['kubernetes-version'] ?? MINIKUBE.kubernetesVersion}`,
     `--addons=${ADDONS.join(',')}`,
     ...(args.cni ? [`--cni=${args.cni}`] : []),
   ])
@@ -191,7 +226,7 @@ async function startCluster() {
 
 async function enableAddons() {
   const list = await sh.probe('minikube', ['addons', 'list', '-p', PROFILE, '-o', 'json'])
-  let addons = {}
+  let addons: Record<string, { Status?: string }> = {}
   try {
     addons = JSON.parse(list.stdout)
   } catch {
@@ -210,26 +245,15 @@ async function enableAddons() {
 // ---- 4. image ------------------------------------------------------------------------------------------
 
 /** The environment `minikube docker-env` prints, so docker talks to the daemon inside Minikube. */
-function parseDockerEnv(text) {
-  const env = {}
+function parseDockerEnv(text: string): Record<string, string> {
+  const env: Record<string, string> = {}
   for (const match of text.matchAll(/^export (\w+)="(.*)"$/gm)) env[match[1]] = match[2]
   return env
 }
 
-/**
- * Whether .dockerignore keeps .secrets/ (private sealing keys) out of the build context: either by an
- * allowlist ("*" then "!src/"...) or by naming it, and not re-included by a later "!" line.
- */
-function dockerignoreExcludesSecrets(text) {
-  let excluded = false
-  for (const raw of text.split('\n')) {
-    const line = raw.trim().replace(/^\//, '').replace(/\/$/, '')
-    if (!line || line.startsWith('#')) continue
-    const negated = line.startsWith('!')
-    const pattern = negated ? line.slice(1) : line
-    if (['*', '**', '.*', '.secrets', '.secrets/**', '**/.secrets'].includes(pattern)) excluded = !negated
-  }
-  return excluded
+/** Whether .dockerignore keeps the sealing-key backup (.secrets/) out of the build context, as Docker reads it. */
+function dockerignoreExcludesSecrets(text: string): boolean {
+  return isIgnored(parseDockerignore(text), path.relative(ROOT, KEY_BACKUP))
 }
 
 async function buildImage() {
@@ -252,15 +276,15 @@ async function buildImage() {
   }
   changed(`image ${dev.image} built (${after.stdout.trim().slice(0, 19)})`)
   // imagePullPolicy Never and the same tag: running pods keep the old image until they restart.
-  const deployment = await sh.probe('kubectl', kubectl('-n', dev.namespace, 'get', 'deployment', 'todo-app-deployment', '-o', 'name'))
+  const deployment = await sh.probe('kubectl', kubectl('-n', dev.namespace, 'get', 'deployment', names.deployment, '-o', 'name'))
   if (before.ok && deployment.ok) {
-    await sh.run('kubectl', kubectl('-n', dev.namespace, 'rollout', 'restart', 'deployment/todo-app-deployment'))
+    await sh.run('kubectl', kubectl('-n', dev.namespace, 'rollout', 'restart', `deployment/${names.deployment}`))
   }
 }
 
 // ---- 5. Argo CD ----------------------------------------------------------------------------------------
 
-async function ensureNamespace(name) {
+async function ensureNamespace(name: string): Promise<boolean> {
   const ns = await sh.probe('kubectl', kubectl('get', 'namespace', name, '-o', 'name'))
   if (ns.ok) return false
   await sh.run('kubectl', kubectl('create', 'namespace', name))
@@ -272,7 +296,7 @@ async function installArgoCd() {
   const image = await sh.probe('kubectl', kubectl('-n', argocd.namespace, 'get', 'deployment', 'argocd-server', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'))
   // Our settings are the rendered argocd-cm patch: installed when every key of it is in the live argocd-cm.
   const cm = await sh.probe('kubectl', kubectl('-n', argocd.namespace, 'get', 'configmap', 'argocd-cm', '-o', 'json'))
-  let live = {}
+  let live: Record<string, string> = {}
   try {
     live = JSON.parse(cm.stdout).data ?? {}
   } catch {
@@ -298,7 +322,8 @@ async function installArgoCd() {
 async function clusterSealingKeys() {
   const result = await sh.probe('kubectl', kubectl('-n', argocd.sealedSecrets.namespace, 'get', 'secret', '-l', SEALING_KEY_LABEL, '-o', 'json'))
   if (!result.ok) return []
-  return JSON.parse(result.stdout).items.map((s) => ({
+  const items: { metadata: { name: string; namespace: string; labels?: Record<string, string> }; type: string; data: Record<string, string> }[] = JSON.parse(result.stdout).items
+  return items.map((s) => ({
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: { name: s.metadata.name, namespace: s.metadata.namespace, labels: s.metadata.labels },
@@ -363,7 +388,7 @@ const DEV_NAMESPACE_FILE = `overlays/${dev.name}/namespace.yaml`
 
 /** The dev Namespace as the overlay renders it, cut to its name and labels (the restricted Pod Security
  *  level): the bootstrap creates it before Argo CD syncs, and it must enforce the same from the start. */
-function renderedDevNamespace() {
+function renderedDevNamespace(): DevNamespace {
   const file = path.join(ROOT, DEV_NAMESPACE_FILE)
   const docs = fs.existsSync(file) ? YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS()) : []
   const ns = docs.find((o) => o?.kind === 'Namespace' && o.metadata?.name === dev.namespace)
@@ -374,8 +399,9 @@ function renderedDevNamespace() {
 /** Creates the dev namespace with the rendered labels, or adds them to one that lacks them; idempotent. */
 async function ensureDevNamespace() {
   const wanted = state.devNamespace
+  if (!wanted) throw new Error('the rendered dev Namespace was not read (step 1)')
   const found = await sh.probe('kubectl', kubectl('get', 'namespace', dev.namespace, '-o', 'json'))
-  let labels = {}
+  let labels: Record<string, string> = {}
   try {
     labels = JSON.parse(found.stdout).metadata?.labels ?? {}
   } catch {
@@ -395,20 +421,21 @@ async function ensureDevNamespace() {
 async function createDevSecret() {
   await ensureDevNamespace()
   const existing = await sh.probe('kubectl', kubectl('-n', dev.namespace, 'get', 'secret', SECRET_NAME, '-o', 'json'))
-  const current = existing.ok ? JSON.parse(existing.stdout).data ?? {} : {}
-  const decode = (b64) => (b64 === undefined ? undefined : Buffer.from(b64, 'base64').toString('utf8'))
-  const currentJwt = decode(current['jwt-secret'])
+  const current: Record<string, string> = existing.ok ? JSON.parse(existing.stdout).data ?? {} : {}
+  const decode = (b64: string | undefined) => (b64 === undefined ? undefined : Buffer.from(b64, 'base64').toString('utf8'))
+  const currentJwt = decode(current[SECRET_KEYS.jwtSecret])
   const newKey = () => randomBytes(48).toString('base64url')
   // Kept across runs: a new JWT secret would log every user out. A rotation keeps the old one as the previous
   // key, which the service still accepts until the tokens it signed expire (docs/secrets.md).
   const rotate = args['rotate-jwt'] && currentJwt !== undefined
-  const wanted = {
-    'jwt-secret': rotate ? process.env.JWT_SECRET || newKey() : process.env.JWT_SECRET || currentJwt || newKey(),
-    'openai-api-key': process.env.OPENAI_API_KEY ?? decode(current['openai-api-key']) ?? '',
+  const jwt = rotate ? process.env.JWT_SECRET || newKey() : process.env.JWT_SECRET || currentJwt || newKey()
+  const wanted: Record<string, string> = {
+    [SECRET_KEYS.jwtSecret]: jwt,
+    [SECRET_KEYS.openaiApiKey]: process.env.OPENAI_API_KEY ?? decode(current[SECRET_KEYS.openaiApiKey]) ?? '',
   }
-  const previous = rotate ? currentJwt : decode(current['jwt-secret-previous'])
-  if (previous !== undefined && previous !== wanted['jwt-secret']) wanted['jwt-secret-previous'] = previous
-  if (rotate && wanted['jwt-secret'] === currentJwt) throw new Error('--rotate-jwt: JWT_SECRET is the key in use; unset it to get a new one, or give another')
+  const previous = rotate ? currentJwt : decode(current[SECRET_KEYS.jwtSecretPrevious])
+  if (previous !== undefined && previous !== jwt) wanted[SECRET_KEYS.jwtSecretPrevious] = previous
+  if (rotate && jwt === currentJwt) throw new Error('--rotate-jwt: JWT_SECRET is the key in use; unset it to get a new one, or give another')
   const data = Object.fromEntries(Object.entries(wanted).map(([k, v]) => [k, Buffer.from(v).toString('base64')]))
   if (existing.ok && Object.keys(data).every((k) => data[k] === current[k])) {
     same(`Secret ${dev.namespace}/${SECRET_NAME} is up to date`)
@@ -428,14 +455,14 @@ async function createDevSecret() {
   })
   changed(`Secret ${dev.namespace}/${SECRET_NAME} ${existing.ok ? 'updated' : 'created'}${rotate ? ' (JWT key rotated; the previous one still verifies)' : ''}`)
   // Environment variables are read at start: running pods see a changed Secret only after a restart.
-  const deployment = await sh.probe('kubectl', kubectl('-n', dev.namespace, 'get', 'deployment', 'todo-app-deployment', '-o', 'name'))
-  if (existing.ok && deployment.ok) await sh.run('kubectl', kubectl('-n', dev.namespace, 'rollout', 'restart', 'deployment/todo-app-deployment'))
+  const deployment = await sh.probe('kubectl', kubectl('-n', dev.namespace, 'get', 'deployment', names.deployment, '-o', 'name'))
+  if (existing.ok && deployment.ok) await sh.run('kubectl', kubectl('-n', dev.namespace, 'rollout', 'restart', `deployment/${names.deployment}`))
 }
 
 // ---- 8. repository -------------------------------------------------------------------------------------
 
 /** git@github.com:org/repo.git -> https://github.com/org/repo.git (Argo CD reads public repositories over https). */
-function httpsUrl(url) {
+function httpsUrl(url: string): string {
   const scp = /^[\w.-]+@([\w.-]+):(.+)$/.exec(url)
   return scp ? `https://${scp[1]}/${scp[2]}` : url
 }
@@ -479,18 +506,15 @@ async function serveLocalClone() {
   ])
   // --detach forks before it binds: exit 0 says nothing about the port. Ask the daemon itself.
   const local = `git://${address}:${gitPort}/`
-  for (let attempt = 1; ; attempt++) {
+  await retry(10, 500, async () => {
     const answer = await sh.probe('git', ['ls-remote', '--exit-code', local, repository.targetRevision], { env: { GIT_TERMINAL_PROMPT: '0' } })
-    if (answer.ok || sh.dryRun) break
-    if (attempt >= 10) {
-      throw new Error(`git daemon did not answer on ${address}:${gitPort} (port in use, or the address is not this machine's?): ${(answer.stderr || answer.stdout).trim().split('\n').at(-1) ?? ''}`)
-    }
-    await sleep(500)
-  }
+    if (answer.ok || sh.dryRun) return
+    throw new Error(`git daemon did not answer on ${address}:${gitPort} (port in use, or the address is not this machine's?): ${(answer.stderr || answer.stdout).trim().split('\n').at(-1) ?? ''}`)
+  })
   changed(`git daemon serves this clone as ${state.repoUrl} (branch ${repository.targetRevision}; commit to deploy)`)
 }
 
-function isRunning(pidFile) {
+function isRunning(pidFile: string): boolean {
   try {
     process.kill(Number(fs.readFileSync(pidFile, 'utf8')), 0)
     return true
@@ -500,11 +524,12 @@ function isRunning(pidFile) {
 }
 
 /** The repository Secret Argo CD reads a private repository or fork with, from what the user gave. */
-function repositorySecretData() {
+function repositorySecretData(): Record<string, string> | undefined {
+  const url = state.repoUrl ?? repository.url
   if (args['repo-token-env']) {
-    return { type: 'git', url: state.repoUrl, username: args['repo-username'] ?? 'git', password: process.env[args['repo-token-env']] }
+    return { type: 'git', url, username: args['repo-username'] ?? 'git', password: process.env[args['repo-token-env']] ?? '' }
   }
-  if (args['repo-ssh-key']) return { type: 'git', url: state.repoUrl, sshPrivateKey: fs.readFileSync(args['repo-ssh-key'], 'utf8') }
+  if (args['repo-ssh-key']) return { type: 'git', url, sshPrivateKey: fs.readFileSync(args['repo-ssh-key'], 'utf8') }
   return undefined
 }
 
@@ -516,7 +541,7 @@ async function storeRepositoryCredentials() {
   }
   const encoded = Object.fromEntries(Object.entries(wanted).map(([k, v]) => [k, Buffer.from(v).toString('base64')]))
   const existing = await sh.probe('kubectl', kubectl('-n', argocd.namespace, 'get', 'secret', REPO_SECRET, '-o', 'json'))
-  let current = {}
+  let current: Record<string, string> = {}
   try {
     current = JSON.parse(existing.stdout).data ?? {}
   } catch {
@@ -549,9 +574,10 @@ async function storeRepositoryCredentials() {
 // ---- 9. root Application -------------------------------------------------------------------------------
 
 async function applyRootApplication() {
-  const { rootApp, objects, rootDir } = state.argo
+  const { rootApp, objects, rootDir } = argoTree()
   const file = `${rootDir}/root-app.yaml`
-  const app = state.repoUrl === repository.url ? rootApp : retargetRootApplication(rootApp, objects, { from: repository.url, to: state.repoUrl })
+  const repoUrl = state.repoUrl ?? repository.url
+  const app = repoUrl === repository.url ? rootApp : retargetRootApplication(rootApp, objects, { from: repository.url, to: repoUrl })
   const result = await sh.run('kubectl', kubectl('apply', '-f', '-'), {
     input: YAML.stringify(app),
     inputNote: state.repoUrl === repository.url ? file : `(${file} reading ${state.repoUrl})`,
@@ -563,60 +589,61 @@ async function applyRootApplication() {
 
 /** Argo CD's repo server (inside the cluster) fetched the repository: the root has a revision, not an error. */
 async function checkRepositoryFromCluster() {
-  const name = state.argo.rootApp.metadata.name
+  const name = argoTree().rootApp.metadata.name
   const query = kubectl('-n', argocd.namespace, 'get', 'application', name, '-o', 'json')
   if (sh.dryRun) {
     console.log(`  $ ${commandLine('kubectl', query)}    # repeated until .status.sync.revision is set; a ComparisonError fails the step`)
     return
   }
-  const deadline = Date.now() + Math.min(timeoutSeconds, 300) * 1000
+  // A poll (zx's retry), not kubectl wait: besides the revision it looks for an error condition, which ends the
+  // step at once.
+  const limit = Math.min(timeoutSeconds, 300)
   let last = 'no status yet'
-  for (;;) {
+  let unreadable: Error | undefined
+  const revision = await retry(Math.max(1, Math.ceil(limit / pollSeconds)), pollSeconds * 1000, async () => {
     const result = await sh.probe('kubectl', query)
-    let status = {}
+    let status: { sync?: { revision?: string }; conditions?: { type?: string; message?: string }[] } = {}
     try {
       status = JSON.parse(result.stdout).status ?? {}
     } catch {
       // not created yet
     }
-    if (status.sync?.revision) {
-      same(`Argo CD (inside the cluster) reads ${state.repoUrl} at ${String(status.sync.revision).slice(0, 12)}`)
-      return
-    }
+    if (status.sync?.revision) return String(status.sync.revision)
     const error = (status.conditions ?? []).find((c) => /Error$/.test(c.type ?? ''))
     if (error) last = `${error.type}: ${error.message}`
     if (error && /auth|credential|permission denied|repository not found|could not read|unable to resolve/i.test(error.message ?? '')) {
-      throw new Error(`Argo CD cannot read ${state.repoUrl} from inside the cluster: ${error.message}\n  A private repository or fork needs credentials: --repo-token-env VAR (https) or --repo-ssh-key FILE (ssh)`)
+      unreadable = new Error(`Argo CD cannot read ${state.repoUrl} from inside the cluster: ${error.message}\n  A private repository or fork needs credentials: --repo-token-env VAR (https) or --repo-ssh-key FILE (ssh)`)
+      return undefined
     }
-    if (Date.now() >= deadline) throw new Error(`Argo CD has not read ${state.repoUrl} after ${Math.min(timeoutSeconds, 300)}s (${last})`)
-    await sleep(pollSeconds * 1000)
-  }
+    throw new Error(last)
+  }).catch(() => undefined)
+  if (unreadable) throw unreadable
+  if (!revision) throw new Error(`Argo CD has not read ${state.repoUrl} after ${limit}s (${last})`)
+  same(`Argo CD (inside the cluster) reads ${state.repoUrl} at ${revision.slice(0, 12)}`)
 }
 
 // ---- 10, 12. waiting for Argo CD -----------------------------------------------------------------------
 
-async function waitForApplication(name) {
-  const query = kubectl('-n', argocd.namespace, 'get', 'application', name, '-o', 'jsonpath={.status.sync.status} {.status.health.status}')
-  if (sh.dryRun) {
-    console.log(`  $ ${commandLine('kubectl', query)}    # repeated until "Synced Healthy" (at most ${timeoutSeconds}s)`)
-    return
-  }
-  const deadline = Date.now() + timeoutSeconds * 1000
-  let last = 'not found'
-  for (;;) {
-    const result = await sh.probe('kubectl', query)
-    if (result.ok) last = result.stdout.trim() || 'not synced yet'
-    if (last === 'Synced Healthy') {
-      same(`Application ${name} is Synced and Healthy`)
-      return
+/** Until the Application is Synced and Healthy: kubectl wait on each status field, once the root has created it. */
+async function waitForApplication(name: string): Promise<void> {
+  const app = `application/${name}`
+  // kubectl wait needs the object to exist; the root creates its children a moment after it syncs.
+  const attempts = Math.max(1, Math.ceil(timeoutSeconds / pollSeconds))
+  await retry(attempts, pollSeconds * 1000, () => sh.run('kubectl', kubectl('-n', argocd.namespace, 'get', app, '-o', 'name')))
+  try {
+    for (const condition of ['jsonpath={.status.sync.status}=Synced', 'jsonpath={.status.health.status}=Healthy']) {
+      await sh.run('kubectl', kubectl('-n', argocd.namespace, 'wait', `--for=${condition}`, app, `--timeout=${timeoutSeconds}s`))
     }
-    if (Date.now() >= deadline) throw new Error(`Application ${name} is "${last}" after ${timeoutSeconds}s (want "Synced Healthy")`)
-    await sleep(pollSeconds * 1000)
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error
+    const status = await sh.probe('kubectl', kubectl('-n', argocd.namespace, 'get', app, '-o', 'jsonpath={.status.sync.status} {.status.health.status}'))
+    throw new Error(`Application ${name} is "${status.stdout.trim() || 'not synced yet'}" after ${timeoutSeconds}s (want "Synced Healthy")`)
   }
+  if (!sh.dryRun) same(`Application ${name} is Synced and Healthy`)
 }
 
 /** The root's Sealed Secrets controller Application, when an environment of this cluster uses sealed secrets. */
-const sealedSecretsApp = () => chartApplication(state.argo.objects, argocd.sealedSecrets.chart)
+const sealedSecretsApp = () => chartApplication(argoTree().objects, argocd.sealedSecrets.chart)
 const noSealedSecrets = () => same(`no environment on ${CLUSTER.name} uses Sealed Secrets (its root has no controller): nothing to do`)
 
 async function waitForSealedSecrets() {
@@ -629,12 +656,12 @@ async function waitForSealedSecrets() {
 // ---- 13. how to reach it -------------------------------------------------------------------------------
 
 /** The port of todo-app-service in the rendered base (80 when it cannot be read). */
-function servicePort() {
+function servicePort(): number {
   const dir = path.join(ROOT, 'base')
   for (const file of fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')) : []) {
     for (const doc of YAML.parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'))) {
       const obj = doc.toJS()
-      if (obj?.kind === 'Service' && obj.metadata?.name === 'todo-app-service') return obj.spec?.ports?.[0]?.port ?? 80
+      if (obj?.kind === 'Service' && obj.metadata?.name === names.service) return obj.spec?.ports?.[0]?.port ?? 80
     }
   }
   return 80
@@ -647,12 +674,12 @@ async function printAccess() {
   console.log(`
 The dev environment runs in Minikube profile ${PROFILE}, namespace ${dev.namespace}, under Argo CD.
   NodePort      http://${ip}:${dev.exposure.nodePort}/health
-                (or: minikube -p ${PROFILE} service todo-app-service -n ${dev.namespace} --url)
+                (or: minikube -p ${PROFILE} service ${names.service} -n ${dev.namespace} --url)
   Ingress       http://${dev.exposure.host}/health after adding this line to /etc/hosts:
                   ${ip} ${dev.exposure.host}
-  Port-forward  ${k} -n ${dev.namespace} port-forward service/todo-app-service 8000:${servicePort()}
+  Port-forward  ${k} -n ${dev.namespace} port-forward service/${names.service} 8000:${servicePort()}
                 then http://localhost:8000/health
-  Logs          ${k} -n ${dev.namespace} logs -f deployment/todo-app-deployment
+  Logs          ${k} -n ${dev.namespace} logs -f deployment/${names.deployment}
   Argo CD UI    ${k} -n ${argocd.namespace} port-forward service/argocd-server 8080:443
                 then https://localhost:8080, user admin, password from:
                 ${k} -n ${argocd.namespace} get secret argocd-initial-admin-secret -o jsonpath='{.data.password}' | base64 -d`)
@@ -674,7 +701,7 @@ const STEPS = [
   { title: 'Check that Argo CD reads the repository from inside the cluster', run: checkRepositoryFromCluster, next: `see \`kubectl --context ${PROFILE} -n ${argocd.namespace} get application todo-gitops -o yaml\` (status.conditions); a private repository needs --repo-token-env or --repo-ssh-key` },
   { title: `Wait for the Sealed Secrets controller (chart ${argocd.sealedSecrets.chart} ${argocd.sealedSecrets.version}), if this cluster uses it`, run: waitForSealedSecrets, next: `see the Application's status.conditions: \`kubectl --context ${PROFILE} -n ${argocd.namespace} get applications -o yaml\`` },
   { title: 'Back up the sealing keys', run: backUpSealingKeys, next: `check that .secrets/ is in .gitignore and \`kubectl --context ${PROFILE} -n kube-system get secret -l ${SEALING_KEY_LABEL}\`` },
-  { title: 'Wait for the dev Application to be Synced and Healthy', run: async () => waitForApplication(environmentApplication(state.argo.objects, 'dev').metadata.name), next: `a first start pulls Ollama and its model (up to ${dev.ollama?.firstStartSeconds ?? timeoutSeconds}s); open the Argo CD UI (commands below) or \`kubectl --context ${PROFILE} -n ${dev.namespace} get pods\`; rerun when fixed` },
+  { title: 'Wait for the dev Application to be Synced and Healthy', run: async () => waitForApplication(environmentApplication(argoTree().objects, dev.name).metadata.name), next: `a first start pulls Ollama and its model (up to ${dev.ollama?.firstStartSeconds ?? timeoutSeconds}s); open the Argo CD UI (commands below) or \`kubectl --context ${PROFILE} -n ${dev.namespace} get pods\`; rerun when fixed` },
 ]
 
 if (sh.dryRun) console.log('Dry run: every command in order, none is run.')
@@ -683,7 +710,7 @@ for (const [i, step] of STEPS.entries()) {
   try {
     await step.run()
   } catch (error) {
-    console.error(`\n✖ Step ${i + 1}/${STEPS.length} "${step.title}" failed:\n  ${error.message}\n  Next: ${step.next}`)
+    console.error(`\n✖ Step ${i + 1}/${STEPS.length} "${step.title}" failed:\n  ${messageOf(error)}\n  Next: ${step.next}`)
     process.exit(1)
   }
 }

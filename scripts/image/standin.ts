@@ -5,18 +5,18 @@
 // cached as a tarball under .tmp/image-base/.
 import fs from 'node:fs'
 import path from 'node:path'
-import { exec, commandLine, CommandError } from '../lib/run.mjs'
-import { removeTree } from './engine.mjs'
+import { exec, commandLine, CommandError, type ExecOptions, type RunResult } from '../lib/run.ts'
+import { removeTree } from './engine.ts'
 
 /** What the base image name promises: `node:22.23.3-bookworm-slim[@sha256:…]`. */
-export function parseNodeImage(name) {
+export function parseNodeImage(name: string | undefined): { version: string; major: number; suite: string; digest: string | null } | null {
   const m = /^(?:docker\.io\/(?:library\/)?)?node:((\d+)\.\d+\.\d+)-([a-z]+)(-slim)?(@sha256:[0-9a-f]{64})?$/.exec(name ?? '')
   if (!m) return null
   return { version: m[1], major: Number(m[2]), suite: m[3], digest: m[5] ?? null }
 }
 
 /** The Debian mirror apt uses on this machine (DEBIAN_MIRROR overrides), for the given suite. */
-export function debianMirror(suite) {
+export function debianMirror(suite: string): string {
   if (process.env.DEBIAN_MIRROR) return process.env.DEBIAN_MIRROR
   const files = ['/etc/apt/sources.list']
   if (fs.existsSync('/etc/apt/sources.list.d')) {
@@ -26,7 +26,7 @@ export function debianMirror(suite) {
     const text = fs.readFileSync(file, 'utf8')
     if (file.endsWith('.sources')) {
       for (const entry of text.split(/\n\s*\n/)) {
-        const field = (name) => new RegExp(`^${name}:\\s*(.+)$`, 'mi').exec(entry)?.[1].trim().split(/\s+/) ?? []
+        const field = (name: string): string[] => new RegExp(`^${name}:\\s*(.+)$`, 'mi').exec(entry)?.[1].trim().split(/\s+/) ?? []
         if (field('Types').includes('deb') && field('Suites').includes(suite)) {
           const uri = field('URIs').find((u) => /^https?:\/\//.test(u))
           if (uri) return uri
@@ -42,7 +42,7 @@ export function debianMirror(suite) {
   return 'http://deb.debian.org/debian'
 }
 
-async function run(cmd, args, options) {
+async function run(cmd: string, args: string[], options?: ExecOptions): Promise<RunResult> {
   const result = await exec(cmd, args, options)
   if (!result.ok) throw new CommandError(commandLine(cmd, args), result)
   return result
@@ -52,7 +52,16 @@ async function run(cmd, args, options) {
  * The cached stand-in tarball, built first when missing. Returns { file, built } (built: false when it
  * came from the cache).
  */
-export async function standinTarball({ cacheDir, suite, nodeBinary, nodeVersion, npmVersion, mirror }) {
+export interface StandinOptions {
+  cacheDir: string
+  suite: string
+  nodeBinary: string
+  nodeVersion: string
+  npmVersion: string
+  mirror: string
+}
+
+export async function standinTarball({ cacheDir, suite, nodeBinary, nodeVersion, npmVersion, mirror }: StandinOptions): Promise<{ file: string; built: boolean }> {
   const file = path.join(cacheDir, `debian-${suite}-minbase-node${nodeVersion}-npm${npmVersion}.tar.gz`)
   if (fs.existsSync(file)) return { file, built: false }
 

@@ -7,10 +7,12 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgv, which } from 'zx'
 import YAML from 'yaml'
-import { argocd, environments } from '../../gen/environments.ts'
-import { exec } from '../lib/run.mjs'
-import { JWT_SECRET_MIN_BYTES, jwtSecretProblem } from '../lib/jwt-secret.mjs'
-import { JWT_KEYS, REQUIRED_KEYS, SECRET_KEYS, SECRET_NAME, CERT_ANNOTATION, loadCertificate, sealValue, sealedSecretDocument, verifySealedSecret } from '../lib/sealing.mjs'
+import { argocd, environments, type EnvName, type Environment } from '../../gen/environments.ts'
+import { exec } from '../lib/run.ts'
+import { messageOf } from '../lib/message.ts'
+import { JWT_SECRET_MIN_BYTES } from '../../src/contract.ts'
+import { jwtSecretProblem } from '../lib/jwt-secret.ts'
+import { JWT_KEYS, REQUIRED_KEYS, SECRET_KEYS, SECRET_NAME, CERT_ANNOTATION, loadCertificate, sealValue, sealedSecretDocument, verifySealedSecret } from '../lib/sealing.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..')
 // Overridable so the script's own tests do not run the real renderer (like promote's PROMOTE_SYNTH_CMD).
@@ -35,19 +37,34 @@ Sealing then runs npm run synth, so overlays/ENV lists sealed-secrets/ENV: commi
 
 const OPTIONS = { boolean: ['merge', 'verify', 'fetch-cert', 'in-process', 'help'], string: ['env', 'from-env', 'from-file', 'cert', 'context'] }
 
-function sealedEnvironments() {
+/** The parsed command line (zx's parseArgv with OPTIONS). */
+interface SealArgs {
+  env?: string
+  'from-env'?: string | string[]
+  'from-file'?: string | string[]
+  cert?: string
+  context?: string
+  merge?: boolean
+  verify?: boolean
+  'fetch-cert'?: boolean
+  'in-process'?: boolean
+  help?: boolean
+  _: string[]
+}
+
+function sealedEnvironments(): EnvName[] {
   return Object.values(environments).filter((e) => e.secret === 'sealed').map((e) => e.name)
 }
 
 class UsageError extends Error {}
 
-const envDir = (name) => path.join(ROOT, 'sealed-secrets', name)
-const rel = (file) => path.relative(ROOT, file)
-const list = (value) => (value === undefined ? [] : [value].flat())
+const envDir = (name: string) => path.join(ROOT, 'sealed-secrets', name)
+const rel = (file: string) => path.relative(ROOT, file)
+const list = (value: string | string[] | undefined): string[] => (value === undefined ? [] : [value].flat())
 
-function environmentFor(name) {
+function environmentFor(name: string | undefined): Environment {
   if (!name) throw new UsageError('--env is required')
-  const env = environments[name]
+  const env = Object.hasOwn(environments, name) ? environments[name as EnvName] : undefined
   if (!env) throw new UsageError(`unknown environment "${name}" (known: ${Object.keys(environments).join(', ')})`)
   if (env.secret !== 'sealed') {
     throw new UsageError(`${name} does not use a SealedSecret: its Secret is created by scripts/bootstrap-minikube.mjs and never committed`)
@@ -56,9 +73,9 @@ function environmentFor(name) {
 }
 
 /** key -> plaintext, from --from-env and --from-file. */
-function readValues(args) {
-  const values = new Map()
-  const put = (key, value, origin) => {
+function readValues(args: SealArgs): Map<string, string> {
+  const values = new Map<string, string>()
+  const put = (key: string, value: string, origin: string) => {
     if (!SECRET_KEYS.includes(key)) throw new UsageError(`${origin}: unknown key "${key}" (allowed: ${SECRET_KEYS.join(', ')})`)
     if (values.has(key)) throw new UsageError(`${origin}: key "${key}" is given twice`)
     const problem = JWT_KEYS.includes(key) ? jwtSecretProblem(value, origin) : undefined
@@ -75,11 +92,11 @@ function readValues(args) {
     const at = spec.indexOf('=')
     if (at < 1) throw new UsageError(`--from-file ${spec}: write it as KEY=FILE (FILE "-" is stdin)`)
     const [key, file] = [spec.slice(0, at), spec.slice(at + 1)]
-    let value
+    let value: string
     try {
       value = fs.readFileSync(file === '-' ? 0 : file, 'utf8')
     } catch (error) {
-      throw new UsageError(`--from-file ${spec}: cannot read ${file} (${error.code ?? error.message})`)
+      throw new UsageError(`--from-file ${spec}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? messageOf(error)})`)
     }
     if (!value) throw new UsageError(`--from-file ${spec}: ${file} is empty`)
     put(key, value, `--from-file ${spec}`)
@@ -88,7 +105,7 @@ function readValues(args) {
 }
 
 /** The controller's certificate, through kubeseal when installed, else the API server's service proxy. */
-async function fetchCertificate(args) {
+async function fetchCertificate(args: SealArgs): Promise<string> {
   const { releaseName, namespace } = argocd.sealedSecrets
   const context = args.context ? ['--context', args.context] : []
   const result = (await which('kubeseal', { nothrow: true }))
@@ -101,14 +118,14 @@ async function fetchCertificate(args) {
 }
 
 /** { pem, file } of the certificate to seal with; a fetched one is saved (it is public) for later offline use. */
-async function certificateFor(env, args) {
+async function certificateFor(env: Environment, args: SealArgs): Promise<{ pem: string; file: string }> {
   if (args.cert) return { pem: fs.readFileSync(args.cert, 'utf8'), file: args.cert }
   const committed = path.join(envDir(env.name), 'pub-cert.pem')
   if (fs.existsSync(committed)) return { pem: fs.readFileSync(committed, 'utf8'), file: committed }
   return saveFetchedCertificate(env, args)
 }
 
-async function saveFetchedCertificate(env, args) {
+async function saveFetchedCertificate(env: Environment, args: SealArgs): Promise<{ pem: string; file: string }> {
   const pem = await fetchCertificate(args)
   loadCertificate(pem, 'the fetched certificate')
   const file = path.join(envDir(env.name), 'pub-cert.pem')
@@ -118,7 +135,7 @@ async function saveFetchedCertificate(env, args) {
   return { pem, file }
 }
 
-async function sealWithKubeseal(value, certFile, namespace) {
+async function sealWithKubeseal(value: string, certFile: string, namespace: string): Promise<string> {
   // The value goes through stdin, never argv.
   const args = ['--raw', '--scope', 'strict', '--namespace', namespace, '--name', SECRET_NAME, '--cert', certFile, '--from-file=/dev/stdin']
   const result = await exec('kubeseal', args, { input: value })
@@ -126,11 +143,11 @@ async function sealWithKubeseal(value, certFile, namespace) {
   return result.stdout.trim()
 }
 
-function header(envName) {
+function header(envName: string): string {
   return `# Generated by scripts/seal-secret.mjs (npm run seal -- --env ${envName}). Encrypted for the ${envName} cluster: safe to commit.\n`
 }
 
-async function seal(args) {
+async function seal(args: SealArgs): Promise<void> {
   const env = environmentFor(args.env)
   const values = readValues(args)
   if (!values.size) throw new UsageError('nothing to seal: give --from-env or --from-file')
@@ -138,7 +155,7 @@ async function seal(args) {
   const { pem, file: certFile } = await certificateFor(env, args)
   const { cert, fingerprint } = loadCertificate(pem, rel(path.resolve(certFile)))
 
-  let encryptedData = {}
+  let encryptedData: Record<string, string> = {}
   if (args.merge) {
     if (!fs.existsSync(target)) throw new UsageError(`--merge: ${rel(target)} does not exist yet; seal all keys first`)
     const existing = YAML.parse(fs.readFileSync(target, 'utf8'))
@@ -169,10 +186,10 @@ async function seal(args) {
   console.log(`      one without the other breaks the sync): git add ${dirs.join(' ')} && git commit, then push; Argo CD syncs it`)
 }
 
-const overlayDir = (env) => `overlays/${env.name}`
+const overlayDir = (env: Environment) => `overlays/${env.name}`
 
 /** Re-renders the tree, so the overlay includes sealed-secrets/<env>/ (the renderer adds it once it exists). */
-async function render(env, target) {
+async function render(env: Environment, target: string): Promise<void> {
   console.log(`rendering ${overlayDir(env)}: ${SYNTH}`)
   const result = await exec('bash', ['-c', SYNTH], { cwd: ROOT })
   if (!result.ok) {
@@ -182,13 +199,13 @@ async function render(env, target) {
 }
 
 /** Every committed SealedSecret against its environment; exits 1 on any problem. */
-function verify(args) {
-  const problems = []
-  const notes = []
+function verify(args: SealArgs): void {
+  const problems: string[] = []
+  const notes: string[] = []
   const base = path.join(ROOT, 'sealed-secrets')
   const dirs = fs.existsSync(base) ? fs.readdirSync(base, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name) : []
   for (const name of dirs) {
-    if (!sealedEnvironments().includes(name)) problems.push(`sealed-secrets/${name}/: not an environment with sealed secrets (${sealedEnvironments().join(', ')})`)
+    if (!(sealedEnvironments() as string[]).includes(name)) problems.push(`sealed-secrets/${name}/: not an environment with sealed secrets (${sealedEnvironments().join(', ')})`)
   }
   const names = args.env ? [environmentFor(args.env).name] : sealedEnvironments()
   for (const name of names) {
@@ -209,7 +226,7 @@ function verify(args) {
       if (docs.length !== 1) problems.push(`${rel(target)}: holds ${docs.length} documents, want one SealedSecret`)
       for (const p of verifySealedSecret(docs[0], { namespace: env.namespace, cert, fingerprint })) problems.push(`${rel(target)}: ${p}`)
     } catch (error) {
-      problems.push(`${name}: ${error.message}`)
+      problems.push(`${name}: ${messageOf(error)}`)
     }
     const kustomization = path.join(envDir(name), 'kustomization.yaml')
     const resources = fs.existsSync(kustomization) ? YAML.parse(fs.readFileSync(kustomization, 'utf8'))?.resources ?? [] : []
@@ -223,7 +240,7 @@ function verify(args) {
   console.log(`✓ every committed SealedSecret matches its environment (${names.join(', ')})`)
 }
 
-const args = parseArgv(process.argv.slice(2), OPTIONS)
+const args = parseArgv(process.argv.slice(2), OPTIONS) as SealArgs
 const known = new Set([...OPTIONS.boolean, ...OPTIONS.string, '_'])
 try {
   const unknown = Object.keys(args).filter((k) => !known.has(k))
@@ -233,7 +250,7 @@ try {
   else if (args['fetch-cert']) await saveFetchedCertificate(environmentFor(args.env), args)
   else await seal(args)
 } catch (error) {
-  console.error(`✖ ${error.message}`)
+  console.error(`✖ ${messageOf(error)}`)
   if (error instanceof UsageError) console.error(`\n${USAGE}`)
   process.exit(error instanceof UsageError ? 2 : 1)
 }

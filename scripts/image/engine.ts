@@ -3,27 +3,27 @@
 // "remove everything in there". Rootful, runc (crun fails on these machines' cgroups), chroot isolation.
 import fs from 'node:fs'
 import path from 'node:path'
-import { exec, commandLine, CommandError } from '../lib/run.mjs'
+import { exec, commandLine, CommandError, type RunResult } from '../lib/run.ts'
 
 /** The soft limit of open files this process has: containers get the same (more is refused here). */
-function openFilesLimit() {
+function openFilesLimit(): number {
   const line = fs.readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'))
   const soft = Number(line?.split(/\s+/)[3])
   return Number.isInteger(soft) && soft > 0 ? soft : 1024
 }
 
 /** Mount points at or under `dir`, deepest first. */
-function mountsUnder(dir) {
+function mountsUnder(dir: string): string[] {
   return fs
     .readFileSync('/proc/self/mounts', 'utf8')
     .split('\n')
     .map((l) => l.split(' ')[1]?.replace(/\\040/g, ' '))
-    .filter((m) => m && (m === dir || m.startsWith(`${dir}/`)))
+    .filter((m): m is string => !!m && (m === dir || m.startsWith(`${dir}/`)))
     .sort((a, b) => b.length - a.length)
 }
 
 /** Removes a directory tree that may still have mounts in it (overlay layers, a debootstrap /proc). */
-export async function removeTree(dir) {
+export async function removeTree(dir: string): Promise<boolean> {
   for (const m of mountsUnder(dir)) await exec('umount', ['-l', m])
   await exec('rm', ['-rf', '--one-file-system', dir])
   return !fs.existsSync(dir)
@@ -31,7 +31,17 @@ export async function removeTree(dir) {
 
 const BRIDGE = 'cni-podman0' // the default podman network's bridge, made on first use
 
-export function createEngine(workDir) {
+/** Runs podman or buildah with `args`; `check: true` (the default) throws CommandError on failure. */
+export type EngineTool = (args: string[], options?: { check?: boolean }) => Promise<RunResult>
+
+export interface Engine {
+  env: Record<string, string>
+  podman: EngineTool
+  buildah: EngineTool
+  cleanup(): Promise<boolean>
+}
+
+export function createEngine(workDir: string): Engine {
   const dirs = { storage: path.join(workDir, 'storage'), runroot: path.join(workDir, 'runroot'), tmp: path.join(workDir, 'tmp'), libpod: path.join(workDir, 'libpod') }
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true })
   const nofile = openFilesLimit()
@@ -63,7 +73,7 @@ export function createEngine(workDir) {
   const bridgeExisted = fs.existsSync(`/sys/class/net/${BRIDGE}`)
 
   /** Runs buildah/podman in this private setup; `check: true` throws CommandError on failure. */
-  async function tool(cmd, args, { check = true } = {}) {
+  async function tool(cmd: string, args: string[], { check = true }: { check?: boolean } = {}): Promise<RunResult> {
     const result = await exec(cmd, args, { env })
     if (check && !result.ok) throw new CommandError(commandLine(cmd, args), result)
     return result

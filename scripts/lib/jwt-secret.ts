@@ -3,11 +3,8 @@
 
 import { JWT_SECRET_MIN_BYTES, SECRET_KEYS } from '../../src/contract.ts'
 
-/** The service's own minimum (src/contract.ts): it refuses to start with a shorter JWT_SECRET. */
-export { JWT_SECRET_MIN_BYTES }
-
 /** What is wrong with a JWT secret from `source`, or undefined when it is long enough. Never shows the value. */
-export function jwtSecretProblem(value, source) {
+export function jwtSecretProblem(value: string, source: string): string | undefined {
   const bytes = Buffer.byteLength(value, 'utf8')
   if (bytes >= JWT_SECRET_MIN_BYTES) return undefined
   return `${source}: the JWT secret (JWT_SECRET, key ${SECRET_KEYS.jwtSecret}) is ${bytes} bytes; it must be at least ${JWT_SECRET_MIN_BYTES} bytes ` +
