@@ -21,7 +21,7 @@ export type Category =
   | 'small talk'
   | 'bulk / adversarial'
 
-export interface SeedTask {
+interface SeedTask {
   title: string
   description?: string
   priority?: Priority
@@ -39,7 +39,7 @@ export interface TaskFields {
   completed?: boolean
 }
 
-export interface Expectation {
+interface Expectation {
   /** Exactly one new task; fields not given must be the defaults (no date, normal priority, no tags, no note). */
   add?: TaskFields & { title: string }
   /** Task id -> the fields it must have after the turn; its other fields must not change. */
@@ -70,7 +70,7 @@ export interface EvalCase {
 export const EVAL_NOW = '2026-03-04T15:00:00.000Z'
 
 /** A to-do list as a user has it after a few days: ids 1..8. */
-export const HOUSEHOLD: SeedTask[] = [
+const HOUSEHOLD: SeedTask[] = [
   { title: 'dentist appointment', due_date: '2026-03-06', tags: ['health'] }, // 1
   { title: 'buy milk', tags: ['groceries'] }, // 2
   { title: 'call mom' }, // 3

@@ -14,7 +14,7 @@ export const TARGETS = { overall: 0.9, perCategory: 0.75, wrongTaskChanges: 0 } 
 /** Makes the assistant under test for one case (fresh store, that case's clock). */
 export type BackendFactory = (deps: { store: Store; clock: () => Date }) => Promise<Assistant>
 
-export interface CaseResult {
+interface CaseResult {
   case: EvalCase
   pass: boolean
   /** Why it failed, one line each. */
@@ -63,7 +63,7 @@ async function seed(store: Store, c: EvalCase, clock: () => Date) {
 }
 
 /** Run one case: seed, earlier turns through a real session (history persisted in the store), the scored turn. */
-export async function runCase(c: EvalCase, factory: BackendFactory): Promise<CaseResult> {
+async function runCase(c: EvalCase, factory: BackendFactory): Promise<CaseResult> {
   const store = storeWithUser(USER)
   const now = new Date(c.now ?? EVAL_NOW)
   const clock = () => new Date(now)

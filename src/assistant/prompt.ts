@@ -6,7 +6,7 @@ import { DEFAULT_TIMEZONE, localToday } from './timezone.ts'
 import { toolDefinitions } from './tools.ts'
 
 /** Session messages shown to the model (the store keeps more). */
-export const HISTORY_FOR_MODEL = 20
+const HISTORY_FOR_MODEL = 20
 const TOOL_SUMMARY_MAX = 300
 
 const WEEKDAY = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']

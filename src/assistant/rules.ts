@@ -17,8 +17,7 @@ import { describeChange, describeTask, listReply, notUnderstood, shortList, sort
 import { toolCallRecord, type ToolExecutor, type ToolOutcome } from './tools.ts'
 import type { Intent, ToolCallRecord, ToolName, TurnInput, TurnResult } from './types.ts'
 
-export { CONFIDENCE, HELP_TEXT, parseMessage, type ParsedMessage } from './rules/parse.ts'
-export { extractDate } from './rules/dates.ts'
+export { parseMessage } from './rules/parse.ts'
 
 type Purpose = 'complete' | 'delete' | 'reopen' | 'update' | 'show'
 

@@ -7,7 +7,8 @@ import { baseConfig, port } from '../../gen/constants.ts'
 import { checkEnvironment, serviceEnvironment } from '../../gen/check-table.ts'
 import { environments } from '../../gen/environments.ts'
 import { loadConfig } from '../../src/config.ts'
-import { DEFAULT_PORT, INTEGER_SETTINGS } from '../../src/contract.ts'
+import { DEFAULT_PORT, INTEGER_SETTINGS, SECRET_VARIABLES } from '../../src/contract.ts'
+import { configDelta } from '../../gen/overlay.ts'
 
 const broken = (edit: (config: Record<string, unknown>) => void) => {
   const e = structuredClone(environments.prod)
@@ -51,4 +52,13 @@ t.test('a postgres environment without the database URL would not start: the che
   t.match(DATABASE_URL, /^postgresql:\/\//)
   t.throws(() => loadConfig(withoutUrl), /DATABASE_URL/)
   t.notOk('DATABASE_URL' in serviceEnvironment(environments.dev), 'dev on SQLite needs none')
+})
+
+t.test('no variable that comes from a Secret is ever rendered into a ConfigMap', async (t) => {
+  for (const name of SECRET_VARIABLES) {
+    t.notOk(name in baseConfig, `base ConfigMap has no ${name}`)
+    for (const env of Object.values(environments)) {
+      t.notOk(configDelta(env).some((literal) => literal.startsWith(`${name}=`)), `${env.name}'s ConfigMap has no ${name}`)
+    }
+  }
 })

@@ -5,7 +5,7 @@
 import * as chrono from 'chrono-node/en' // English only: the full package loads every locale (~3x the start-up cost)
 import { DEFAULT_TIMEZONE, localToday, offsetMinutes } from '../timezone.ts'
 
-export { DEFAULT_TIMEZONE, isValidTimeZone, localToday } from '../timezone.ts'
+export { DEFAULT_TIMEZONE, localToday } from '../timezone.ts'
 
 export function addDays(isoDate: string, days: number): string {
   const d = new Date(`${isoDate}T00:00:00Z`)

@@ -79,7 +79,7 @@ export const PRIORITY_WORD: Record<string, Priority> = { low: 'low', normal: 'no
 
 const TAG = String.raw`[a-z0-9_][a-z0-9_-]{0,19}`
 /** Tags are lowercase words (the schema's pattern); "Home Office" -> "home-office" is too clever: one word each. */
-export const toTag = (word: string) => word.toLowerCase().replace(/^#/, '').slice(0, 20)
+const toTag = (word: string) => word.toLowerCase().replace(/^#/, '').slice(0, 20)
 
 const TAG_LIST = String.raw`#?${TAG}(?:\s*(?:,|and|&|\+)\s*#?${TAG})*`
 const TAG_WORDS = [

@@ -67,7 +67,7 @@ function lastAssistant(history: readonly ChatMessage[]): number {
 export type BulkAction = 'delete' | 'complete'
 
 /** The question a bulk change asks; its wording is how the next turn recognises it (with its list call). */
-export const CONFIRM_QUESTION = 'Reply "yes" to go ahead, or "no" to cancel.'
+const CONFIRM_QUESTION = 'Reply "yes" to go ahead, or "no" to cancel.'
 const CONFIRM_HEAD = /^This will (delete|complete) (\d+) tasks?\b/
 
 export function confirmationText(action: BulkAction, tasks: readonly TaskRef[], listing: string): string {

@@ -54,11 +54,11 @@ const ABBREVIATIONS: Record<string, string> = {
   prep: 'prepare', admin: 'administration', apt: 'apartment', govt: 'government', tix: 'tickets', msg: 'message', pics: 'pictures', pic: 'picture',
 }
 
-export const words = (text: string): string[] =>
+const words = (text: string): string[] =>
   text.toLowerCase().replace(/[’']s\b/g, '').replace(/[^a-z0-9\s-]/g, ' ').split(/[\s-]+/).filter(Boolean).map((w) => ABBREVIATIONS[w] ?? w)
 
 /** The forms a word may stand for: itself, its irregular base, and what regular endings leave. */
-export function forms(word: string): Set<string> {
+function forms(word: string): Set<string> {
   const out = new Set([word])
   const add = (w: string) => w.length >= 2 && out.add(w)
   if (IRREGULAR[word]) out.add(IRREGULAR[word])
@@ -82,7 +82,7 @@ export function forms(word: string): Set<string> {
 }
 
 /** 1 for the same word or stem, 0.8 for a likely typo, 0 otherwise. */
-export function wordScore(said: string, titleWord: string): number {
+function wordScore(said: string, titleWord: string): number {
   const a = forms(said)
   const b = forms(titleWord)
   for (const x of a) if (b.has(x)) return 1
@@ -109,7 +109,7 @@ export function keyWords(reference: string): string[] {
   return words(reference).filter((w) => !STOP.has(w))
 }
 
-export interface Scored<T> {
+interface Scored<T> {
   item: T
   /** Share of the user's words found in the title (0..1). */
   score: number
@@ -117,7 +117,7 @@ export interface Scored<T> {
   whole: boolean
 }
 
-export function scoreTitle(said: string[], title: string, tags: readonly string[] = []): { score: number; whole: boolean } {
+function scoreTitle(said: string[], title: string, tags: readonly string[] = []): { score: number; whole: boolean } {
   const titleWords = words(title).filter((w) => !STOP.has(w))
   const pool = [...titleWords, ...tags]
   // "Done" verbs count only when the title has them too; otherwise they are neutral.

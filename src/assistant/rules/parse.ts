@@ -33,7 +33,7 @@ export interface Changes {
   priorityStep?: 1 | -1
 }
 
-export interface NewTaskArgs {
+interface NewTaskArgs {
   title: string
   description?: string
   priority?: Priority
@@ -80,7 +80,7 @@ export interface ParseContext {
 
 export const CONFIDENCE = { exact: 0.95, keyword: 0.9, exactTitle: 0.8, fuzzy: 0.6, ambiguous: 0.4, unknown: 0.2 } as const
 
-export const HELP_TEXT = [
+const HELP_TEXT = [
   'I can manage your tasks. Try:',
   '- "add buy milk tomorrow #home high priority", "remind me to call mom friday - note: ask about the trip"',
   '- "what\'s due this week?", "anything overdue?", "show my high priority tasks", "show #work", "show everything"',
@@ -143,7 +143,7 @@ const LEFTOVER_NOISE = /\b(?:and|also|then|make|set|mark|it|its|it'?s|is|as|to|t
 const PRIORITY_STEP = /\b(?:(?:less|more|not as|not so)\s+(?:important|urgent|pressing|of a priority)|(?:lower|higher)(?:\s+(?:the\s+)?priority)?|a higher priority|a lower priority)\b/i
 
 /** The changes a phrase asks for ("friday and make it urgent", "high", "#work"), and what was left unread. */
-export function parseChanges(text: string, ctx: ParseContext): { changes: Changes; leftover: string } {
+function parseChanges(text: string, ctx: ParseContext): { changes: Changes; leftover: string } {
   const changes: Changes = {}
   let rest = ` ${text} `
   if (NO_DUE.test(rest)) {
