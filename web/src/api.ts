@@ -1,21 +1,12 @@
 // The service's JSON API (README "API"), same origin. Every failure becomes an ApiError with the
 // contract's code and message; a 401 on an authenticated call means the token expired or was revoked.
 
-export type Priority = 'low' | 'normal' | 'high' | 'critical'
-export type StatusFilter = 'all' | 'pending' | 'completed'
+// The wire types are the service's own (type-only imports: nothing of src/ reaches the bundle).
+import type { Priority, Task } from '../../src/store/types.ts'
+import type { TaskFilter } from '../../src/tasks/schemas.ts'
 
-export interface Task {
-  id: number
-  title: string
-  description: string
-  completed: boolean
-  priority: Priority
-  tags: string[]
-  due_date: string | null
-  created_at: string
-  updated_at: string
-  completed_at: string | null
-}
+export type { Priority, Task }
+export type StatusFilter = NonNullable<TaskFilter['status']>
 
 export interface ChatMessage {
   role: 'user' | 'assistant'
