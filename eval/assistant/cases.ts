@@ -6,6 +6,7 @@
 // `before` messages are earlier turns of the same session (not scored); `say` is the scored turn.
 
 import type { Priority } from '../../src/store/types.ts'
+import type { TaskPatch } from '../../src/tasks/schemas.ts'
 
 export type Category =
   | 'add: title only'
@@ -30,14 +31,8 @@ interface SeedTask {
   completed?: boolean
 }
 
-export interface TaskFields {
-  title?: string
-  description?: string
-  priority?: Priority
-  due_date?: string | null
-  tags?: string[]
-  completed?: boolean
-}
+/** The task fields a case expects: the same shape as a PATCH /tasks/:id body. */
+export type TaskFields = TaskPatch
 
 interface Expectation {
   /** Exactly one new task; fields not given must be the defaults (no date, normal priority, no tags, no note). */
