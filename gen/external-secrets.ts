@@ -72,6 +72,19 @@ class ExternalSecretSource extends Construct {
       },
       automountServiceAccountToken: false,
     })
+    if (p.provider.kind === 'vault') {
+      // Vault's Kubernetes auth with no reviewer token of its own reviews each login with the caller's own
+      // token (TokenReview), which needs system:auth-delegator; without it every login is a 403.
+      new k8s.KubeClusterRoleBinding(this, 'token-review', {
+        metadata: {
+          name: `${p.namespace}-${p.serviceAccount}-token-review`,
+          labels: p.labels,
+          annotations: { [syncWaveKey]: p.syncWave },
+        },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' },
+        subjects: [{ kind: 'ServiceAccount', name: p.serviceAccount, namespace: p.namespace }],
+      })
+    }
     new ApiObject(this, 'store', {
       apiVersion: esoApiVersion,
       kind: 'SecretStore',

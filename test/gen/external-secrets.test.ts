@@ -46,7 +46,8 @@ function props(provider: SecretStoreProvider, over: Partial<ExternalSecretProps>
 t.test('every rendered ESO object validates against the v2.9.0 CRDs', async (t) => {
   for (const provider of [vault, awsProvider]) {
     const objects = externalSecretObjects(props(provider)) as K8sObject[]
-    t.same(objects.map((o) => o.kind).sort(), ['ExternalSecret', 'SecretStore', 'ServiceAccount'], `${provider.kind}: a ServiceAccount, a SecretStore, an ExternalSecret`)
+    const kinds = provider.kind === 'vault' ? ['ClusterRoleBinding', 'ExternalSecret', 'SecretStore', 'ServiceAccount'] : ['ExternalSecret', 'SecretStore', 'ServiceAccount']
+    t.same(objects.map((o) => o.kind).sort(), kinds, `${provider.kind}: a ServiceAccount, a SecretStore, an ExternalSecret (Vault: and the token-review binding)`)
     for (const o of objects.filter((o) => o.apiVersion.startsWith('external-secrets.io/'))) t.equal(crdErrors(o), '', `${provider.kind}: ${o.kind} ${o.metadata.name}`)
   }
 })
@@ -94,6 +95,17 @@ t.test('the store signs in as a ServiceAccount of its own; nothing static', asyn
     const text = JSON.stringify(objects)
     t.notMatch(text, /secretRef|tokenSecretRef|accessKeyIDSecretRef|appRole/, 'no Secret-based credential is referenced')
   }
+})
+
+// Vault's Kubernetes auth method without a token_reviewer_jwt reviews a login with the caller's own token
+// (TokenReview API), which needs the ClusterRole system:auth-delegator (Vault docs, "Kubernetes auth method",
+// "Use the Vault client's JWT as the reviewer JWT"); without that binding every login is a 403.
+t.test('Vault: the store\'s ServiceAccount may review tokens (system:auth-delegator), AWS needs no such binding', async (t) => {
+  const binding = one(externalSecretObjects(props(vault)) as K8sObject[], 'ClusterRoleBinding')
+  t.same(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' })
+  t.same(binding.subjects, [{ kind: 'ServiceAccount', name: 'todo-app-secrets-reader', namespace: 'todo-app-prod' }], 'only the store\'s account')
+  t.equal(binding.metadata.namespace, undefined, 'cluster-scoped')
+  t.notOk((externalSecretObjects(props(awsProvider)) as K8sObject[]).some((o) => o.kind === 'ClusterRoleBinding'), 'IRSA: no binding')
 })
 
 // ---- what prod renders ------------------------------------------------------------------------------------------

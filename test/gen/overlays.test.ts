@@ -4,6 +4,7 @@ import t from 'tap'
 import { environments, promotionOrder } from '../../gen/environments.ts'
 import { find, kustomize, kustomizeAll, one, root } from './helpers.ts'
 import { kustomizeImage } from '../../gen/image.ts'
+import { isClusterScoped } from '../../gen/scope.ts'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
@@ -19,7 +20,7 @@ for (const name of promotionOrder) {
 
     const ns = one(objects, 'Namespace')
     t.equal(ns.metadata.name, env.namespace, 'renders its namespace')
-    for (const o of objects) if (o.kind !== 'Namespace') t.equal(o.metadata.namespace, env.namespace, `${o.kind}/${o.metadata.name} is in ${env.namespace}`)
+    for (const o of objects) if (!isClusterScoped(o)) t.equal(o.metadata.namespace, env.namespace, `${o.kind}/${o.metadata.name} is in ${env.namespace}`)
 
     const deployment = one(objects, 'Deployment', 'todo-app-deployment')
     t.equal(deployment.spec.replicas, env.replicas, 'replicas')

@@ -8,10 +8,12 @@ import { nodeTooOld, ownArguments } from '../../scripts/lib/entry.mjs'
 import { makeFixture, REPO, runCommand, type RunResult } from './helpers/fixture.ts'
 import { systemTool } from '../helpers/system-tool.ts'
 
-/** The real rendered Minikube root and what the bootstrap reads, copied into a fixture. */
+/** The real rendered roots of every cluster (so "only the Minikube root" can fail) and what the bootstrap
+ *  reads, copied into a fixture. */
 function realTree(): Record<string, string> {
   const files: Record<string, string> = { '.gitignore': '.secrets/\n', '.dockerignore': fs.readFileSync(path.join(REPO, '.dockerignore'), 'utf8') }
-  for (const dir of ['argocd/clusters/minikube', 'argocd/install', 'overlays/dev']) {
+  const roots = fs.readdirSync(path.join(REPO, 'argocd/clusters')).map((cluster) => `argocd/clusters/${cluster}`)
+  for (const dir of [...roots, 'argocd/install', 'overlays/dev']) {
     for (const f of fs.readdirSync(path.join(REPO, dir))) files[`${dir}/${f}`] = fs.readFileSync(path.join(REPO, dir, f), 'utf8')
   }
   return files
