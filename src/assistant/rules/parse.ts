@@ -233,6 +233,8 @@ function parseNewTask(raw: string, ctx: ParseContext): { task?: NewTaskArgs; unc
   // Cue words still in the title were not understood: say so rather than file them silently.
   const repeat = quoted ? undefined : /\b(?:every|each)\s+(?:other\s+)?(?:day|week|month|year|morning|evening|night|weekday|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b/i.exec(title)?.[0]
   if (repeat) return { task, unclear: `"${repeat}" stays in the title: tasks do not repeat here, so it has no due date` }
+  const unread = date?.unread && !quoted && title.toLowerCase().includes(date.unread.toLowerCase()) ? date.unread : undefined
+  if (unread) return { task, unclear: `I kept "${unread}" in the title: I could not read it as part of the date` }
   const cue = quoted ? undefined : /\b(?:priority|prio|deadline|due(?: date)?|tag(?:ged)?)\b[^,.;]*/i.exec(title)?.[0]
   return { task, unclear: cue ? `I kept "${cue}" in the title: I could not read it as a date, priority or tag` : undefined }
 }
