@@ -682,6 +682,8 @@ export const CASES: EvalCase[] = [
   { id: 'b11-tag-untag-one', category: 'update', seed: H, say: 'untag the dentist one', expect: { change: { 1: { tags: [] } } } },
   { id: 'b11-tag-remove-two-carry', category: 'bulk / adversarial', seed: H, say: 'remove the home tag', expect: { reply: [ASKS] } },
   { id: 'b11-tag-delete-two-carry', category: 'bulk / adversarial', seed: H, say: 'delete the home tag', expect: { reply: [ASKS] } },
+  { id: 'b11-tag-remove-two-then-id', category: 'update', seed: H, before: ['remove the home tag'], say: '7', expect: { change: { 7: { tags: [] } } } },
+  { id: 'b11-tag-remove-hash', category: 'update', seed: H, say: 'remove #health', expect: { change: { 1: { tags: [] } } } },
   { id: 'b11-tag-remove-nobody', category: 'bulk / adversarial', seed: H, say: 'remove the urgent tag', expect: { reply: [/no task|none of your tasks/i] } },
   { id: 'b11-del-tag-word-only', category: 'delete', seed: [{ title: 'buy milk', tags: ['groceries'] }, { title: 'call mom' }], say: 'delete groceries', expect: { reply: [/couldn't find|which/i] } },
   { id: 'b11-del-tag-one', category: 'delete', seed: [{ title: 'fix the fence', tags: ['home'] }, { title: 'call mom' }], say: 'delete the home one', expect: { reply: [/couldn't find|which/i] } },

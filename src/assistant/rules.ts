@@ -89,11 +89,14 @@ async function resolve(turn: Turn, ref: Ref, purpose: Purpose, input: TurnInput)
     return { reply: `Which task do you want to ${VERB[purpose]}? Give its number (e.g. "${EXAMPLE[purpose](1)}") or part of its title.`, confidence: CONFIDENCE.ambiguous }
   }
 
+  if (ref.kind === 'tagged') return resolveTagged(turn, ref.tag, purpose, input)
+
   // By title: completing looks among pending tasks, reopening among completed ones.
   const args: ListArgs = purpose === 'complete' ? { status: 'pending' } : purpose === 'reopen' ? { status: 'completed' } : {}
   const tasks = await turn.list(args)
   if (!Array.isArray(tasks)) return { reply: failed(tasks), confidence: CONFIDENCE.unknown }
-  const pick = pickTask(tasks, ref.text, { minScore: MIN_SCORE[purpose], verbFirst: purpose === 'complete' })
+  // A task's tags help to find it, but never decide alone which task to delete ("delete groceries").
+  const pick = pickTask(tasks, ref.text, { minScore: MIN_SCORE[purpose], verbFirst: purpose === 'complete', useTags: purpose !== 'delete' })
   if (pick.kind === 'one') return { task: pick.item, confidence: pick.exact ? CONFIDENCE.exactTitle : CONFIDENCE.fuzzy }
   if (pick.kind === 'several') {
     return {
@@ -103,6 +106,21 @@ async function resolve(turn: Turn, ref: Ref, purpose: Purpose, input: TurnInput)
   }
   const state = purpose === 'complete' ? 'pending ' : purpose === 'reopen' ? 'completed ' : ''
   return { reply: `I couldn't find a ${state}task matching "${ref.text}", so I changed nothing.`, confidence: CONFIDENCE.fuzzy }
+}
+
+/** "remove the home tag": the task in the conversation if it has the tag, else the only task that has it. */
+async function resolveTagged(turn: Turn, tag: string, purpose: Purpose, input: TurnInput): Promise<Resolved> {
+  const tasks = await turn.list({ tag })
+  if (!Array.isArray(tasks)) return { reply: failed(tasks), confidence: CONFIDENCE.unknown }
+  const recent = recentTasks(input.history).task
+  const inConversation = recent && tasks.find((t) => t.id === recent.id)
+  if (inConversation) return { task: inConversation, confidence: CONFIDENCE.exactTitle }
+  if (tasks.length === 1) return { task: tasks[0], confidence: CONFIDENCE.exactTitle }
+  if (tasks.length === 0) return { reply: `None of your tasks has the tag #${tag}, so I changed nothing.`, confidence: CONFIDENCE.fuzzy }
+  return {
+    reply: `${WHICH_ONE_HEAD} #${tag}: ${shortList(tasks)}. Which one? Say its number, e.g. "${EXAMPLE[purpose](tasks[0].id)}".`,
+    confidence: CONFIDENCE.ambiguous,
+  }
 }
 
 async function addTask(turn: Turn, command: Extract<Command, { kind: 'add' }>, parsed: ParsedMessage): Promise<TurnResult> {

@@ -18,6 +18,8 @@ export type Ref =
   /** "it"/"that" = the task the conversation was about; "last"; or a position in the list just shown. */
   | { kind: 'recent'; which: 'it' | 'last' | 'added' | number }
   | { kind: 'title'; text: string }
+  /** "remove the home tag": the task in the conversation if it has that tag, else the only task that has it. */
+  | { kind: 'tagged'; tag: string }
 
 export interface Changes {
   title?: string
@@ -256,6 +258,12 @@ const rx = (source: string) => new RegExp(`^${source}$`, 'i')
 type Builder = (m: RegExpExecArray, ctx: ParseContext) => ParsedMessage | undefined
 
 const refOr = (text: string) => parseRef(text)
+const ONE_TAG = String.raw`(#?[a-z0-9_][a-z0-9_-]*)`
+/** "remove the home tag" with no task named: which task is decided against the user's tags (rules.ts). */
+function tagRemoval(word: string): ParsedMessage | undefined {
+  const tag = splitTags(word)[0]
+  return tag ? update({ kind: 'tagged', tag }, { removeTags: [tag] }) : undefined
+}
 
 function update(ref: Ref | undefined, changes: Changes, unclear?: string, confidence: number = CONFIDENCE.exact): ParsedMessage | undefined {
   if (!ref || !hasChanges(changes)) return undefined
@@ -331,6 +339,12 @@ const RULES: [RegExp, Builder][] = [
   [rx(String.raw`(?:remove|delete|drop|take|strip|clear)\s+(?:the\s+)?${TAGS}\s+(?:tags?|labels?)\s+(?:from|off|on|of)\s+(.+)`), (m) => update(refOr(m[2]), { removeTags: splitTags(m[1]) })],
   [rx(String.raw`(?:add|put|attach|apply|stick)\s+(?:the\s+|a\s+)?${TAGS}\s+(?:tags?|labels?)\s+(?:to|on|onto)\s+(.+)`), (m) => update(refOr(m[2]), { addTags: splitTags(m[1]) })],
   [rx(String.raw`untag\s+(.+)`), (m) => update(refOr(m[1]), { removeTags: 'all' })],
+  // A tag with no task named ("remove the home tag", "drop the work label", "take the #home tag off"): a tag
+  // removal, never a deletion of the task that carries it.
+  [rx(String.raw`(?:remove|delete|drop|take off|take away|strip|clear|get rid of|lose|ditch|scrap)\s+(?:the\s+|that\s+|this\s+)?${ONE_TAG}\s+(?:tag|tags|label|labels)`), (m) => tagRemoval(m[1])],
+  [rx(String.raw`(?:remove|delete|drop|take off|take away|strip|clear|get rid of)\s+(?:the\s+)?(?:tag|label)\s+${ONE_TAG}`), (m) => tagRemoval(m[1])],
+  [rx(String.raw`(?:take|strip)\s+(?:the\s+)?${ONE_TAG}\s+(?:tag|label)\s+(?:off|away)`), (m) => tagRemoval(m[1])],
+  [rx(String.raw`(?:remove|delete|drop|take off|strip|clear|untag)\s+(#(?!\d+$)[a-z0-9_][a-z0-9_-]*)`), (m) => tagRemoval(m[1])], // "#8" is task 8
   // --- description
   [rx(String.raw`(?:set|change|update|edit)\s+(.+?)(?:'s)?\s+(?:description|note|notes|details)\s+(?:to|:)\s*(.+)`), (m) => update(refOr(m[1]), { description: m[2].trim() })],
   [rx(String.raw`(?:add|put|attach|write|leave|append|include)\s+(?:a\s+|the\s+|this\s+|some\s+|another\s+)?(?:note|description|details?|comment|info)s?\s+(?:to|on|for|in|under)\s+(.+?)\s*(?::|\s-\s|,|\bsaying\b|\bthat says\b|\bwhich says\b|\breading\b)\s*(.+)`), (m) => update(refOr(m[1]), { description: m[2].trim() })],
