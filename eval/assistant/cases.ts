@@ -695,6 +695,8 @@ export const CASES: EvalCase[] = [
   { id: 'b11-upd-set-due-on-for', category: 'update', seed: H, say: 'can you set a due date on the 18th for the landlord email', expect: { change: { 8: { due_date: '2026-03-18' } } } },
   { id: 'b11-upd-set-priority-of', category: 'update', seed: H, say: 'set the priority of call mom to high', expect: { change: { 3: { priority: 'high' } } } },
   { id: 'b11-upd-set-high-priority-on', category: 'update', seed: H, say: 'set a high priority on the electricity bill', expect: { change: { 5: { priority: 'high' } } } },
+  { id: 'b11-upd-set-priority-to-for', category: 'update', seed: H, say: 'set priority to critical for the report', expect: { change: { 4: { priority: 'critical' } } } },
+  { id: 'b11-upd-add-deadline-to-id', category: 'update', seed: H, say: 'add a deadline of tomorrow to task 7', expect: { change: { 7: { due_date: '2026-03-05' } } } },
   { id: 'b11-upd-change-due-for', category: 'update', seed: H, say: 'change the due date for the landlord email to friday', expect: { change: { 8: { due_date: '2026-03-06' } } } },
   { id: 'b11-upd-set-due-unknown-task', category: 'bulk / adversarial', seed: H, say: 'set a due date of april 2 for the car wash', expect: { reply: [/couldn't find/i] } },
   // "the Nth of <month>", "<month> the Nth": the whole span is the date.

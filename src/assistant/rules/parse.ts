@@ -317,6 +317,19 @@ function refValue(text: string, connectors: RegExp, ctx: ParseContext, needDate:
   return undefined
 }
 
+const DATE_FIRST = rx(String.raw`(?:set|give|put|add|assign|attach)\s+(?:a\s+|an\s+|the\s+)?(?:due\s+date|deadline|due|date)\s+(?:(?:of|to|on|for|as|at)\s+)?(.+)`)
+
+/** A date, then the task it is for: "april 2 for call mom", "the 18th on the landlord email". */
+function dateThenRef(text: string, ctx: ParseContext): ParsedMessage | undefined {
+  for (const [value, , refText] of splitRefValue(text, /\s+(?:for|on|to)\s+/)) {
+    const ref = refOr(refText)
+    if (!ref || (ref.kind === 'title' && keyWords(ref.text).length === 0)) continue
+    const { changes, leftover } = parseChanges(`to ${value}`, ctx)
+    if (changes.due_date !== undefined && !leftover && Object.keys(changes).length === 1) return update(ref, changes)
+  }
+  return undefined
+}
+
 function changeWith(verbs: string, connectors: RegExp, needDate: boolean): Builder {
   const re = new RegExp(`^(?:${verbs})\\s+(.+)$`, 'i')
   return (m0, ctx) => {
@@ -379,11 +392,16 @@ const RULES: [RegExp, Builder][] = [
   [rx(String.raw`(.+?)\s*(?:isn'?t|is not|wasn'?t|was not|aren'?t)\s+(?:actually\s+|really\s+)?(?:done|finished|complete|completed)(?:\s+yet|\s+after all|\s+actually)?`), (m) => act('reopen', m[1])],
   [rx(String.raw`i\s+(?:didn'?t|did not|haven'?t|have not|never)\s+(?:actually\s+|really\s+)?(?:finish|finished|do|done|complete|completed)\s+(.+?)(?:\s+yet|\s+after all)?`), (m) => act('reopen', m[1])],
   // --- priority
+  // The priority before the task: "set a high priority on the bill", "set priority to high for call mom".
+  [rx(String.raw`(?:set|give|put|assign|add)\s+(?:a\s+|an\s+|the\s+)?(low|normal|medium|high|top|critical|urgent)\s+priority\s+(?:on|for|to)\s+(.+)`), (m) => update(refOr(m[2]), { priority: PRIORITY_WORD[m[1].toLowerCase()] })],
+  [rx(String.raw`(?:set|change|make)\s+(?:the\s+)?priority\s+(?:to|as|at)\s+(low|normal|medium|high|top|critical|urgent)\s+(?:for|on|of)\s+(.+)`), (m) => update(refOr(m[2]), { priority: PRIORITY_WORD[m[1].toLowerCase()] })],
   [rx(String.raw`(?:set|change|update|make|drop|lower|reduce|decrease|raise|increase|bump|move)\s+(?:the\s+)?priority\s+(?:of|on|for)\s+(.+?)\s+(?:(?:down|up|back)\s+)?(?:to|as)\s+(.+)`), (m) => update(refOr(m[1]), { priority: priorityOnly(m[2]) ?? PRIORITY_WORD[m[2].toLowerCase().replace(/\s*priority$/, '')] })],
   [rx(String.raw`(?:set|change|update)\s+(.+?)(?:'s)?\s+priority\s+(?:to|as)\s+(.+)`), (m) => update(refOr(m[1]), { priority: priorityOnly(m[2]) ?? PRIORITY_WORD[m[2].toLowerCase()] })],
   [rx(String.raw`(?:prioriti[sz]e|escalate|bump up|bump|raise(?:\s+the\s+priority\s+(?:of|on))?|up the priority (?:of|on))\s+(.+?)(?:\s+up)?`), (m) => update(refOr(m[1]), { priority: 'high' })],
   [rx(String.raw`(?:deprioriti[sz]e|de-prioriti[sz]e|downgrade|lower(?:\s+the\s+priority\s+(?:of|on))?|reduce the priority (?:of|on))\s+(.+)`), (m) => update(refOr(m[1]), { priority: 'low' })],
   // --- due date and other changes after a verb
+  // The date before the task: "set a due date of april 2 for call mom", "put a deadline of friday on the bill".
+  [DATE_FIRST, (m, ctx) => dateThenRef(m[1], ctx)],
   [rx(String.raw`(?:let'?s\s+|i'?ll\s+|i will\s+|i'?m going to\s+)?(?:do|handle|tackle|finish|work on)\s+(.+?)\s+instead`), (m, ctx) => refValue(m[1], /\s+(?:on\s+|by\s+)?(?=\S)/, ctx, true)],
   [rx(String.raw`(?:push|move|postpone|delay|bump|shift|defer|pull|bring|put off|kick)\s+(.+?)\s+(back|out|forward|ahead|up|earlier|later)?\s*(?:by\s+)?(a couple of|a few|a|an|one|two|three|four|five|six|seven|\d{1,3})\s+(day|week)s?(?:\s+(later|earlier))?`), (m) => {
     // "push the dentist back a week", "delay task 3 by 2 days", "pull it forward a day"
@@ -611,6 +629,10 @@ export function parseMessage(message: string, ctx: ParseContext): ParsedMessage 
     const { args, label } = listArgs(text, ctx)
     return { intent: 'ListTasks', confidence: CONFIDENCE.keyword, command: { kind: 'list', args, label } }
   }
+  // "add a deadline of friday to task 3" changes task 3; it is no new task.
+  const dateFirst = DATE_FIRST.exec(text)
+  const datedTask = dateFirst ? dateThenRef(dateFirst[1], ctx) : undefined
+  if (datedTask) return datedTask
   const addVerb = ADD_VERB.exec(text)
   if (addVerb && addVerb[0].trim() && !/^(?:add|put|give)\s+(?:(?:the|a)\s+)?(?:tags?|labels?|notes?|description|details?|comments?)\b/i.test(text) && !/^(?:add|put)\s+#\S+(?:\s*(?:,|and|&)?\s*#\S+)*\s+(?:to|on|onto)\s+\S/i.test(text) && !/^(?:add|put)\s+(?:the\s+|a\s+)?#?[a-z0-9_-]+\s+(?:tag|label)\s+(?:to|on|onto)\s+\S/i.test(text) && !/^(?:add|put)\s+["'].+["']\s+as\s+(?:a\s+)?(?:note|description)/i.test(text) && !/^(?:add|put|give)\s+(?:it|that|this|task\s*\d+|#?\d+|the\s+.+\s+(?:task|one))\s+(?:the\s+|a\s+)?(?:tags?|labels?)\s+#?[a-z0-9_-]+$/i.test(text)) {
     return addCommand(text.slice(addVerb[0].length), ctx)
