@@ -716,5 +716,9 @@ export const CASES: EvalCase[] = [
   { id: 'b11-del-and-in-title', category: 'delete', seed: [{ title: 'buy salt and pepper' }, { title: 'call mom' }], say: 'delete the salt and pepper', expect: { delete: [1] } },
   { id: 'b11-done-two-titles', category: 'complete', seed: H, say: 'mark call mom and the electricity bill done', expect: { change: { 3: { completed: true }, 5: { completed: true } } } },
   { id: 'b11-done-two-titles-finished', category: 'complete', seed: H, say: 'I finished the report and the garage door', expect: { change: { 4: { completed: true }, 7: { completed: true } } } },
+  { id: 'b11-done-two-past', category: 'complete', seed: H, say: 'bought the milk and called mom', expect: { change: { 2: { completed: true }, 3: { completed: true } } } },
+  { id: 'b11-del-id-and-title', category: 'delete', seed: H, say: 'delete 5 and the dentist appointment', expect: { delete: [1, 5] } },
+  { id: 'b11-done-and-in-title', category: 'complete', seed: [{ title: 'call mom and dad' }, { title: 'call the bank' }], say: 'mark call mom and dad done', expect: { change: { 1: { completed: true } } } },
+  { id: 'b11-done-two-one-missing', category: 'complete', seed: H, say: 'mark call mom and the car wash done', expect: { reply: [/couldn't find/i] } },
   { id: 'b11-done-two-titles-complete', category: 'complete', seed: H, say: 'complete the milk and the landlord email', expect: { change: { 2: { completed: true }, 8: { completed: true } } } },
 ]

@@ -11,7 +11,7 @@ import { addDays, DEFAULT_TIMEZONE, localToday, showDate } from './rules/dates.t
 import {
   confirmationAnswer, confirmationText, justAdded, openQuestion, pendingConfirmation, recentTasks, WHICH_ONE_HEAD, type BulkAction, type TaskRef,
 } from './rules/history.ts'
-import { pickTask } from './rules/match.ts'
+import { keyWords, pickTask } from './rules/match.ts'
 import { CONFIDENCE, parseMessage, parseRef, type Changes, type Command, type ListArgs, type ParsedMessage, type Ref } from './rules/parse.ts'
 import { describeChange, describeTask, listReply, notUnderstood, shortList, sortTasks } from './rules/replies.ts'
 import { toolCallRecord, type ToolExecutor, type ToolOutcome } from './tools.ts'
@@ -163,8 +163,55 @@ async function patchFor(turn: Turn, task: TaskRef & Partial<Task>, changes: Chan
   return patch
 }
 
+/** The parts of "the dentist appointment and the milk" that each name a task; none when there are fewer than two. */
+function listedParts(text: string): string[] {
+  const parts = text.split(/\s*(?:,|;|&|\+|\band\b|\bplus\b|\bas well as\b)\s*/i).filter((part) => {
+    const ref = parseRef(part)
+    return ref?.kind === 'id' || (ref?.kind === 'title' && keyWords(ref.text).length > 0)
+  })
+  return parts.length >= 2 ? parts : []
+}
+
+/**
+ * "delete the dentist appointment and the milk": each title must name exactly one task, all different, and
+ * then each is done. A part that names several tasks or none changes nothing. Undefined: not a list of
+ * titles ("buy salt and pepper" is one title), and the usual one-task path decides.
+ */
+async function actOnEach(turn: Turn, action: BulkAction, text: string): Promise<TurnResult | undefined> {
+  const parts = listedParts(text)
+  if (parts.length === 0) return undefined
+  const intent: Intent = action === 'delete' ? 'DeleteTask' : 'CompleteTask'
+  const tasks = await turn.list(action === 'complete' ? { status: 'pending' } : {})
+  if (!Array.isArray(tasks)) return turn.result(intent, CONFIDENCE.unknown, failed(tasks))
+  const options = { minScore: MIN_SCORE[action], verbFirst: action === 'complete', useTags: action !== 'delete' }
+  // The whole text naming one task, every word of it: "call mom and dad".
+  const whole = pickTask(tasks, parseRefText(text), { ...options, minScore: 1 })
+  if (whole.kind === 'one') return undefined
+  const picks = parts.map((part) => {
+    const ref = parseRef(part)
+    if (ref?.kind === 'id') {
+      const task = tasks.find((t) => t.id === ref.id)
+      return { part, pick: task ? ({ kind: 'one', item: task, exact: true } as const) : ({ kind: 'none' } as const) }
+    }
+    return { part, pick: pickTask(tasks, parseRefText(part), options) }
+  })
+  const ids = [...new Set(picks.flatMap(({ pick }) => (pick.kind === 'one' ? [pick.item.id] : [])))]
+  if (picks.every(({ pick }) => pick.kind === 'one')) return ids.length > 1 ? forEach(turn, action, ids, intent) : undefined
+  const several = picks.find(({ pick }) => pick.kind === 'several')
+  if (several?.pick.kind === 'several') {
+    const listing = shortList(several.pick.items)
+    return turn.result(intent, CONFIDENCE.ambiguous, `"${several.part}" matches more than one task: ${listing}. I changed nothing: name each task by its number, e.g. "${action === 'delete' ? 'delete tasks' : 'mark'} ${several.pick.items[0].id} and ${several.pick.items[1].id}${action === 'delete' ? '' : ' done'}".`)
+  }
+  const missing = picks.find(({ pick }) => pick.kind === 'none')!
+  return turn.result(intent, CONFIDENCE.fuzzy, `I couldn't find a ${action === 'complete' ? 'pending ' : ''}task matching "${parseRefText(missing.part)}", so I changed nothing.`)
+}
+
 async function act(turn: Turn, command: Extract<Command, { kind: 'complete' | 'delete' | 'reopen' | 'update' }>, input: TurnInput, now: Date): Promise<TurnResult> {
   const intent = INTENT[command.kind]
+  if ((command.kind === 'complete' || command.kind === 'delete') && command.ref.kind === 'title') {
+    const each = await actOnEach(turn, command.kind, command.ref.text)
+    if (each) return each
+  }
   const resolved = await resolve(turn, command.ref, command.kind, input)
   if ('reply' in resolved) {
     // "#work" with no task in the conversation: the user wants to see the #work tasks.
