@@ -165,6 +165,8 @@ async function patchFor(turn: Turn, task: TaskRef & Partial<Task>, changes: Chan
 
 /** The parts of "the dentist appointment and the milk" that each name a task; none when there are fewer than two. */
 function listedParts(text: string): string[] {
+  // "the report and sent it": the second part says what was done with the first, it is no other task.
+  if (/\b(?:it|that|this|them|those|these)\b/i.test(text)) return []
   const parts = text.split(/\s*(?:,|;|&|\+|\band\b|\bplus\b|\bas well as\b)\s*/i).filter((part) => {
     const ref = parseRef(part)
     return ref?.kind === 'id' || (ref?.kind === 'title' && keyWords(ref.text).length > 0)

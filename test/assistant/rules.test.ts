@@ -192,6 +192,9 @@ t.test('two titles in one deletion or completion: both when each is clear, else 
   t.match(await say('delete the dentist appointment and call mom'), { intent: 'DeleteTask', reply: 'Deleted 2 tasks: 1. dentist appointment; 4. call mom.' })
   t.match(await say('mark the plumber and the milk powder done'), { intent: 'CompleteTask', reply: 'Marked 2 tasks as done: 5. pay the plumber; 3. buy milk powder.' })
   t.same(tasks().map((x) => [x.id, x.completed]), [[2, false], [3, true], [5, true]])
+  await say('add send the invoice')
+  t.notMatch((await say('I finished the milk and sent it')).reply, /invoice/, '"and sent it" is about the milk, not another task')
+  t.equal(tasks().find((x) => x.id === 6)?.completed, false)
 })
 
 t.test('bulk deletes ask first and act only on an explicit yes as the next message', async (t) => {

@@ -65,6 +65,8 @@ function dayOfMonth(today: string, day: number): string {
 
 const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
 const MONTH = String.raw`jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?`
+// "the 3rd", "the 3", "3rd": a day of the month ("3 of april" alone is more likely a count).
+const NTH = String.raw`\b(?=the\s|\d{1,2}(?:st|nd|rd|th)\b)(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?`
 const monthNumber = (name: string) => MONTH_NAMES.indexOf(name.slice(0, 3).toLowerCase()) + 1
 
 /** The next `day` of `month` from `today` on (today itself included); a day the month lacks -> its last day. */
@@ -83,9 +85,9 @@ const OWN_RULES: { re: RegExp; date: (today: string, m: RegExpExecArray) => stri
   { re: /\b(?:(?:the\s+)?end\s+of\s+next\s+week)\b/i, date: (today) => endOfWeek(addDays(today, 7)) },
   { re: /\b(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month|eom)\b/i, date: (today) => endOfMonth(today) },
   // "the 3rd of april", "april the 3rd": the whole span is the date (its next occurrence).
-  { re: new RegExp(String.raw`\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+of\s+(${MONTH})\b`, 'i'), date: (today, m) => nextOccurrence(today, monthNumber(m[2]), Number(m[1])) },
+  { re: new RegExp(String.raw`${NTH}\s+of\s+(${MONTH})\b`, 'i'), date: (today, m) => nextOccurrence(today, monthNumber(m[2]), Number(m[1])) },
   { re: new RegExp(String.raw`\b(${MONTH})\s+the\s+(\d{1,2})(?:st|nd|rd|th)?\b`, 'i'), date: (today, m) => nextOccurrence(today, monthNumber(m[1]), Number(m[2])) },
-  { re: /\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+of\s+next\s+month\b/i, date: (today, m) => {
+  { re: new RegExp(String.raw`${NTH}\s+of\s+next\s+month\b`, 'i'), date: (today, m) => {
     const next = addMonths(`${today.slice(0, 8)}01`, 1)
     return `${next.slice(0, 8)}${String(Math.min(Number(m[1]), Number(endOfMonth(next).slice(8)))).padStart(2, '0')}`
   } },
