@@ -163,6 +163,7 @@ t.test('a date span takes in "the Nth of <month>"; words after "of" it cannot re
   t.match(parseMessage('add take the car for its MOT on the 3rd of april', ctx).command, { kind: 'add', task: { title: 'take the car for its MOT', due_date: '2026-04-03' }, unclear: undefined })
   t.match(parseMessage('add renew the permit on april the 10th', ctx).command, { kind: 'add', task: { title: 'renew the permit', due_date: '2026-04-10' } })
   t.match(parseMessage('add pay the rent on the 1st of the quarter', ctx).command, { kind: 'add', task: { title: 'pay the rent of the quarter' }, unclear: /I kept "of the quarter"/ })
+  t.match(parseMessage('add pay rent on the 1st of every month', ctx).command, { task: { due_date: '2026-04-01' }, unclear: /"every month" stays in the title: tasks do not repeat here, so it is due once, on Wed 2026-04-01/ })
 })
 
 t.test('a tag named with no task removes that tag, and never deletes the task carrying it', async (t) => {

@@ -234,7 +234,11 @@ function parseNewTask(raw: string, ctx: ParseContext): { task?: NewTaskArgs; unc
   if (tags.tags.length) task.tags = tags.tags
   // Cue words still in the title were not understood: say so rather than file them silently.
   const repeat = quoted ? undefined : /\b(?:every|each)\s+(?:other\s+)?(?:day|week|month|year|morning|evening|night|weekday|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b/i.exec(title)?.[0]
-  if (repeat) return { task, unclear: `"${repeat}" stays in the title: tasks do not repeat here, so it has no due date` }
+  if (repeat) {
+    // "pay rent on the 1st of every month": the first one is due; the rest is not kept anywhere but the title.
+    const once = task.due_date ? `it is due once, on ${showDate(task.due_date)}` : 'it has no due date'
+    return { task, unclear: `"${repeat}" stays in the title: tasks do not repeat here, so ${once}` }
+  }
   const unread = date?.unread && !quoted && title.toLowerCase().includes(date.unread.toLowerCase()) ? date.unread : undefined
   if (unread) return { task, unclear: `I kept "${unread}" in the title: I could not read it as part of the date` }
   const cue = quoted ? undefined : /\b(?:priority|prio|deadline|due(?: date)?|tag(?:ged)?)\b[^,.;]*/i.exec(title)?.[0]
