@@ -11,7 +11,7 @@ import { addDays, DEFAULT_TIMEZONE, localToday, showDate } from './rules/dates.t
 import {
   confirmationAnswer, confirmationText, justAdded, openQuestion, pendingConfirmation, recentTasks, WHICH_ONE_HEAD, type BulkAction, type TaskRef,
 } from './rules/history.ts'
-import { pickTask } from './rules/match.ts'
+import { keyWords, pickTask } from './rules/match.ts'
 import { CONFIDENCE, parseMessage, parseRef, type Changes, type Command, type ListArgs, type ParsedMessage, type Ref } from './rules/parse.ts'
 import { describeChange, describeTask, listReply, notUnderstood, shortList, sortTasks } from './rules/replies.ts'
 import { toolCallRecord, type ToolExecutor, type ToolOutcome } from './tools.ts'
@@ -89,11 +89,14 @@ async function resolve(turn: Turn, ref: Ref, purpose: Purpose, input: TurnInput)
     return { reply: `Which task do you want to ${VERB[purpose]}? Give its number (e.g. "${EXAMPLE[purpose](1)}") or part of its title.`, confidence: CONFIDENCE.ambiguous }
   }
 
+  if (ref.kind === 'tagged') return resolveTagged(turn, ref.tag, purpose, input)
+
   // By title: completing looks among pending tasks, reopening among completed ones.
   const args: ListArgs = purpose === 'complete' ? { status: 'pending' } : purpose === 'reopen' ? { status: 'completed' } : {}
   const tasks = await turn.list(args)
   if (!Array.isArray(tasks)) return { reply: failed(tasks), confidence: CONFIDENCE.unknown }
-  const pick = pickTask(tasks, ref.text, { minScore: MIN_SCORE[purpose], verbFirst: purpose === 'complete' })
+  // A task's tags help to find it, but never decide alone which task to delete ("delete groceries").
+  const pick = pickTask(tasks, ref.text, { minScore: MIN_SCORE[purpose], verbFirst: purpose === 'complete', useTags: purpose !== 'delete' })
   if (pick.kind === 'one') return { task: pick.item, confidence: pick.exact ? CONFIDENCE.exactTitle : CONFIDENCE.fuzzy }
   if (pick.kind === 'several') {
     return {
@@ -103,6 +106,21 @@ async function resolve(turn: Turn, ref: Ref, purpose: Purpose, input: TurnInput)
   }
   const state = purpose === 'complete' ? 'pending ' : purpose === 'reopen' ? 'completed ' : ''
   return { reply: `I couldn't find a ${state}task matching "${ref.text}", so I changed nothing.`, confidence: CONFIDENCE.fuzzy }
+}
+
+/** "remove the home tag": the task in the conversation if it has the tag, else the only task that has it. */
+async function resolveTagged(turn: Turn, tag: string, purpose: Purpose, input: TurnInput): Promise<Resolved> {
+  const tasks = await turn.list({ tag })
+  if (!Array.isArray(tasks)) return { reply: failed(tasks), confidence: CONFIDENCE.unknown }
+  const recent = recentTasks(input.history).task
+  const inConversation = recent && tasks.find((t) => t.id === recent.id)
+  if (inConversation) return { task: inConversation, confidence: CONFIDENCE.exactTitle }
+  if (tasks.length === 1) return { task: tasks[0], confidence: CONFIDENCE.exactTitle }
+  if (tasks.length === 0) return { reply: `None of your tasks has the tag #${tag}, so I changed nothing.`, confidence: CONFIDENCE.fuzzy }
+  return {
+    reply: `${WHICH_ONE_HEAD} #${tag}: ${shortList(tasks)}. Which one? Say its number, e.g. "${EXAMPLE[purpose](tasks[0].id)}".`,
+    confidence: CONFIDENCE.ambiguous,
+  }
 }
 
 async function addTask(turn: Turn, command: Extract<Command, { kind: 'add' }>, parsed: ParsedMessage): Promise<TurnResult> {
@@ -145,8 +163,57 @@ async function patchFor(turn: Turn, task: TaskRef & Partial<Task>, changes: Chan
   return patch
 }
 
+/** The parts of "the dentist appointment and the milk" that each name a task; none when there are fewer than two. */
+function listedParts(text: string): string[] {
+  // "the report and sent it": the second part says what was done with the first, it is no other task.
+  if (/\b(?:it|that|this|them|those|these)\b/i.test(text)) return []
+  const parts = text.split(/\s*(?:,|;|&|\+|\band\b|\bplus\b|\bas well as\b)\s*/i).filter((part) => {
+    const ref = parseRef(part)
+    return ref?.kind === 'id' || (ref?.kind === 'title' && keyWords(ref.text).length > 0)
+  })
+  return parts.length >= 2 ? parts : []
+}
+
+/**
+ * "delete the dentist appointment and the milk": each title must name exactly one task, all different, and
+ * then each is done. A part that names several tasks or none changes nothing. Undefined: not a list of
+ * titles ("buy salt and pepper" is one title), and the usual one-task path decides.
+ */
+async function actOnEach(turn: Turn, action: BulkAction, text: string): Promise<TurnResult | undefined> {
+  const parts = listedParts(text)
+  if (parts.length === 0) return undefined
+  const intent: Intent = action === 'delete' ? 'DeleteTask' : 'CompleteTask'
+  const tasks = await turn.list(action === 'complete' ? { status: 'pending' } : {})
+  if (!Array.isArray(tasks)) return turn.result(intent, CONFIDENCE.unknown, failed(tasks))
+  const options = { minScore: MIN_SCORE[action], verbFirst: action === 'complete', useTags: action !== 'delete' }
+  // The whole text naming one task, every word of it: "call mom and dad".
+  const whole = pickTask(tasks, parseRefText(text), { ...options, minScore: 1 })
+  if (whole.kind === 'one') return undefined
+  const picks = parts.map((part) => {
+    const ref = parseRef(part)
+    if (ref?.kind === 'id') {
+      const task = tasks.find((t) => t.id === ref.id)
+      return { part, pick: task ? ({ kind: 'one', item: task, exact: true } as const) : ({ kind: 'none' } as const) }
+    }
+    return { part, pick: pickTask(tasks, parseRefText(part), options) }
+  })
+  const ids = [...new Set(picks.flatMap(({ pick }) => (pick.kind === 'one' ? [pick.item.id] : [])))]
+  if (picks.every(({ pick }) => pick.kind === 'one')) return ids.length > 1 ? forEach(turn, action, ids, intent) : undefined
+  const several = picks.find(({ pick }) => pick.kind === 'several')
+  if (several?.pick.kind === 'several') {
+    const listing = shortList(several.pick.items)
+    return turn.result(intent, CONFIDENCE.ambiguous, `"${several.part}" matches more than one task: ${listing}. I changed nothing: name each task by its number, e.g. "${action === 'delete' ? 'delete tasks' : 'mark'} ${several.pick.items[0].id} and ${several.pick.items[1].id}${action === 'delete' ? '' : ' done'}".`)
+  }
+  const missing = picks.find(({ pick }) => pick.kind === 'none')!
+  return turn.result(intent, CONFIDENCE.fuzzy, `I couldn't find a ${action === 'complete' ? 'pending ' : ''}task matching "${parseRefText(missing.part)}", so I changed nothing.`)
+}
+
 async function act(turn: Turn, command: Extract<Command, { kind: 'complete' | 'delete' | 'reopen' | 'update' }>, input: TurnInput, now: Date): Promise<TurnResult> {
   const intent = INTENT[command.kind]
+  if ((command.kind === 'complete' || command.kind === 'delete') && command.ref.kind === 'title') {
+    const each = await actOnEach(turn, command.kind, command.ref.text)
+    if (each) return each
+  }
   const resolved = await resolve(turn, command.ref, command.kind, input)
   if ('reply' in resolved) {
     // "#work" with no task in the conversation: the user wants to see the #work tasks.

@@ -71,6 +71,10 @@ t.test('what a message asks for', async (t) => {
     ['show me everything', 'ListTasks', { kind: 'list', args: {}, label: 'tasks' }],
     ['delete all my tasks', 'DeleteTask', { kind: 'bulk', action: 'delete', args: {}, label: 'tasks' }],
     ['clear completed', 'DeleteTask', { kind: 'bulk', action: 'delete', args: { status: 'completed' }, label: 'completed tasks' }],
+    ['remove the home tag', 'UpdateTask', { kind: 'update', ref: { kind: 'tagged', tag: 'home' }, changes: { removeTags: ['home'] } }],
+    ['drop the work label', 'UpdateTask', { kind: 'update', ref: { kind: 'tagged', tag: 'work' }, changes: { removeTags: ['work'] } }],
+    ['set a due date of april 2 for call mom', 'UpdateTask', { kind: 'update', ref: { kind: 'title', text: 'call mom' }, changes: { due_date: '2026-04-02' } }],
+    ['set a high priority on the report', 'UpdateTask', { kind: 'update', ref: { kind: 'title', text: 'report' }, changes: { priority: 'high' } }],
   ]
   for (const [message, intent, command] of cases) {
     const parsed = parseMessage(message, ctx)
@@ -153,6 +157,45 @@ t.test('titles are matched by words, typos and past tenses; ambiguity asks and n
   await say('add call dad')
   t.match(await say('spoke to dad'), { reply: /Marked task 6 "call dad" as done/ }, 'speaking is calling')
   t.equal(tasks().length, 5, 'four left after the deletion, and call dad')
+})
+
+t.test('a date span takes in "the Nth of <month>"; words after "of" it cannot read are reported', async (t) => {
+  t.match(parseMessage('add take the car for its MOT on the 3rd of april', ctx).command, { kind: 'add', task: { title: 'take the car for its MOT', due_date: '2026-04-03' }, unclear: undefined })
+  t.match(parseMessage('add renew the permit on april the 10th', ctx).command, { kind: 'add', task: { title: 'renew the permit', due_date: '2026-04-10' } })
+  t.match(parseMessage('add pay the rent on the 1st of the quarter', ctx).command, { kind: 'add', task: { title: 'pay the rent of the quarter' }, unclear: /I kept "of the quarter"/ })
+  t.match(parseMessage('add pay rent on the 1st of every month', ctx).command, { task: { due_date: '2026-04-01' }, unclear: /"every month" stays in the title: tasks do not repeat here, so it is due once, on Wed 2026-04-01/ })
+})
+
+t.test('a tag named with no task removes that tag, and never deletes the task carrying it', async (t) => {
+  const { say, tasks } = conversation()
+  await say('add fix the fence #home #diy')
+  await say('add buy milk #groceries')
+  t.match(await say('delete the groceries tag'), { intent: 'UpdateTask', reply: /task 2 "buy milk": no tags/ }, 'the only task with the tag')
+  t.match(await say('delete groceries'), { reply: /couldn't find/ }, 'a tag alone does not pick a task to delete')
+  await say('add paint the shed #home')
+  t.match(await say('remove the home tag'), { reply: /task 3 "paint the shed": no tags/ }, 'the task in the conversation')
+  await say('add clean the gutters #home')
+  await say('show my tasks')
+  t.match(await say('remove the diy tag'), { reply: /task 1 "fix the fence": tags #home/ }, 'no task in the conversation: the only one with it')
+  await say('add sweep the porch #home')
+  await say('show my tasks')
+  t.match(await say('strip the home tag'), { reply: /More than one task matches #home: 1\. fix the fence; 4\. clean the gutters; 5\. sweep the porch\. Which one\?/ })
+  t.match(await say('5'), { reply: /task 5 "sweep the porch": no tags/ }, 'the answer to "which one?"')
+  t.equal(tasks().length, 5, 'nothing deleted')
+})
+
+t.test('two titles in one deletion or completion: both when each is clear, else nothing', async (t) => {
+  const { say, tasks } = conversation()
+  for (const title of ['dentist appointment', 'buy milk', 'buy milk powder', 'call mom', 'pay the plumber']) await say(`add ${title}`)
+  t.match(await say('delete call mom and the milk'), { reply: /"the milk" matches more than one task: 2\. buy milk; 3\. buy milk powder\. I changed nothing/ })
+  t.match(await say('delete the dentist appointment and the car wash'), { reply: /couldn't find a task matching "car wash", so I changed nothing/ })
+  t.equal(tasks().length, 5)
+  t.match(await say('delete the dentist appointment and call mom'), { intent: 'DeleteTask', reply: 'Deleted 2 tasks: 1. dentist appointment; 4. call mom.' })
+  t.match(await say('mark the plumber and the milk powder done'), { intent: 'CompleteTask', reply: 'Marked 2 tasks as done: 5. pay the plumber; 3. buy milk powder.' })
+  t.same(tasks().map((x) => [x.id, x.completed]), [[2, false], [3, true], [5, true]])
+  await say('add send the invoice')
+  t.notMatch((await say('I finished the milk and sent it')).reply, /invoice/, '"and sent it" is about the milk, not another task')
+  t.equal(tasks().find((x) => x.id === 6)?.completed, false)
 })
 
 t.test('bulk deletes ask first and act only on an explicit yes as the next message', async (t) => {

@@ -40,10 +40,12 @@ export interface FoundDate {
   rest: string
   /** The words that carried the date, as typed. */
   phrase: string
+  /** "of the quarter" right after the date: words that look like part of it but were not read (left in `rest`). */
+  unread?: string
 }
 
 // Words that lead a date and go with it: "finish taxes by dec 5" -> "finish taxes".
-const LEAD = String.raw`(?:\b(?:(?:it'?s|is)\s+)?(?:due\s+(?:on\s+|by\s+|for\s+)?|by\s+|on\s+|before\s+|for\s+|until\s+|till\s+|no later than\s+)(?:the\s+)?)?(?:\b(?:this coming|later|first thing|sometime|early|late)\s+)?`
+const LEAD = String.raw`(?:\b(?:(?:it'?s|is)\s+)?(?:due\s+(?:on\s+|by\s+|for\s+)?|by\s+|on\s+|of\s+|before\s+|for\s+|until\s+|till\s+|no later than\s+)(?:the\s+)?)?(?:\b(?:this coming|later|first thing|sometime|early|late)\s+)?`
 
 /** Phrases chrono reads as something else, or not at all. */
 const COUNT_WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6 }
@@ -61,11 +63,34 @@ function dayOfMonth(today: string, day: number): string {
   return thisMonth >= today && Number(thisMonth.slice(8)) === day ? thisMonth : pick(m === 12 ? y + 1 : y, m === 12 ? 1 : m + 1)
 }
 
+const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
+const MONTH = String.raw`jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?`
+// "the 3rd", "the 3", "3rd": a day of the month ("3 of april" alone is more likely a count).
+const NTH = String.raw`\b(?=the\s|\d{1,2}(?:st|nd|rd|th)\b)(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?`
+const monthNumber = (name: string) => MONTH_NAMES.indexOf(name.slice(0, 3).toLowerCase()) + 1
+
+/** The next `day` of `month` from `today` on (today itself included); a day the month lacks -> its last day. */
+function nextOccurrence(today: string, month: number, day: number): string {
+  const year = Number(today.slice(0, 4))
+  const on = (y: number) => {
+    const last = new Date(Date.UTC(y, month, 0)).getUTCDate()
+    return new Date(Date.UTC(y, month - 1, Math.min(day, last))).toISOString().slice(0, 10)
+  }
+  return on(year) >= today ? on(year) : on(year + 1)
+}
+
 const OWN_RULES: { re: RegExp; date: (today: string, m: RegExpExecArray) => string }[] = [
   { re: /\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?day|eod|end of today)\b/i, date: (today) => today },
   { re: /\b(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week|eow|this\s+week)\b/i, date: (today) => endOfWeek(today) },
   { re: /\b(?:(?:the\s+)?end\s+of\s+next\s+week)\b/i, date: (today) => endOfWeek(addDays(today, 7)) },
   { re: /\b(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month|eom)\b/i, date: (today) => endOfMonth(today) },
+  // "the 3rd of april", "april the 3rd": the whole span is the date (its next occurrence).
+  { re: new RegExp(String.raw`${NTH}\s+of\s+(${MONTH})\b`, 'i'), date: (today, m) => nextOccurrence(today, monthNumber(m[2]), Number(m[1])) },
+  { re: new RegExp(String.raw`\b(${MONTH})\s+the\s+(\d{1,2})(?:st|nd|rd|th)?\b`, 'i'), date: (today, m) => nextOccurrence(today, monthNumber(m[1]), Number(m[2])) },
+  { re: new RegExp(String.raw`${NTH}\s+of\s+next\s+month\b`, 'i'), date: (today, m) => {
+    const next = addMonths(`${today.slice(0, 8)}01`, 1)
+    return `${next.slice(0, 8)}${String(Math.min(Number(m[1]), Number(endOfMonth(next).slice(8)))).padStart(2, '0')}`
+  } },
   // "by the 20th": that day this month, or next month once it has passed.
   { re: /\b(?:on|by|due|before|until|for|to|till)\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b/i, date: (today, m) => dayOfMonth(today, Number(m[1])) },
   { re: /^\s*(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\s*$/i, date: (today, m) => dayOfMonth(today, Number(m[1])) }, // a value alone: "to the 20th"
@@ -114,6 +139,20 @@ function cut(text: string, start: number, end: number): string {
   return `${text.slice(0, start)} ${text.slice(end)}`.replace(/\s+/g, ' ').trim()
 }
 
+// "of" right after a date continues it ("the 1st of the quarter"): alone, it goes with the date; the
+// words after it were not understood, and the caller says so.
+const OF_AFTER = /^\s+of\b((?:\s+(?!(?:and|or|for|to|with|at|by|in|on|so|but|because)\b)[a-z0-9']+){0,3})/i
+
+/** The date found at [start, end) of `source`, cut out of it. */
+function found(source: string, start: number, end: number, date: string): FoundDate {
+  const after = OF_AFTER.exec(source.slice(end))
+  const unread = after?.[1].trim()
+  const stop = after && !unread ? end + after[0].length : end
+  const result: FoundDate = { date, rest: cut(source, start, stop), phrase: source.slice(start, stop).trim() }
+  if (unread) result.unread = `of ${unread}`
+  return result
+}
+
 /** Widen [start, end) leftwards over a lead word ("by", "due", "on the"). */
 function withLead(text: string, start: number): number {
   const before = text.slice(0, start)
@@ -133,7 +172,7 @@ export function extractDate(text: string, now: Date, tz: string = DEFAULT_TIMEZO
     const m = rule.re.exec(source)
     if (m) {
       const start = withLead(source, m.index)
-      return { date: rule.date(today, m), rest: cut(source, start, m.index + m[0].length), phrase: source.slice(start, m.index + m[0].length).trim() }
+      return found(source, start, m.index + m[0].length, rule.date(today, m))
     }
   }
 
@@ -163,8 +202,8 @@ export function extractDate(text: string, now: Date, tz: string = DEFAULT_TIMEZO
     // "for Monday's meeting": the date is Monday, and the words stay in the title.
     if (/^'s\b/i.test(after)) return { date, rest: source, phrase: r.text }
     const time = TIME_PART.exec(r.text)?.[0].trim()
-    const rest = cut(source, leadStart, r.index + r.text.length)
-    return { date, rest: time ? `${rest} ${time}` : rest, phrase: source.slice(leadStart, r.index + r.text.length).trim() }
+    const result = found(source, leadStart, r.index + r.text.length, date)
+    return time ? { ...result, rest: `${result.rest} ${time}` } : result
   }
   return undefined
 }

@@ -145,14 +145,15 @@ export type Pick<T> = { kind: 'one'; item: T; exact: boolean } | { kind: 'severa
 
 /**
  * The task `reference` names among `tasks`. An exact title wins; else the best word match at or above
- * `minScore`, if it is clearly ahead; several as good -> `several` (the caller asks which).
+ * `minScore`, if it is clearly ahead; several as good -> `several` (the caller asks which). `useTags`:
+ * whether the task's tags count as title words.
  */
 export function pickTask<T extends { title: string; tags?: readonly string[] }>(
   tasks: readonly T[],
   reference: string,
-  options: { minScore?: number; verbFirst?: boolean } = {},
+  options: { minScore?: number; verbFirst?: boolean; useTags?: boolean } = {},
 ): Pick<T> {
-  const { minScore = 0.5, verbFirst = false } = options
+  const { minScore = 0.5, verbFirst = false, useTags = true } = options
   const wanted = reference.trim().toLowerCase()
   const exact = tasks.filter((t) => t.title.trim().toLowerCase() === wanted)
   if (exact.length === 1) return { kind: 'one', item: exact[0], exact: true }
@@ -162,9 +163,9 @@ export function pickTask<T extends { title: string; tags?: readonly string[] }>(
   // "I paid the rent": the verb alone must not pick a task ("pay the plumber"); what was done must match.
   const objectWords = verbFirst && said.length > 1 ? said.slice(1) : undefined
   const scored: Scored<T>[] = tasks
-    .map((item) => ({ item, ...scoreTitle(said, item.title, item.tags) }))
+    .map((item) => ({ item, ...scoreTitle(said, item.title, useTags ? item.tags : []) }))
     .filter((s) => s.score >= minScore)
-    .filter((s) => !objectWords || scoreTitle(objectWords, s.item.title, s.item.tags).score >= 0.5)
+    .filter((s) => !objectWords || scoreTitle(objectWords, s.item.title, useTags ? s.item.tags : []).score >= 0.5)
     .sort((a, b) => b.score - a.score)
   if (scored.length === 0) return { kind: 'none' }
   const top = scored.filter((s) => s.score >= scored[0].score - 0.15)

@@ -18,6 +18,8 @@ export type Ref =
   /** "it"/"that" = the task the conversation was about; "last"; or a position in the list just shown. */
   | { kind: 'recent'; which: 'it' | 'last' | 'added' | number }
   | { kind: 'title'; text: string }
+  /** "remove the home tag": the task in the conversation if it has that tag, else the only task that has it. */
+  | { kind: 'tagged'; tag: string }
 
 export interface Changes {
   title?: string
@@ -232,7 +234,13 @@ function parseNewTask(raw: string, ctx: ParseContext): { task?: NewTaskArgs; unc
   if (tags.tags.length) task.tags = tags.tags
   // Cue words still in the title were not understood: say so rather than file them silently.
   const repeat = quoted ? undefined : /\b(?:every|each)\s+(?:other\s+)?(?:day|week|month|year|morning|evening|night|weekday|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b/i.exec(title)?.[0]
-  if (repeat) return { task, unclear: `"${repeat}" stays in the title: tasks do not repeat here, so it has no due date` }
+  if (repeat) {
+    // "pay rent on the 1st of every month": the first one is due; the rest is not kept anywhere but the title.
+    const once = task.due_date ? `it is due once, on ${showDate(task.due_date)}` : 'it has no due date'
+    return { task, unclear: `"${repeat}" stays in the title: tasks do not repeat here, so ${once}` }
+  }
+  const unread = date?.unread && !quoted && title.toLowerCase().includes(date.unread.toLowerCase()) ? date.unread : undefined
+  if (unread) return { task, unclear: `I kept "${unread}" in the title: I could not read it as part of the date` }
   const cue = quoted ? undefined : /\b(?:priority|prio|deadline|due(?: date)?|tag(?:ged)?)\b[^,.;]*/i.exec(title)?.[0]
   return { task, unclear: cue ? `I kept "${cue}" in the title: I could not read it as a date, priority or tag` : undefined }
 }
@@ -254,6 +262,12 @@ const rx = (source: string) => new RegExp(`^${source}$`, 'i')
 type Builder = (m: RegExpExecArray, ctx: ParseContext) => ParsedMessage | undefined
 
 const refOr = (text: string) => parseRef(text)
+const ONE_TAG = String.raw`(#?[a-z0-9_][a-z0-9_-]*)`
+/** "remove the home tag" with no task named: which task is decided against the user's tags (rules.ts). */
+function tagRemoval(word: string): ParsedMessage | undefined {
+  const tag = splitTags(word)[0]
+  return tag ? update({ kind: 'tagged', tag }, { removeTags: [tag] }) : undefined
+}
 
 function update(ref: Ref | undefined, changes: Changes, unclear?: string, confidence: number = CONFIDENCE.exact): ParsedMessage | undefined {
   if (!ref || !hasChanges(changes)) return undefined
@@ -307,6 +321,19 @@ function refValue(text: string, connectors: RegExp, ctx: ParseContext, needDate:
   return undefined
 }
 
+const DATE_FIRST = rx(String.raw`(?:set|give|put|add|assign|attach)\s+(?:a\s+|an\s+|the\s+)?(?:due\s+date|deadline|due|date)\s+(?:(?:of|to|on|for|as|at)\s+)?(.+)`)
+
+/** A date, then the task it is for: "april 2 for call mom", "the 18th on the landlord email". */
+function dateThenRef(text: string, ctx: ParseContext): ParsedMessage | undefined {
+  for (const [value, , refText] of splitRefValue(text, /\s+(?:for|on|to)\s+/)) {
+    const ref = refOr(refText)
+    if (!ref || (ref.kind === 'title' && keyWords(ref.text).length === 0)) continue
+    const { changes, leftover } = parseChanges(`to ${value}`, ctx)
+    if (changes.due_date !== undefined && !leftover && Object.keys(changes).length === 1) return update(ref, changes)
+  }
+  return undefined
+}
+
 function changeWith(verbs: string, connectors: RegExp, needDate: boolean): Builder {
   const re = new RegExp(`^(?:${verbs})\\s+(.+)$`, 'i')
   return (m0, ctx) => {
@@ -329,6 +356,12 @@ const RULES: [RegExp, Builder][] = [
   [rx(String.raw`(?:remove|delete|drop|take|strip|clear)\s+(?:the\s+)?${TAGS}\s+(?:tags?|labels?)\s+(?:from|off|on|of)\s+(.+)`), (m) => update(refOr(m[2]), { removeTags: splitTags(m[1]) })],
   [rx(String.raw`(?:add|put|attach|apply|stick)\s+(?:the\s+|a\s+)?${TAGS}\s+(?:tags?|labels?)\s+(?:to|on|onto)\s+(.+)`), (m) => update(refOr(m[2]), { addTags: splitTags(m[1]) })],
   [rx(String.raw`untag\s+(.+)`), (m) => update(refOr(m[1]), { removeTags: 'all' })],
+  // A tag with no task named ("remove the home tag", "drop the work label", "take the #home tag off"): a tag
+  // removal, never a deletion of the task that carries it.
+  [rx(String.raw`(?:remove|delete|drop|take off|take away|strip|clear|get rid of|lose|ditch|scrap)\s+(?:the\s+|that\s+|this\s+)?${ONE_TAG}\s+(?:tag|tags|label|labels)`), (m) => tagRemoval(m[1])],
+  [rx(String.raw`(?:remove|delete|drop|take off|take away|strip|clear|get rid of)\s+(?:the\s+)?(?:tag|label)\s+${ONE_TAG}`), (m) => tagRemoval(m[1])],
+  [rx(String.raw`(?:take|strip)\s+(?:the\s+)?${ONE_TAG}\s+(?:tag|label)\s+(?:off|away)`), (m) => tagRemoval(m[1])],
+  [rx(String.raw`(?:remove|delete|drop|take off|strip|clear|untag)\s+(#(?!\d+$)[a-z0-9_][a-z0-9_-]*)`), (m) => tagRemoval(m[1])], // "#8" is task 8
   // --- description
   [rx(String.raw`(?:set|change|update|edit)\s+(.+?)(?:'s)?\s+(?:description|note|notes|details)\s+(?:to|:)\s*(.+)`), (m) => update(refOr(m[1]), { description: m[2].trim() })],
   [rx(String.raw`(?:add|put|attach|write|leave|append|include)\s+(?:a\s+|the\s+|this\s+|some\s+|another\s+)?(?:note|description|details?|comment|info)s?\s+(?:to|on|for|in|under)\s+(.+?)\s*(?::|\s-\s|,|\bsaying\b|\bthat says\b|\bwhich says\b|\breading\b)\s*(.+)`), (m) => update(refOr(m[1]), { description: m[2].trim() })],
@@ -363,11 +396,16 @@ const RULES: [RegExp, Builder][] = [
   [rx(String.raw`(.+?)\s*(?:isn'?t|is not|wasn'?t|was not|aren'?t)\s+(?:actually\s+|really\s+)?(?:done|finished|complete|completed)(?:\s+yet|\s+after all|\s+actually)?`), (m) => act('reopen', m[1])],
   [rx(String.raw`i\s+(?:didn'?t|did not|haven'?t|have not|never)\s+(?:actually\s+|really\s+)?(?:finish|finished|do|done|complete|completed)\s+(.+?)(?:\s+yet|\s+after all)?`), (m) => act('reopen', m[1])],
   // --- priority
+  // The priority before the task: "set a high priority on the bill", "set priority to high for call mom".
+  [rx(String.raw`(?:set|give|put|assign|add)\s+(?:a\s+|an\s+|the\s+)?(low|normal|medium|high|top|critical|urgent)\s+priority\s+(?:on|for|to)\s+(.+)`), (m) => update(refOr(m[2]), { priority: PRIORITY_WORD[m[1].toLowerCase()] })],
+  [rx(String.raw`(?:set|change|make)\s+(?:the\s+)?priority\s+(?:to|as|at)\s+(low|normal|medium|high|top|critical|urgent)\s+(?:for|on|of)\s+(.+)`), (m) => update(refOr(m[2]), { priority: PRIORITY_WORD[m[1].toLowerCase()] })],
   [rx(String.raw`(?:set|change|update|make|drop|lower|reduce|decrease|raise|increase|bump|move)\s+(?:the\s+)?priority\s+(?:of|on|for)\s+(.+?)\s+(?:(?:down|up|back)\s+)?(?:to|as)\s+(.+)`), (m) => update(refOr(m[1]), { priority: priorityOnly(m[2]) ?? PRIORITY_WORD[m[2].toLowerCase().replace(/\s*priority$/, '')] })],
   [rx(String.raw`(?:set|change|update)\s+(.+?)(?:'s)?\s+priority\s+(?:to|as)\s+(.+)`), (m) => update(refOr(m[1]), { priority: priorityOnly(m[2]) ?? PRIORITY_WORD[m[2].toLowerCase()] })],
   [rx(String.raw`(?:prioriti[sz]e|escalate|bump up|bump|raise(?:\s+the\s+priority\s+(?:of|on))?|up the priority (?:of|on))\s+(.+?)(?:\s+up)?`), (m) => update(refOr(m[1]), { priority: 'high' })],
   [rx(String.raw`(?:deprioriti[sz]e|de-prioriti[sz]e|downgrade|lower(?:\s+the\s+priority\s+(?:of|on))?|reduce the priority (?:of|on))\s+(.+)`), (m) => update(refOr(m[1]), { priority: 'low' })],
   // --- due date and other changes after a verb
+  // The date before the task: "set a due date of april 2 for call mom", "put a deadline of friday on the bill".
+  [DATE_FIRST, (m, ctx) => dateThenRef(m[1], ctx)],
   [rx(String.raw`(?:let'?s\s+|i'?ll\s+|i will\s+|i'?m going to\s+)?(?:do|handle|tackle|finish|work on)\s+(.+?)\s+instead`), (m, ctx) => refValue(m[1], /\s+(?:on\s+|by\s+)?(?=\S)/, ctx, true)],
   [rx(String.raw`(?:push|move|postpone|delay|bump|shift|defer|pull|bring|put off|kick)\s+(.+?)\s+(back|out|forward|ahead|up|earlier|later)?\s*(?:by\s+)?(a couple of|a few|a|an|one|two|three|four|five|six|seven|\d{1,3})\s+(day|week)s?(?:\s+(later|earlier))?`), (m) => {
     // "push the dentist back a week", "delay task 3 by 2 days", "pull it forward a day"
@@ -595,6 +633,10 @@ export function parseMessage(message: string, ctx: ParseContext): ParsedMessage 
     const { args, label } = listArgs(text, ctx)
     return { intent: 'ListTasks', confidence: CONFIDENCE.keyword, command: { kind: 'list', args, label } }
   }
+  // "add a deadline of friday to task 3" changes task 3; it is no new task.
+  const dateFirst = DATE_FIRST.exec(text)
+  const datedTask = dateFirst ? dateThenRef(dateFirst[1], ctx) : undefined
+  if (datedTask) return datedTask
   const addVerb = ADD_VERB.exec(text)
   if (addVerb && addVerb[0].trim() && !/^(?:add|put|give)\s+(?:(?:the|a)\s+)?(?:tags?|labels?|notes?|description|details?|comments?)\b/i.test(text) && !/^(?:add|put)\s+#\S+(?:\s*(?:,|and|&)?\s*#\S+)*\s+(?:to|on|onto)\s+\S/i.test(text) && !/^(?:add|put)\s+(?:the\s+|a\s+)?#?[a-z0-9_-]+\s+(?:tag|label)\s+(?:to|on|onto)\s+\S/i.test(text) && !/^(?:add|put)\s+["'].+["']\s+as\s+(?:a\s+)?(?:note|description)/i.test(text) && !/^(?:add|put|give)\s+(?:it|that|this|task\s*\d+|#?\d+|the\s+.+\s+(?:task|one))\s+(?:the\s+|a\s+)?(?:tags?|labels?)\s+#?[a-z0-9_-]+$/i.test(text)) {
     return addCommand(text.slice(addVerb[0].length), ctx)
