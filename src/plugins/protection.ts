@@ -68,15 +68,18 @@ async function protection(app: FastifyInstance, opts: ProtectionOptions): Promis
       new AppError(429, 'RATE_LIMITED', `Rate limit of ${context.max} requests per minute exceeded, retry in ${context.after}`),
   })
 
-  // server.close() only closes idle connections: answer every request that arrives while draining with
-  // `Connection: close`, so keep-alive clients (ingress) let go and the process can exit.
+  // `Connection: close` makes Node end the connection once the response is flushed. Sent
+  // - while draining: server.close() only closes idle connections, so keep-alive clients (ingress) must let go;
+  // - on a response sent before its request's body is complete (401 from the auth hook, 413, 415): else Node
+  //   keeps the connection to read the unwanted rest of the body, its request timer later writes a stray 408
+  //   after our answer, and a drain waits for that connection until the grace period runs out.
   let draining = false
   app.addHook('preClose', async () => {
     draining = true
     endStalledUploads()
   })
-  app.addHook('onSend', async (_request, reply) => {
-    if (draining) reply.header('Connection', 'close')
+  app.addHook('onSend', async (request, reply) => {
+    if (draining || bodyStillArriving(request.raw)) reply.header('Connection', 'close')
   })
 
   // Node enforces REQUEST_TIMEOUT_SECONDS with a timer that server.close() stops: a request whose body is still
@@ -86,7 +89,7 @@ async function protection(app: FastifyInstance, opts: ProtectionOptions): Promis
   const receiving = new Map<IncomingMessage, { startedAt: number; requestId: string }>()
   app.addHook('onRequest', async (request) => {
     const raw = request.raw
-    if (raw.complete || !(raw.socket instanceof Socket)) return // nothing left to receive, or app.inject()
+    if (!bodyStillArriving(raw)) return
     receiving.set(raw, { startedAt: Date.now(), requestId: request.id })
     const done = () => receiving.delete(raw)
     raw.once('end', done)
@@ -106,6 +109,11 @@ async function protection(app: FastifyInstance, opts: ProtectionOptions): Promis
       timer.unref()
     }
   }
+}
+
+/** The request's body has not all arrived yet (false under app.inject(), whose request has no real socket). */
+function bodyStillArriving(raw: IncomingMessage): boolean {
+  return !raw.complete && raw.socket instanceof Socket
 }
 
 // On the root instance (fastify-plugin), before the routes. Its 429 and 503 are AppErrors the errors plugin renders;

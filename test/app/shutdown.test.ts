@@ -152,6 +152,23 @@ t.test('SIGTERM with a stalled upload open: it gets 408 within REQUEST_TIMEOUT_S
   t.ok(Date.now() - signalled < 6000, `exited after ${Date.now() - signalled} ms, inside the grace period`)
 })
 
+// A request answered early (401: no token) while its body was still arriving used to keep its connection, and
+// with it the drain, open until the grace period ran out.
+t.test('SIGTERM with an early-answered unfinished upload open: one response, the connection closed, exit 0', async (t) => {
+  const server = await startServer(t, { REQUEST_TIMEOUT_SECONDS: '5', SHUTDOWN_GRACE_SECONDS: '10' })
+  const early = rawRequest(server.port, `POST /tasks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"title":"`)
+  await server.logLine(/^request completed$/, { status: 401 })
+  const signalled = Date.now()
+  server.child.kill('SIGTERM')
+  const response = await early.response
+  t.equal(response.match(/HTTP\/1\.1 /g)?.length, 1, 'exactly one response')
+  t.match(response, /^HTTP\/1\.1 401 /, 'answered 401')
+  t.match(response, /\r\nconnection: close\r\n/i, 'with Connection: close')
+  t.equal(await server.exited, 0, 'exit code 0')
+  // Order of magnitude: the drain did not wait for the request timeout (5 s), let alone the grace (10 s).
+  t.ok(Date.now() - signalled < 5000, `exited after ${Date.now() - signalled} ms`)
+})
+
 t.test('an invalid variable stops start-up with one line naming it', async (t) => {
   const child = spawn(process.execPath, [serverPath], { env: { PATH: process.env.PATH, PORT: 'eighty' }, stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''

@@ -93,3 +93,23 @@ t.test('a complete request on a fresh connection is unaffected by the timeout', 
   const res = await fetch(`http://127.0.0.1:${port}/livez`)
   t.equal(res.status, 200)
 })
+
+// A request answered before its body is complete (401: no token; 415; 413) used to keep its connection open,
+// waiting for the rest of the body, and got a second, stray 408 on the same socket REQUEST_TIMEOUT_SECONDS later.
+t.test('a request answered before its body is complete gets one response and its connection is closed', async (t) => {
+  const { port, logText } = await listening(t, { REQUEST_TIMEOUT_SECONDS: '5', SHUTDOWN_GRACE_SECONDS: '10' })
+  const cases: [string, string, number, string][] = [
+    ['POST /tasks', 'application/json\r\nContent-Length: 1000', 401, 'UNAUTHORIZED'],
+    ['POST /auth/login', 'text/plain\r\nContent-Length: 1000', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['POST /auth/login', `application/json\r\nContent-Length: ${100 * 1024 * 1024}`, 413, 'PAYLOAD_TOO_LARGE'],
+  ]
+  for (const [requestLine, contentHeaders, status, code] of cases) {
+    const res = await exchange(port, `${requestLine} HTTP/1.1\r\nHost: x\r\nContent-Type: ${contentHeaders}\r\n\r\n{"title":"`)
+    t.notMatch(res.body, /HTTP\/1\.1/, `${status}: exactly one response on the connection`)
+    contractError(t, res, status, code)
+    t.equal(res.headers.connection, 'close', `${status}: answered with Connection: close`)
+    // Order of magnitude: closed right after the answer, not when the 5 s request timeout would have fired.
+    t.ok(res.elapsedMs < 5000, `${status}: connection closed after ${res.elapsedMs} ms`)
+  }
+  t.notMatch(logText(), /REQUEST_TIMEOUT/, 'no request timeout fired')
+})
