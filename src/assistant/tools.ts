@@ -116,9 +116,16 @@ export function toolCallRecord(tool: string, args: unknown, outcome: ToolOutcome
   return { tool, arguments: args, result: outcome.ok ? outcome.result : { error: outcome.error } }
 }
 
-// Same Ajv behaviour as the REST routes: no coercion, no silent removal of unknown fields.
-const ajv = new Ajv({ allErrors: false, coerceTypes: false, removeAdditional: false, useDefaults: false })
-const validators = new Map<string, ValidateFunction>(toolDefinitions.map((d) => [d.name, ajv.compile(d.parameters)]))
+// Same Ajv behaviour as the REST routes: no coercion, no silent removal of unknown fields. Compiled on the first
+// tool call, not at start-up (Ajv compiles its meta-schema first: tens of ms that start -> ready should not pay).
+let validators: Map<string, ValidateFunction> | undefined
+function validatorFor(tool: string): ValidateFunction | undefined {
+  if (!validators) {
+    const ajv = new Ajv({ allErrors: false, coerceTypes: false, removeAdditional: false, useDefaults: false })
+    validators = new Map(toolDefinitions.map((d) => [d.name, ajv.compile(d.parameters)]))
+  }
+  return validators.get(tool)
+}
 
 function describeAjvError(error: ErrorObject | undefined): string {
   if (!error) return 'invalid arguments'
@@ -156,7 +163,7 @@ export function createToolExecutor(deps: { store: Store; clock: Clock }): ToolEx
 
   return {
     async execute(userId, tool, args) {
-      const validate = validators.get(tool)
+      const validate = validatorFor(tool)
       if (!validate) {
         return { ok: false, error: { code: 'UNKNOWN_TOOL', message: `There is no tool "${tool}". Tools: ${toolDefinitions.map((d) => d.name).join(', ')}` } }
       }
