@@ -9,7 +9,8 @@
 // processes on one SQLite file and on one PostgreSQL database: acknowledged writes/s, lost, duplicate ids.
 //
 //   BENCH_SECONDS=8 BENCH_CONNECTIONS=100 BENCH_OTHER_USERS=0,1000,10000 BENCH_BACKENDS=sqlite,postgres npm run bench
-//   (BENCH_SHARED=0 skips the three-process runs; BENCH_SERVICE_NODE_ARGS='--flag …' starts the service with node flags)
+//   (BENCH_SHARED=0 skips the three-process runs; BENCH_SERVICE_NODE_ARGS='--flag …' and BENCH_SERVICE_ENV='K=V …'
+//   start the service with node flags and environment)
 
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -33,6 +34,8 @@ const OTHER_USERS = (process.env.BENCH_OTHER_USERS ?? '0,1000,10000').split(',')
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'sqlite,postgres').split(',') as StorageBackend[]
 /** Extra node flags for the service processes (experiments, e.g. `--max-semi-space-size=4`). */
 const SERVICE_NODE_ARGS = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean)
+/** Extra environment for the service processes (experiments, e.g. `MALLOC_ARENA_MAX=2`). */
+const SERVICE_ENV = Object.fromEntries((process.env.BENCH_SERVICE_ENV ?? '').split(' ').filter(Boolean).map((kv) => kv.split('=', 2)))
 /** BENCH_SHARED=0 skips the three-processes-on-one-store runs. */
 const SHARED = process.env.BENCH_SHARED !== '0'
 const POOL_SIZE = 10 // the service's DATABASE_POOL_SIZE default, and the baseline's
@@ -123,6 +126,7 @@ function serviceEnv(place: Place): NodeJS.ProcessEnv {
     JWT_SECRET,
     RATE_LIMIT_PER_MINUTE: '100000000', // one user drives thousands of requests a second here
     AI_BACKEND: 'rules',
+    ...SERVICE_ENV,
   }
 }
 
