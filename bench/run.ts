@@ -233,6 +233,8 @@ interface Scenario {
   get: LoadResult
   post: LoadResult
   rssAfterMb: number
+  /** RSS 5 s later, idle: how much of "after" was garbage V8 had not yet given back. */
+  rssIdleMb: number
   memory: MemoryBreakdown
 }
 
@@ -287,8 +289,10 @@ try {
       }
       const post = await loadRun('POST /tasks', pid, { url: service.url, path: '/tasks', method: 'POST', tokens: writerTokens, body: { title: 'written by the benchmark', tags: ['bench'] } })
       await new Promise((r) => setTimeout(r, 1000))
+      const rssAfterMb = rssMb(pid)
       const memory = await memoryBreakdown(service.url)
-      scenarios.push({ backend, others, readyMs: service.readyMs, get: get.result, post: post.result, rssAfterMb: rssMb(pid), memory })
+      await new Promise((r) => setTimeout(r, 5000))
+      scenarios.push({ backend, others, readyMs: service.readyMs, get: get.result, post: post.result, rssAfterMb, rssIdleMb: rssMb(pid), memory })
       await stop(service.child)
       console.log(`  done: ${backend}, ${num(others)} other users`)
     }
@@ -330,7 +334,7 @@ try {
   for (const r of [a, b]) row([[r.name, 40], [num(r.result.requestsPerSecond), 10], [num(r.result.p50), 8], [num(r.result.p99), 8]])
   if (pgBaseline !== undefined) row([[`PostgreSQL plain INSERTs, pool ${POOL_SIZE}, no HTTP`, 40], [num(pgBaseline), 10]])
   console.log()
-  row([['backend', 10], ['others', 8], ['ready ms', 10], ['GET req/s', 11], ['vs (b)', 8], ['GET p99', 9], ['POST/s', 9], ['POST p99', 10], ['vs pg', 7], ['errors', 8], ['RSS MB', 8], ['heap used/total, external MB', 30]])
+  row([['backend', 10], ['others', 8], ['ready ms', 10], ['GET req/s', 11], ['vs (b)', 8], ['GET p99', 9], ['POST/s', 9], ['POST p99', 10], ['vs pg', 7], ['errors', 8], ['RSS MB', 8], ['+5 s idle', 11], ['heap used/total, external MB', 30]])
   for (const s of scenarios) {
     const errors = s.get.errors + s.get.non2xx + s.get.timeouts + s.post.errors + s.post.non2xx + s.post.timeouts
     row([
@@ -345,6 +349,7 @@ try {
       [s.backend === 'postgres' && pgBaseline ? `${num(s.post.requestsPerSecond / pgBaseline, 2)}x` : '', 7],
       [num(errors), 8],
       [num(s.rssAfterMb), 8],
+      [num(s.rssIdleMb), 11],
       [`${num(s.memory.heapUsed)}/${num(s.memory.heapTotal)}, ${num(s.memory.external)}`, 30],
     ])
   }
