@@ -9,6 +9,8 @@
 // processes on one SQLite file and on one PostgreSQL database: acknowledged writes/s, lost, duplicate ids.
 //
 //   BENCH_SECONDS=8 BENCH_CONNECTIONS=100 BENCH_OTHER_USERS=0,1000,10000 BENCH_BACKENDS=sqlite,postgres npm run bench
+//   (BENCH_SHARED=0 skips the three-process runs; BENCH_SERVICE_NODE_ARGS='--flag …' and BENCH_SERVICE_ENV='K=V …'
+//   start the service with node flags and environment)
 
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -30,6 +32,12 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100)
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'WARNING' // the prod setting (the table in gen/environments.ts)
 const OTHER_USERS = (process.env.BENCH_OTHER_USERS ?? '0,1000,10000').split(',').map(Number)
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'sqlite,postgres').split(',') as StorageBackend[]
+/** Extra node flags for the service processes (experiments, e.g. `--max-semi-space-size=4`). */
+const SERVICE_NODE_ARGS = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean)
+/** Extra environment for the service processes (experiments, e.g. `MALLOC_ARENA_MAX=2`). */
+const SERVICE_ENV = Object.fromEntries((process.env.BENCH_SERVICE_ENV ?? '').split(' ').filter(Boolean).map((kv) => kv.split('=', 2)))
+/** BENCH_SHARED=0 skips the three-processes-on-one-store runs. */
+const SHARED = process.env.BENCH_SHARED !== '0'
 const POOL_SIZE = 10 // the service's DATABASE_POOL_SIZE default, and the baseline's
 const JWT_SECRET = `bench-secret-not-real-${'x'.repeat(32)}`
 const here = new URL('.', import.meta.url).pathname
@@ -118,6 +126,7 @@ function serviceEnv(place: Place): NodeJS.ProcessEnv {
     JWT_SECRET,
     RATE_LIMIT_PER_MINUTE: '100000000', // one user drives thousands of requests a second here
     AI_BACKEND: 'rules',
+    ...SERVICE_ENV,
   }
 }
 
@@ -135,7 +144,7 @@ function freePort(): Promise<number> {
 async function startService(place: Place, logLevel = LOG_LEVEL) {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const child = spawn(process.execPath, [serverPath], { env: { ...serviceEnv(place), PORT: String(port), LOG_LEVEL: logLevel }, stdio: 'ignore' })
+  const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, serverPath], { env: { ...serviceEnv(place), PORT: String(port), LOG_LEVEL: logLevel }, stdio: 'ignore' })
   const started = performance.now()
   for (;;) {
     const status = await call(url, 'GET', '/readyz').then((r) => r.status, () => 0)
@@ -143,6 +152,25 @@ async function startService(place: Place, logLevel = LOG_LEVEL) {
     if (child.exitCode !== null) throw new Error(`the service exited ${child.exitCode} before it was ready`)
     await new Promise((r) => setTimeout(r, 5))
   }
+}
+
+/** Where the service's memory sits, from its own /metrics (prom-client's process and Node.js gauges), MB. */
+interface MemoryBreakdown {
+  heapUsed: number
+  heapTotal: number
+  external: number
+}
+
+async function memoryBreakdown(base: string): Promise<MemoryBreakdown> {
+  const text = await new Promise<string>((resolve, reject) => {
+    request(`${base}/metrics`, { agent: false }, (res) => {
+      let body = ''
+      res.on('data', (c) => (body += c))
+      res.on('end', () => resolve(body))
+    }).on('error', reject).end()
+  })
+  const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20
+  return { heapUsed: gauge('nodejs_heap_size_used_bytes'), heapTotal: gauge('nodejs_heap_size_total_bytes'), external: gauge('nodejs_external_memory_bytes') }
 }
 
 // ---------------------------------------------------------------- load
@@ -205,6 +233,9 @@ interface Scenario {
   get: LoadResult
   post: LoadResult
   rssAfterMb: number
+  /** RSS 5 s later, idle: how much of "after" was garbage V8 had not yet given back. */
+  rssIdleMb: number
+  memory: MemoryBreakdown
 }
 
 interface Shared {
@@ -258,7 +289,10 @@ try {
       }
       const post = await loadRun('POST /tasks', pid, { url: service.url, path: '/tasks', method: 'POST', tokens: writerTokens, body: { title: 'written by the benchmark', tags: ['bench'] } })
       await new Promise((r) => setTimeout(r, 1000))
-      scenarios.push({ backend, others, readyMs: service.readyMs, get: get.result, post: post.result, rssAfterMb: rssMb(pid) })
+      const rssAfterMb = rssMb(pid)
+      const memory = await memoryBreakdown(service.url)
+      await new Promise((r) => setTimeout(r, 5000))
+      scenarios.push({ backend, others, readyMs: service.readyMs, get: get.result, post: post.result, rssAfterMb, rssIdleMb: rssMb(pid), memory })
       await stop(service.child)
       console.log(`  done: ${backend}, ${num(others)} other users`)
     }
@@ -266,7 +300,7 @@ try {
 
   // Three processes on one store, all writing for the same users (ids contend across processes).
   const shared: Shared[] = []
-  for (const backend of BACKENDS) {
+  for (const backend of SHARED ? BACKENDS : []) {
     const place = await freshPlace(backend, 0)
     const services = await Promise.all([0, 1, 2].map(() => startService(place)))
     const perProcess = Math.ceil(CONNECTIONS / 3)
@@ -300,7 +334,7 @@ try {
   for (const r of [a, b]) row([[r.name, 40], [num(r.result.requestsPerSecond), 10], [num(r.result.p50), 8], [num(r.result.p99), 8]])
   if (pgBaseline !== undefined) row([[`PostgreSQL plain INSERTs, pool ${POOL_SIZE}, no HTTP`, 40], [num(pgBaseline), 10]])
   console.log()
-  row([['backend', 10], ['others', 8], ['ready ms', 10], ['GET req/s', 11], ['vs (b)', 8], ['GET p99', 9], ['POST/s', 9], ['POST p99', 10], ['vs pg', 7], ['errors', 8], ['RSS MB', 8]])
+  row([['backend', 10], ['others', 8], ['ready ms', 10], ['GET req/s', 11], ['vs (b)', 8], ['GET p99', 9], ['POST/s', 9], ['POST p99', 10], ['vs pg', 7], ['errors', 8], ['RSS MB', 8], ['+5 s idle', 11], ['heap used/total, external MB', 30]])
   for (const s of scenarios) {
     const errors = s.get.errors + s.get.non2xx + s.get.timeouts + s.post.errors + s.post.non2xx + s.post.timeouts
     row([
@@ -315,6 +349,8 @@ try {
       [s.backend === 'postgres' && pgBaseline ? `${num(s.post.requestsPerSecond / pgBaseline, 2)}x` : '', 7],
       [num(errors), 8],
       [num(s.rssAfterMb), 8],
+      [num(s.rssIdleMb), 11],
+      [`${num(s.memory.heapUsed)}/${num(s.memory.heapTotal)}, ${num(s.memory.external)}`, 30],
     ])
   }
   if (chat) console.log(`\nchat turn (rules, sqlite, empty store): ${num(chat.result.requestsPerSecond)} req/s, p99 ${num(chat.result.p99)} ms`)

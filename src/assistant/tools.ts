@@ -118,8 +118,16 @@ export function toolCallRecord(tool: string, args: unknown, outcome: ToolOutcome
 }
 
 // The REST routes' Ajv configuration and error message (src/validation.ts): no coercion, unknown fields refused.
-const ajv = createAjv()
-const validators = new Map<string, ValidateFunction>(toolDefinitions.map((d) => [d.name, ajv.compile(d.parameters)]))
+// Compiled on the first tool call, not at start-up (Ajv compiles its meta-schema first: tens of ms that
+// start -> ready should not pay).
+let validators: Map<string, ValidateFunction> | undefined
+function validatorFor(tool: string): ValidateFunction | undefined {
+  if (!validators) {
+    const ajv = createAjv()
+    validators = new Map(toolDefinitions.map((d) => [d.name, ajv.compile(d.parameters)]))
+  }
+  return validators.get(tool)
+}
 
 export function createToolExecutor(deps: { store: Store; clock: Clock }): ToolExecutor {
   const { store, clock } = deps
@@ -148,7 +156,7 @@ export function createToolExecutor(deps: { store: Store; clock: Clock }): ToolEx
 
   return {
     async execute(userId, tool, args) {
-      const validate = validators.get(tool)
+      const validate = validatorFor(tool)
       if (!validate) {
         return { ok: false, error: { code: 'UNKNOWN_TOOL', message: `There is no tool "${tool}". Tools: ${toolDefinitions.map((d) => d.name).join(', ')}` } }
       }

@@ -5,7 +5,6 @@
 
 import { access, readFile } from 'node:fs/promises'
 import { StorageError } from '../errors.ts'
-import { DocumentError, parseDocument } from './document.ts'
 import type { StoreLogger } from './logger.ts'
 import type { ImportCounts, Store } from './types.ts'
 
@@ -17,6 +16,8 @@ export async function readDocumentFile(path: string) {
   } catch (err) {
     throw new StorageError(`Cannot read ${path}: ${(err as Error).message}`)
   }
+  // Loaded only when there is a file to read: its Ajv schema need not be compiled on every start.
+  const { DocumentError, parseDocument } = await import('./document.ts')
   try {
     return parseDocument(text)
   } catch (err) {

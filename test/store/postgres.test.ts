@@ -1,6 +1,7 @@
 // What the PostgreSQL store adds to the contract: concurrent writes share one transaction and a failing write
 // fails alone; task lists cached per process are served only while the user's tasks_version has not moved, so
-// a change made through another replica is seen at once; migrations are recorded once.
+// a change made through another replica is seen at once; identical list reads share queries without missing a
+// write acknowledged before they arrived; migrations are recorded once.
 
 import t, { type Test } from 'tap'
 import pg from 'pg'
@@ -51,6 +52,25 @@ t.test("a cached list is served only while the user's tasks_version holds: anoth
   t.same(await titles(a), ['uno'], 'a delete through another replica')
   await b.importAll({ version: 1, users: {}, user_ids_by_email: {}, tasks: { u1: [{ ...row('imported'), id: 7, completed: false, completed_at: null }] }, sessions: {} })
   t.same(await titles(a), ['uno', 'imported'], 'an import')
+})
+
+t.test('identical list reads share queries, and a read that arrives after a write sees it', async (t) => {
+  const url = await freshDatabase()
+  const a = await open(t, url)
+  const b = await open(t, url) // another replica
+  await a.createUser({ id: 'u1', email: 'u1@example.test', password_hash: 'x', created_at: '2026-01-01T00:00:00.000Z' })
+  await a.insertTask('u1', row('one'))
+  const titles = (json: string) => (JSON.parse(json) as { title: string }[]).map((x) => x.title)
+  const before = a.stats.listQueries
+  const first = Array.from({ length: 20 }, () => a.listTasksJson('u1', {}))
+  t.equal(a.stats.listQueries - before, 1, 'twenty reads arriving together: one query, the others wait for the next')
+  await b.insertTask('u1', row('two')) // acknowledged while the first reads may still be in flight
+  const later = Array.from({ length: 20 }, () => a.listTasksJson('u1', {}))
+  for (const list of await Promise.all(first)) t.ok(['one', 'two'].join().startsWith(titles(list).join()), 'an earlier read sees the list before or after the insert')
+  const after = await Promise.all(later)
+  t.same(after.map(titles), Array.from({ length: 20 }, () => ['one', 'two']), 'every read that arrived after the insert sees it')
+  t.ok(a.stats.listQueries - before <= 4, `40 reads, ${a.stats.listQueries - before} queries`)
+  t.same(titles(await a.listTasksJson('u1', { status: 'completed' })), [], 'another filter is its own list')
 })
 
 t.test('migrations are recorded once, however many stores open the database', async (t) => {
