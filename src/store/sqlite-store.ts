@@ -50,7 +50,7 @@ const SQLITE_TASK_LIST = `json_group_array(json_object('id', id, 'title', title,
   'due_date', due_date, 'created_at', created_at, 'updated_at', updated_at, 'completed_at', completed_at) ORDER BY id)`
 
 /** How long a write waits for another process's transaction before failing with 503. */
-const BUSY_TIMEOUT_MS = 5_000
+export const BUSY_TIMEOUT_MS = 5_000
 /** How long a check() result is reused (probes should not hit the disk each time). */
 const CHECK_CACHE_MS = 1_000
 
