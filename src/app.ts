@@ -22,6 +22,7 @@ import taskRoutes from './routes/tasks.ts'
 import { knownUsers } from './auth/known-users.ts'
 import { liveAfter } from './sessions/sessions.ts'
 import { openStore } from './store/index.ts'
+import { PACKAGE_ROOT } from './package-root.ts'
 import type { Store } from './store/types.ts'
 
 export interface AppDeps {
@@ -35,8 +36,8 @@ export interface AppDeps {
   pressure?: Partial<PressureOptions>
 }
 
-/** The service version, read once from package.json (next to src/ and dist/ alike). */
-const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version
+/** The service version, read once from package.json. */
+const VERSION: string = JSON.parse(readFileSync(new URL('package.json', PACKAGE_ROOT), 'utf8')).version
 
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const clock = deps.clock ?? (() => new Date())
