@@ -23,6 +23,7 @@ import { knownUsers } from './auth/known-users.ts'
 import { liveAfter } from './sessions/sessions.ts'
 import { openStore } from './store/index.ts'
 import { PACKAGE_ROOT } from './package-root.ts'
+import { createSchemaCompilers, type SchemaCompilers } from './schema-compilers.ts'
 import type { Store } from './store/types.ts'
 
 export interface AppDeps {
@@ -34,6 +35,8 @@ export interface AppDeps {
   logStream?: LogDestination
   /** Overrides of the load-shedding thresholds from config (tests use tiny ones). */
   pressure?: Partial<PressureOptions>
+  /** The route schema compilers (tests keep a handle to compile every schema at once). */
+  schemaCompilers?: SchemaCompilers
 }
 
 /** The service version, read once from package.json. */
@@ -55,6 +58,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     // (signup/login) sees clients. Off by default: a direct client could forge the header.
     trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
     genReqId: requestId,
+    // Route validators (the one Ajv configuration) and response serializers, each compiled on first use.
+    schemaController: { compilersFactory: (deps.schemaCompilers ?? createSchemaCompilers()).compilersFactory },
     logController: new AccessLog(),
     bodyLimit: config.bodyLimitBytes,
     // While draining, in-flight and newly arriving requests are answered normally with Connection: close
