@@ -50,6 +50,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     sessionsActive: () => store.countActiveSessions(liveAfter(clock(), config.sessionTimeoutMinutes)),
   })
 
+  const schemaCompilers = deps.schemaCompilers ?? createSchemaCompilers()
   const requestTimeoutMs = Math.round(config.requestTimeoutSeconds * 1000)
   const app: FastifyInstance = Fastify({
     // Every line is also scrubbed of the configured secret values.
@@ -58,8 +59,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     // (signup/login) sees clients. Off by default: a direct client could forge the header.
     trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
     genReqId: requestId,
-    // Route validators (the one Ajv configuration) and response serializers, each compiled on first use.
-    schemaController: { compilersFactory: (deps.schemaCompilers ?? createSchemaCompilers()).compilersFactory },
+    // Route validators (the one Ajv configuration) and response serializers, not compiled at start-up.
+    schemaController: { compilersFactory: schemaCompilers.compilersFactory },
     logController: new AccessLog(),
     bodyLimit: config.bodyLimitBytes,
     // While draining, in-flight and newly arriving requests are answered normally with Connection: close
@@ -118,6 +119,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   })
 
   assistant.start()
+  // Once listening (and so ready), what the first requests have not compiled yet compiles in the background.
+  app.addHook('onListen', async function compileSchemas() {
+    schemaCompilers.compileInBackground((route, err) => app.log.error({ route, reason: err.message }, 'a route schema does not compile'))
+  })
   // onClose hooks run after the server has stopped and every in-flight request has finished.
   app.addHook('onClose', async () => {
     await assistant.stop()

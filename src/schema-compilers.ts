@@ -1,8 +1,9 @@
 // Fastify's schema compilers for every route, given as its `schemaController.compilersFactory` option: request
 // validators with the one Ajv configuration (src/validation.ts) and response serializers with Fastify's own
-// fast-json-stringify compiler. Each route's schema is compiled on the route's first use rather than at start-up,
-// which it used to cost ~0.1 s of CPU (docs/performance.md). `compileAll()` compiles what is still waiting, so a
-// schema that does not compile fails a test (test/app/schema-compilers.test.ts), not a pod's first request.
+// fast-json-stringify compiler. None is compiled at start-up, which they used to cost ~0.1 s of CPU
+// (docs/performance.md): each compiles at its route's first use, or in the background once the server listens
+// (`compileInBackground()`, one per event-loop turn). `compileAll()` compiles what is still waiting, so a schema
+// that does not compile fails a test (test/app/schema-compilers.test.ts), not a pod.
 
 import SerializerSelector from '@fastify/fast-json-stringify-compiler'
 import type { FastifySchemaCompiler, FastifyServerOptions } from 'fastify'
@@ -16,6 +17,8 @@ export interface SchemaCompilers {
   compilersFactory: CompilersFactory
   /** Compiles every schema not used yet; throws one error naming each route and part that does not compile. */
   compileAll(): void
+  /** Compiles what is still waiting, one schema per event-loop turn so that requests go in between. */
+  compileInBackground(onError: (route: string, err: Error) => void): void
   /** How many schemas are compiled so far, of how many (validators and serializers). */
   counts(): { compiled: number; total: number }
 }
@@ -76,6 +79,20 @@ export function createSchemaCompilers(): SchemaCompilers {
         }
       }
       if (failures.length > 0) throw new Error(`route schemas that do not compile:\n${failures.join('\n')}`)
+    },
+    compileInBackground(onError) {
+      const queue = [...pending]
+      const next = () => {
+        const [get, label] = queue.shift() ?? []
+        if (!get || !label) return
+        try {
+          get()
+        } catch (err) {
+          onError(label, err as Error)
+        }
+        setImmediate(next)
+      }
+      setImmediate(next)
     },
     counts: () => ({ compiled: total - pending.size, total }),
   }

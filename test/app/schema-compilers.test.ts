@@ -45,3 +45,27 @@ t.test('a schema that does not compile is named with its route by compileAll()',
   t.same(schemaCompilers.counts(), { compiled: 2, total: 4 }, 'the good schema compiled (GET /good and its HEAD twin), the bad ones stay pending')
   t.same((await app.inject('/good')).json(), { a: 'x' }, "the serializer is fast-json-stringify's: fields outside the schema are left out")
 })
+
+t.test('once the server listens, the schemas not used yet compile in the background; a failure is reported', async (t) => {
+  const schemaCompilers = createSchemaCompilers()
+  const { app, logLines } = await testApp(t, {}, { schemaCompilers })
+  t.equal(schemaCompilers.counts().compiled, 0, 'not before listening')
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const { total } = schemaCompilers.counts()
+  for (let i = 0; i < 500 && schemaCompilers.counts().compiled < total; i++) await new Promise((r) => setTimeout(r, 10))
+  t.equal(schemaCompilers.counts().compiled, total, 'all compiled after listen')
+  t.notOk(logLines().some((l) => l.message === 'a route schema does not compile'), 'no failure logged')
+
+  const bad = createSchemaCompilers()
+  const small = Fastify({ schemaController: { compilersFactory: bad.compilersFactory } })
+  t.teardown(() => small.close())
+  small.post('/bad', { schema: { body: { type: 'strnig' } } }, async () => 'x')
+  small.post('/good', { schema: { body: { type: 'string' } } }, async () => 'x')
+  await small.ready()
+  const failures: string[] = []
+  bad.compileInBackground((route) => failures.push(route))
+  for (let i = 0; i < 100 && bad.counts().compiled + failures.length < 2; i++) await new Promise((r) => setImmediate(r))
+  t.same(failures, ['POST /bad body'], 'the failing schema is reported with its route')
+  t.same(bad.counts(), { compiled: 1, total: 2 }, 'the good one compiled')
+  t.throws(() => bad.compileAll(), /POST \/bad body/, 'the bad one still fails where it is used')
+})
