@@ -25,9 +25,9 @@ RUN --mount=type=secret,id=npm_ca \
 FROM deps AS prod-deps
 RUN npm prune --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=warn
 
-# --- builder: compiles TypeScript (src/ -> dist/).
+# --- builder: bundles the service (src/ and its dependencies -> dist/) with esbuild, a dev dependency.
 FROM deps AS builder
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
 COPY src ./src
 RUN npm run build
 

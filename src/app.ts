@@ -22,6 +22,8 @@ import taskRoutes from './routes/tasks.ts'
 import { knownUsers } from './auth/known-users.ts'
 import { liveAfter } from './sessions/sessions.ts'
 import { openStore } from './store/index.ts'
+import { PACKAGE_ROOT } from './package-root.ts'
+import { createSchemaCompilers, type SchemaCompilers } from './schema-compilers.ts'
 import type { Store } from './store/types.ts'
 
 export interface AppDeps {
@@ -33,10 +35,12 @@ export interface AppDeps {
   logStream?: LogDestination
   /** Overrides of the load-shedding thresholds from config (tests use tiny ones). */
   pressure?: Partial<PressureOptions>
+  /** The route schema compilers (tests keep a handle to compile every schema at once). */
+  schemaCompilers?: SchemaCompilers
 }
 
-/** The service version, read once from package.json (next to src/ and dist/ alike). */
-const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version
+/** The service version, read once from package.json. */
+const VERSION: string = JSON.parse(readFileSync(new URL('package.json', PACKAGE_ROOT), 'utf8')).version
 
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const clock = deps.clock ?? (() => new Date())
@@ -46,6 +50,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     sessionsActive: () => store.countActiveSessions(liveAfter(clock(), config.sessionTimeoutMinutes)),
   })
 
+  const schemaCompilers = deps.schemaCompilers ?? createSchemaCompilers()
   const requestTimeoutMs = Math.round(config.requestTimeoutSeconds * 1000)
   const app: FastifyInstance = Fastify({
     // Every line is also scrubbed of the configured secret values.
@@ -54,6 +59,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     // (signup/login) sees clients. Off by default: a direct client could forge the header.
     trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
     genReqId: requestId,
+    // Route validators (the one Ajv configuration) and response serializers, not compiled at start-up.
+    schemaController: { compilersFactory: schemaCompilers.compilersFactory },
     logController: new AccessLog(),
     bodyLimit: config.bodyLimitBytes,
     // While draining, in-flight and newly arriving requests are answered normally with Connection: close
@@ -112,6 +119,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   })
 
   assistant.start()
+  // Once listening (and so ready), what the first requests have not compiled yet compiles in the background.
+  app.addHook('onListen', async function compileSchemas() {
+    schemaCompilers.compileInBackground((route, err) => app.log.error({ route, reason: err.message }, 'a route schema does not compile'))
+  })
   // onClose hooks run after the server has stopped and every in-flight request has finished.
   app.addHook('onClose', async () => {
     await assistant.stop()

@@ -1,6 +1,7 @@
 // How input is checked against a JSON schema, in one place: the Ajv configuration and the error message, the
-// same for a REST request (Fastify's validatorCompiler and schemaErrorFormatter, set by plugins/errors.ts) and for
-// an assistant's tool call (assistant/tools.ts). A model's tool call is judged exactly like a request.
+// same for a REST request (the route validators of schema-compilers.ts, the schemaErrorFormatter set by
+// plugins/errors.ts) and for an assistant's tool call (assistant/tools.ts). A model's tool call is judged exactly
+// like a request.
 
 import { Ajv, type ValidateFunction } from 'ajv'
 import type { FastifySchemaCompiler } from 'fastify'
@@ -52,10 +53,10 @@ export function validationMessage(root: string, errors: readonly SchemaError[] |
   }
 }
 
-/** Fastify's validatorCompiler: every route schema compiled by one Ajv of this configuration. */
+/** A Fastify validatorCompiler: every route schema compiled by one Ajv of this configuration, made at the first. */
 export function validatorCompiler(): FastifySchemaCompiler<object> {
-  const ajv = createAjv()
-  return ({ schema }) => ajv.compile(schema) as ValidateFunction
+  let ajv: Ajv | undefined
+  return ({ schema }) => (ajv ??= createAjv()).compile(schema) as ValidateFunction
 }
 
 /** Fastify's schemaErrorFormatter: the error handler answers 400 VALIDATION_ERROR with this message. */

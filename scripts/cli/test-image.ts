@@ -169,7 +169,7 @@ function treeSize(dir: string): number {
 
 /** A copy of the build inputs with one source file changed, for the cache probe. */
 function probeContext(dir: string): void {
-  for (const f of ['Dockerfile', '.dockerignore', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']) {
+  for (const f of ['Dockerfile', '.dockerignore', 'package.json', 'package-lock.json', 'tsconfig.json']) {
     fs.cpSync(path.join(ROOT, f), path.join(dir, f), { preserveTimestamps: true })
   }
   fs.cpSync(path.join(ROOT, 'src'), path.join(dir, 'src'), { recursive: true, preserveTimestamps: true })
@@ -242,7 +242,7 @@ async function main(engine: Engine, workDir: string): Promise<void> {
   try {
     const app = path.join(mount, 'app')
     check(fs.readdirSync(app).sort().join() === 'dist,node_modules,package.json,web', `/app holds only dist, node_modules, package.json, web (${fs.readdirSync(app).sort().join(', ')})`)
-    check(fs.existsSync(path.join(app, 'dist/server.js')), '/app/dist/server.js is there (compiled in the builder)')
+    check(fs.existsSync(path.join(app, 'dist/server.js')), '/app/dist/server.js is there (bundled in the builder)')
     check(fs.readdirSync(path.join(app, 'web')).join() === 'dist' && fs.existsSync(path.join(app, 'web/dist/index.html')), '/app/web holds only the chat page bundle (web/dist, built in the image)')
     // Dev-only as npm resolved it (the lockfile's "dev" flag): a devDependency that a dependency needs too
     // (semver, through fastify) belongs in the image.

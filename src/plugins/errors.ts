@@ -9,7 +9,7 @@ import { AppError, StorageError, publicMessage } from '../errors.ts'
 import { logQuietly } from '../logging.ts'
 import type { Metrics } from '../metrics.ts'
 import { throttled } from '../throttle.ts'
-import { schemaErrorFormatter, validatorCompiler } from '../validation.ts'
+import { schemaErrorFormatter } from '../validation.ts'
 
 // Not `import { STATUS_CODES } from 'node:http'`: an ES import of node:http builds its ES facade, which reads every
 // export, lazy ones included, and so loads Node's whole fetch/WebSocket stack (undici, zlib, http2, tls): ~90 ms
@@ -158,11 +158,10 @@ interface ErrorsOptions {
 }
 
 /**
- * Request validation and the error and not-found handlers, on the root instance (fastify-plugin: they cover
- * every route): schemas compiled with the one Ajv configuration, refusals and failures in the contract's body.
+ * The error and not-found handlers, on the root instance (fastify-plugin: they cover every route): schema
+ * refusals (validators: src/schema-compilers.ts) and failures in the contract's body.
  */
 async function errors(app: FastifyInstance, opts: ErrorsOptions): Promise<void> {
-  app.setValidatorCompiler(validatorCompiler())
   app.setSchemaErrorFormatter(schemaErrorFormatter)
 
   const logShed = throttled(opts.shedLogIntervalMs ?? SHED_LOG_INTERVAL_MS, (suppressed: number, log: FastifyBaseLogger, err: AppError) => {

@@ -9,9 +9,10 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { PACKAGE_ROOT } from '../package-root.ts'
 
-/** Where `npm run build:web` writes the page (the same from src/ and dist/: both sit next to web/). */
-export const WEB_ROOT = fileURLToPath(new URL('../../web/dist/', import.meta.url))
+/** Where `npm run build:web` writes the page. */
+export const WEB_ROOT = fileURLToPath(new URL('web/dist/', PACKAGE_ROOT))
 /** URL prefix (and folder under WEB_ROOT) of the hashed assets. */
 export const ASSETS_DIR = 'assets'
 /** What an asset name looks like: `name-HASH.ext`, nothing that could leave the folder. */

@@ -80,7 +80,7 @@ t.test('the runtime stage gets pruned dependencies, compiled code and the chat p
   const distStage = stageNamed(String(dist?.flags.from))
   t.ok(modulesStage && runs(modulesStage).some((r) => /\bnpm (prune|ci)\b.*--omit=dev/.test(r)), 'that node_modules had dev dependencies pruned')
   t.ok(distStage && runs(distStage).some((r) => /\bnpm run build\b/.test(r)), 'dist is compiled by npm run build')
-  t.match(pkg.scripts.build, /^tsc -p tsconfig\.build\.json$/, 'npm run build is the TypeScript compile')
+  t.match(pkg.scripts.build, /^node src\/build\.ts$/, 'npm run build is the esbuild bundle of the service')
   t.ok(web?.flags.from, 'web/dist (the chat page) comes from a build stage')
   t.equal(web?.words.at(-1), './web/dist', 'next to dist/, where src/plugins/web-page.ts looks for it')
   const webStage = stageNamed(String(web?.flags.from))
@@ -141,7 +141,7 @@ t.test('no secret in the Dockerfile; the optional npm_ca build secret changes no
 
 t.test('.dockerignore lets in only what the build copies', async (t) => {
   const allowed = (p: string) =>
-    ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'].includes(p) ||
+    ['package.json', 'package-lock.json', 'tsconfig.json'].includes(p) ||
     (p.startsWith('src/') && !/\.test\.(ts|mjs)$/.test(p)) ||
     (p.startsWith('web/') && !p.startsWith('web/dist') && !/\.test\.(ts|mjs)$/.test(p))
 
@@ -157,7 +157,7 @@ t.test('.dockerignore lets in only what the build copies', async (t) => {
   for (const p of mustStayOut) t.ok(isIgnored(ignoreRules, p), `${p} stays out of the build context`)
 
   const mustGoIn = [
-    'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src/server.ts', 'src/routes/health.ts',
+    'package.json', 'package-lock.json', 'tsconfig.json', 'src/server.ts', 'src/build.ts', 'src/routes/health.ts',
     'web/build.ts', 'web/src/main.ts', 'web/src/index.html',
   ]
   for (const p of mustGoIn) t.notOk(isIgnored(ignoreRules, p), `${p} is in the build context`)
