@@ -63,5 +63,10 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8000)+'/health',{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 STOPSIGNAL SIGTERM
+# Exactly package.json start:dist, without npm (test/image/dockerfile.test.ts), so every pod, `npm run start:dist`
+# and the benches run alike (docs/performance.md "Where the memory is"): the V8 heap limit fixed rather than
+# derived by V8 from the machine's (or the cgroup's) memory, and glibc's mmap threshold fixed so the 16 MiB each
+# scrypt hash borrows goes back to the system instead of staying in a thread's malloc arena.
+ENV MALLOC_MMAP_THRESHOLD_=131072
 ENTRYPOINT ["node"]
-CMD ["dist/server.js"]
+CMD ["--max-old-space-size=256", "dist/server.js"]

@@ -1,7 +1,8 @@
 // npm run bench: the service under load, next to two bare-Fastify baselines (a constant JSON route and 100
 // tasks from memory) and a plain-pg write baseline, on this machine, in one run. Prints figures only (no pass/fail).
 // Each server and the load generator (autocannon) run in their own processes. The service measured is the
-// production artifact: bench builds it first (`npm run build`) and starts `dist/server.js`, as the image does.
+// production artifact: bench builds it first (`npm run build`) and starts `dist/server.js` with the environment
+// and node flags of package.json start:dist, as the image does.
 //
 // For each backend (SQLite; PostgreSQL: embedded PostgreSQL 18 from npm, or BENCH_DATABASE_URL) and each
 // amount of other users' data (0, 1,000, 10,000 users × 20 tasks, seeded straight into the store): start ->
@@ -26,6 +27,7 @@ import { createDatabase, startEmbeddedPostgres } from '../test/helpers/embedded-
 import type { LoadResult, LoadSpec } from './lib/load.ts'
 import { plainInsertsPerSecond } from './lib/pg-baseline.ts'
 import { READER, seed, WRITER_TASKS, writerId } from './lib/seed.ts'
+import { SERVICE_ENV_VARS, SERVICE_NODE_FLAGS } from './lib/service-command.ts'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 /** Writes (POST /tasks) and chat turns: 100 connections, one user each. */
@@ -36,9 +38,11 @@ const GET_CONNECTIONS = Number(process.env.BENCH_GET_CONNECTIONS ?? 50)
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'WARNING' // the prod setting (the table in gen/environments.ts)
 const OTHER_USERS = (process.env.BENCH_OTHER_USERS ?? '0,1000,10000').split(',').map(Number)
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'sqlite,postgres').split(',') as StorageBackend[]
-/** Extra node flags for the service processes (experiments, e.g. `--max-semi-space-size=4`). */
-const SERVICE_NODE_ARGS = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean)
-/** Extra environment for the service processes (experiments, e.g. `MALLOC_ARENA_MAX=2`). */
+/** Node flags for the service processes: production's (package.json start:dist), then any extra ones for
+ * experiments (e.g. `--max-semi-space-size=16`; a flag given twice takes the later value). */
+const SERVICE_NODE_ARGS = [...SERVICE_NODE_FLAGS, ...(process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean)]
+/** Extra environment for the service processes, after production's (package.json start:dist) (experiments,
+ * e.g. `MALLOC_ARENA_MAX=2`). */
 const SERVICE_ENV = Object.fromEntries((process.env.BENCH_SERVICE_ENV ?? '').split(' ').filter(Boolean).map((kv) => kv.split('=', 2)))
 /** BENCH_SHARED=0 skips the three-processes-on-one-store runs. */
 const SHARED = process.env.BENCH_SHARED !== '0'
@@ -130,6 +134,7 @@ function serviceEnv(place: Place): NodeJS.ProcessEnv {
     JWT_SECRET,
     RATE_LIMIT_PER_MINUTE: '100000000', // one user drives thousands of requests a second here
     AI_BACKEND: 'rules',
+    ...SERVICE_ENV_VARS,
     ...SERVICE_ENV,
   }
 }
@@ -258,7 +263,7 @@ const acked = (r: LoadResult) => r.total - r.non2xx
 
 try {
   console.log(`todo-gitops benchmark: GET ${GET_CONNECTIONS} connections, POST and chat ${CONNECTIONS}, ${SECONDS} s per run, service LOG_LEVEL=${LOG_LEVEL}, node ${process.version}`)
-  console.log(`service: dist/server.js (the production build, just rebuilt by npm run build); backends: ${BACKENDS.join(', ')}; other users: ${OTHER_USERS.join(', ')}`)
+  console.log(`service: ${Object.entries({ ...SERVICE_ENV_VARS, ...SERVICE_ENV }).map(([k, v]) => `${k}=${v} `).join('')}node ${SERVICE_NODE_ARGS.join(' ')} dist/server.js (the production build, just rebuilt by npm run build); backends: ${BACKENDS.join(', ')}; other users: ${OTHER_USERS.join(', ')}`)
 
   // Baselines.
   const baseline = await startProcess([join(here, 'lib/baseline-server.ts')], process.env, /^(http:\S+)\n/m)

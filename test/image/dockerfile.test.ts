@@ -109,8 +109,21 @@ t.test('the runtime runs as a numeric non-root user in /app on port 8000', async
   t.match(env, /\bPORT=8000\b/, 'PORT=8000')
   t.match(env, /\bNODE_ENV=production\b/, 'NODE_ENV=production')
   t.ok(runs(runtime).some((r) => /chown 1000:1000 \/data\b/.test(r)), '/data is created writable for UID 1000')
+  // start:dist is `[VAR=value …] node [flags] dist/server.js`: the variables are the runtime stage's ENV, the rest
+  // its ENTRYPOINT + CMD. With the heap sizes and the malloc setting in it (docs/performance.md "Where the memory
+  // is"), `npm start` (the TypeScript sources) must carry the same ones: one process configuration everywhere.
+  const split = (script: string) => {
+    const words = pkg.scripts[script].split(' ')
+    const vars = words.filter((word: string) => /^[A-Z_]+=/.test(word))
+    return { vars, command: words.slice(vars.length), flags: words.slice(vars.length).filter((word: string) => word.startsWith('--')) }
+  }
+  const dist = split('start:dist')
   const command = [...(execForm(last(runtime, 'ENTRYPOINT')?.args ?? '[]') ?? []), ...(execForm(last(runtime, 'CMD')?.args ?? '[]') ?? [])]
-  t.same(command, pkg.scripts['start:dist'].split(' '), 'the process is `npm run start:dist` without npm (exec form: node is PID 1 and gets SIGTERM)')
+  t.same(command, dist.command, 'the process is `npm run start:dist` without npm (exec form: node is PID 1 and gets SIGTERM)')
+  for (const assignment of dist.vars) t.match(env, new RegExp(`(^|\\s)${assignment}(\\s|$)`), `the image sets ${assignment}, as start:dist does`)
+  t.ok(dist.flags.some((flag: string) => flag.startsWith('--max-old-space-size=')), 'the old generation is sized explicitly, not from the machine')
+  t.same(split('start').vars, dist.vars, 'npm start sets the same environment as the image')
+  t.same(split('start').flags, dist.flags, 'npm start runs with the same node flags as the image')
 })
 
 t.test('HEALTHCHECK asks /health with node itself: no curl, no shell', async (t) => {
