@@ -32,13 +32,15 @@ export interface TokenKeys {
 
 type Verify = (token: string) => unknown
 
+/** Tokens remembered after a successful verification (one per active client is the common case). */
+const VERIFIED_MAX = 1000
+
 function verifierFor(key: string): Verify {
   return createVerifier({
     key,
     algorithms: ['HS256'],
     clockTolerance: 0,
     requiredClaims: ['sub', 'exp'],
-    cache: 1000, // repeated requests with one token skip the HMAC; expiry is still checked
   })
 }
 
@@ -60,11 +62,22 @@ export function createTokens(keys: TokenKeys | string | undefined, ttlSeconds = 
     return named ? [named] : []
   }
 
+  // A client sends the same token with every request: once verified, the exact token string maps to its user
+  // until it expires (no header decode, hash or HMAC again). Bounded: the oldest entry goes first. Keys are
+  // only ever compared as whole strings (a Map, no object indexed by them).
+  const verified = new Map<string, { sub: string; expiresAtMs: number }>()
+
   return {
     ephemeral: current === undefined,
     currentKeyId: kid,
     sign: (userId) => signer({ sub: userId }),
     verify(token) {
+      const known = verified.get(token)
+      if (known) {
+        if (Date.now() < known.expiresAtMs) return known.sub // never later than fast-jwt's own expiry check
+        verified.delete(token)
+        return null
+      }
       let candidates: Verify[]
       try {
         candidates = verifiersOf(token)
@@ -73,8 +86,13 @@ export function createTokens(keys: TokenKeys | string | undefined, ttlSeconds = 
       }
       for (const verify of candidates) {
         try {
-          const { sub } = verify(token) as { sub?: unknown }
-          return typeof sub === 'string' && sub.length > 0 ? sub : null
+          const { sub, exp } = verify(token) as { sub?: unknown; exp?: unknown }
+          if (typeof sub !== 'string' || sub.length === 0) return null
+          if (typeof exp === 'number') {
+            if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value as string)
+            verified.set(token, { sub, expiresAtMs: exp * 1000 })
+          }
+          return sub
         } catch {
           // wrong key, expired, malformed: try the next candidate, if any
         }
