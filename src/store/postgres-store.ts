@@ -53,7 +53,7 @@ const QUERY_TIMEOUT_MS = 10_000
 /** Writes per transaction at most (a burst beyond it forms the next batch). */
 const MAX_BATCH = 500
 /** Batches in flight at once per process (each holds one pooled connection). */
-const MAX_CONCURRENT_BATCHES = Number(process.env.PG_BATCHES ?? 2)
+const MAX_CONCURRENT_BATCHES = 2
 /** Key of the advisory lock that serializes migrations (any fixed number; "todo" in ASCII). */
 const MIGRATION_LOCK_KEY = 0x746f646f
 const CHECK_CACHE_MS = 1_000
