@@ -5,8 +5,9 @@
 //    database: it gets a 503, and /readyz says 503).
 //  - Group commit: concurrent writes are queued and run in one transaction (one WAL fsync for the batch),
 //    in user-id order so that replicas take users' row locks in the same order (no deadlock between batches).
-//    If a statement fails, the batch is rolled back and its writes are retried one transaction each, so a
-//    bad write fails alone.
+//    A batch of task inserts only (the common case: POST /tasks) is one statement sent on its own, so it
+//    commits by itself: one round trip. If a statement fails, the batch is rolled back and its writes are
+//    retried one transaction each, so a bad write fails alone.
 //  - A task id comes from `users.next_task_id`, incremented in the same statement that inserts the task:
 //    the row lock serializes a user's inserts across replicas; ids are never duplicated nor reused.
 //  - Migrations run under a transaction-scoped advisory lock: replicas starting at once apply each one once.
@@ -75,27 +76,25 @@ interface PendingWrite {
 const BUMP_TASKS_VERSION = 'UPDATE users SET tasks_version = tasks_version + 1 WHERE id = $USER AND EXISTS (SELECT 1 FROM changed)'
 
 /** All the task inserts of a batch in ONE statement, which also commits them when sent alone (autocommit):
- * the batch's users are locked in id order first (`locked`: every batch of every replica takes them in the same
- * order, so batches cannot deadlock; the UPDATE only touches rows `locked` has already locked), each user's
- * ids are taken in one step, and a user's tasks get consecutive ids in arrival order. Returns the user and id
- * of each task: everything else of it is what was sent. */
+ * the batch's users ($1, with how many tasks each, $2) are locked in id order first (`locked`: every batch of
+ * every replica takes them in the same order, so batches cannot deadlock; the UPDATE only touches rows `locked`
+ * has already locked), each user's ids are taken in one step, and the k-th task of a user in the batch ($4,
+ * from 0, in arrival order) gets the k-th of them. Returns the user and id of each task: everything else of
+ * it is what was sent. */
 const INSERT_ALL = `
-  WITH input AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY
-      AS i(user_id, title, description, priority, tags, due_date, created_at, updated_at, ord)
-  ), locked AS (
+  WITH locked AS (
     SELECT id FROM users WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE
-  ), counts AS (
-    SELECT user_id, count(*) AS n FROM input GROUP BY user_id
   ), alloc AS (
     UPDATE users u SET next_task_id = u.next_task_id + c.n, tasks_version = u.tasks_version + 1
-    FROM counts c JOIN locked l ON l.id = c.user_id WHERE u.id = c.user_id
+    FROM unnest($1::text[], $2::int[]) AS c(user_id, n) JOIN locked l ON l.id = c.user_id WHERE u.id = c.user_id
     RETURNING u.id AS user_id, u.next_task_id - c.n AS first
   )
   INSERT INTO tasks (user_id, id, title, description, completed, priority, tags, due_date, created_at, updated_at, completed_at)
-  SELECT i.user_id, a.first + row_number() OVER (PARTITION BY i.user_id ORDER BY i.ord) - 1, i.title, i.description, false,
-         i.priority, ARRAY(SELECT jsonb_array_elements_text(i.tags)), i.due_date, i.created_at, i.updated_at, NULL
-  FROM input i JOIN alloc a ON a.user_id = i.user_id
+  SELECT i.user_id, a.first + i.k, i.title, i.description, false, i.priority, ARRAY(SELECT jsonb_array_elements_text(i.tags)),
+         i.due_date, i.created_at, i.updated_at, NULL
+  FROM unnest($3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::text[], $10::text[], $11::text[])
+         AS i(user_id, k, title, description, priority, tags, due_date, created_at, updated_at)
+    JOIN alloc a ON a.user_id = i.user_id
   RETURNING user_id, id`
 
 export interface PostgresStoreOptions {
@@ -326,6 +325,7 @@ export class PostgresStore implements Store {
     const n = writes.length
     if (n === 0) return []
     const users: string[] = new Array(n)
+    const nth: number[] = new Array(n)
     const titles: string[] = new Array(n)
     const descriptions: string[] = new Array(n)
     const priorities: string[] = new Array(n)
@@ -333,9 +333,15 @@ export class PostgresStore implements Store {
     const dueDates: (string | null)[] = new Array(n)
     const createdAt: string[] = new Array(n)
     const updatedAt: string[] = new Array(n)
+    /** Tasks per user in this batch (a Map: user ids are data, never object keys). */
+    const perUser = new Map<string, number>()
     for (let i = 0; i < n; i++) {
       const row = writes[i].insert!
-      users[i] = writes[i].userId
+      const userId = writes[i].userId
+      const k = perUser.get(userId) ?? 0
+      perUser.set(userId, k + 1)
+      users[i] = userId
+      nth[i] = k
       titles[i] = row.title
       descriptions[i] = row.description
       priorities[i] = row.priority
@@ -347,23 +353,22 @@ export class PostgresStore implements Store {
     const r = await client.query<[string, string]>({
       name: 'insert_all',
       text: INSERT_ALL,
-      values: [users, titles, descriptions, priorities, tags, dueDates, createdAt, updatedAt],
+      values: [[...perUser.keys()], [...perUser.values()], users, nth, titles, descriptions, priorities, tags, dueDates, createdAt, updatedAt],
       rowMode: 'array',
     })
-    // A user's tasks got consecutive ids, from the smallest returned, in arrival order.
+    // The user's first id in this batch (the others follow it); a user without any is unknown.
     const first = new Map<string, number>()
     for (const [userId, text] of r.rows) {
       const id = Number(text)
       const seen = first.get(userId)
       if (seen === undefined || id < seen) first.set(userId, id)
     }
-    return writes.map((w) => {
-      const id = first.get(w.userId)
-      if (id === undefined) return undefined
-      first.set(w.userId, id + 1)
+    return writes.map((w, i) => {
+      const firstId = first.get(w.userId)
+      if (firstId === undefined) return undefined
       const row = w.insert!
       return {
-        id,
+        id: firstId + nth[i],
         title: row.title,
         description: row.description,
         completed: false,
