@@ -67,16 +67,16 @@ t.test('two replicas inserting for overlapping users never deadlock or skip an i
   const [a, b] = [await open(t, url), await open(t, url)]
   const users = Array.from({ length: 40 }, (_, i) => `u${String(i).padStart(2, '0')}`)
   for (const id of users) await a.createUser({ id, email: `${id}@example.test`, password_hash: 'x', created_at: '2026-01-01T00:00:00.000Z' })
-  // Each round, each replica writes for a different subset of users (so the users' hash order differs between
-  // batches); without the ordered row locks such batches take the same rows in different orders.
+  // Each round, each replica writes for a different subset of users, one in ascending and one in descending
+  // order: without the ordered row locks their batches take the same rows in opposite orders.
   const rounds = 30
   const subset = (r: number, k: number) => users.filter((_, i) => (i * (r + 3) + k) % 5 !== 0)
   const results: PromiseSettledResult<unknown>[] = []
-  const replica = async (store: PostgresStore, k: number) => {
+  const replica = async (store: PostgresStore, k: number, order: (users: string[]) => string[]) => {
     // One batch per round, the rounds of both replicas running at the same time.
-    for (let r = 0; r < rounds; r++) results.push(...(await Promise.allSettled(subset(r, k).map((u) => store.insertTask(u, row(`${k}/${r}`))))))
+    for (let r = 0; r < rounds; r++) results.push(...(await Promise.allSettled(order(subset(r, k)).map((u) => store.insertTask(u, row(`${k}/${r}`))))))
   }
-  await Promise.all([replica(a, 0), replica(b, 2)])
+  await Promise.all([replica(a, 0, (u) => u), replica(b, 2, (u) => u.reverse())])
   t.equal(results.filter((r) => r.status === 'rejected').length, 0, 'no write failed')
   t.equal(a.stats.refusedBatches + b.stats.refusedBatches, 0, 'no batch was refused (a deadlock would be, then retried)')
   for (const u of users) {
