@@ -5,8 +5,9 @@
 //    database: it gets a 503, and /readyz says 503).
 //  - Group commit: concurrent writes are queued and run in one transaction (one WAL fsync for the batch),
 //    in user-id order so that replicas take users' row locks in the same order (no deadlock between batches).
-//    If a statement fails, the batch is rolled back and its writes are retried one transaction each, so a
-//    bad write fails alone.
+//    A batch of task inserts only (the common case: POST /tasks) is one statement sent on its own, so it
+//    commits by itself: one round trip. If a statement fails, the batch is rolled back and its writes are
+//    retried one transaction each, so a bad write fails alone.
 //  - A task id comes from `users.next_task_id`, incremented in the same statement that inserts the task:
 //    the row lock serializes a user's inserts across replicas; ids are never duplicated nor reused.
 //  - Migrations run under a transaction-scoped advisory lock: replicas starting at once apply each one once.
@@ -74,22 +75,27 @@ interface PendingWrite {
 /** In the same statement as a task update or delete: the user's tasks_version moves when a task did. */
 const BUMP_TASKS_VERSION = 'UPDATE users SET tasks_version = tasks_version + 1 WHERE id = $USER AND EXISTS (SELECT 1 FROM changed)'
 
-/** All the task inserts of a batch in ONE statement: each user's ids taken in one step, in arrival order. */
+/** All the task inserts of a batch in ONE statement, which also commits them when sent alone (autocommit):
+ * the batch's users ($1, with how many tasks each, $2) are locked in id order first (`locked`: every batch of
+ * every replica takes them in the same order, so batches cannot deadlock; the UPDATE only touches rows `locked`
+ * has already locked), each user's ids are taken in one step, and the k-th task of a user in the batch ($4,
+ * from 0, in arrival order) gets the k-th of them. Returns the user and id of each task: everything else of
+ * it is what was sent. */
 const INSERT_ALL = `
-  WITH input AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY
-      AS i(user_id, title, description, priority, tags, due_date, created_at, updated_at, ord)
-  ), counts AS (
-    SELECT user_id, count(*) AS n FROM input GROUP BY user_id
+  WITH locked AS (
+    SELECT id FROM users WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE
   ), alloc AS (
-    UPDATE users u SET next_task_id = u.next_task_id + c.n, tasks_version = u.tasks_version + 1 FROM counts c WHERE u.id = c.user_id
+    UPDATE users u SET next_task_id = u.next_task_id + c.n, tasks_version = u.tasks_version + 1
+    FROM unnest($1::text[], $2::int[]) AS c(user_id, n) JOIN locked l ON l.id = c.user_id WHERE u.id = c.user_id
     RETURNING u.id AS user_id, u.next_task_id - c.n AS first
   )
   INSERT INTO tasks (user_id, id, title, description, completed, priority, tags, due_date, created_at, updated_at, completed_at)
-  SELECT i.user_id, a.first + row_number() OVER (PARTITION BY i.user_id ORDER BY i.ord) - 1, i.title, i.description, false,
-         i.priority, ARRAY(SELECT jsonb_array_elements_text(i.tags)), i.due_date, i.created_at, i.updated_at, NULL
-  FROM input i JOIN alloc a ON a.user_id = i.user_id
-  RETURNING user_id, ${TASK_COLUMNS}`
+  SELECT i.user_id, a.first + i.k, i.title, i.description, false, i.priority, ARRAY(SELECT jsonb_array_elements_text(i.tags)),
+         i.due_date, i.created_at, i.updated_at, NULL
+  FROM unnest($3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::text[], $10::text[], $11::text[])
+         AS i(user_id, k, title, description, priority, tags, due_date, created_at, updated_at)
+    JOIN alloc a ON a.user_id = i.user_id
+  RETURNING user_id, id`
 
 export interface PostgresStoreOptions {
   url: string
@@ -122,8 +128,9 @@ export class PostgresStore implements Store {
   private readonly listCache = new ListCache<{ version: string; json: string }>((entry) => entry.json.length)
   /** List reads in flight per user and filter, and the one queued behind it (listTasksJson). */
   private readonly listReads = new Map<string, { running?: Promise<string>; next?: Promise<string> }>()
-  /** Transactions committed, writes they carried, and task-list queries sent (reads share them). */
-  readonly stats = { commits: 0, writes: 0, listQueries: 0 }
+  /** Transactions committed, writes they carried, batches the database refused (then retried write by write),
+   * and task-list queries sent (reads share them). */
+  readonly stats = { commits: 0, writes: 0, refusedBatches: 0, listQueries: 0 }
 
   constructor(opts: PostgresStoreOptions) {
     this.logger = opts.logger
@@ -225,89 +232,154 @@ export class PostgresStore implements Store {
   }
 
   private async runBatch(batch: PendingWrite[]): Promise<void> {
-    // Stable sort: one user's writes stay together, in arrival order (the row locks are taken in SQL's order below).
-    const ordered = batch.map((w, i) => ({ w, i })).sort((a, b) => (a.w.userId < b.w.userId ? -1 : a.w.userId > b.w.userId ? 1 : a.i - b.i)).map((x) => x.w)
     let client: Client
     try {
       client = await this.pool.connect()
     } catch (err) {
       const error = this.failure(err, 'connect')
-      for (const w of ordered) w.reject(error)
+      for (const w of batch) w.reject(error)
       return
     }
     let broken = false
     try {
-      if (ordered.length === 1) {
-        await this.runAlone(client, ordered[0])
-        return
-      }
-      const values: unknown[] = []
-      let committing = false
-      try {
-        await client.query('BEGIN')
-        // Lock the batch's users in id order first: every batch of every replica takes them in the same order.
-        await client.query({ name: 'lock_users', text: 'SELECT 1 FROM users WHERE id = ANY($1) ORDER BY id FOR UPDATE', values: [[...new Set(ordered.map((w) => w.userId))]] })
-        const inserted = await this.insertAll(client, ordered.filter((w) => w.insert))
-        for (const w of ordered) values.push(w.insert ? inserted.get(w) : await w.run(client))
-        committing = true
-        await client.query('COMMIT')
-      } catch (err) {
-        if (committing && !(err as { code?: string }).code) {
-          // The connection died during COMMIT: the outcome is unknown, so nobody may be told "done" — and
-          // retrying could apply a write twice.
-          broken = true
-          const error = this.failure(err, 'commit')
-          for (const w of ordered) w.reject(error)
-          return
-        }
-        await client.query('ROLLBACK').catch(() => (broken = true))
-        if (broken) {
-          const error = this.failure(err, 'write')
-          for (const w of ordered) w.reject(error)
-          return
-        }
-        // Rolled back for sure: each write again in its own transaction, so only the bad one fails.
-        for (const w of ordered) await this.runAlone(client, w)
-        return
-      }
-      this.stats.commits += 1
-      this.stats.writes += ordered.length
-      ordered.forEach((w, i) => w.resolve(values[i]))
+      if (batch.every((w) => w.insert)) broken = await this.runInserts(client, batch)
+      else if (batch.length === 1) await this.runAlone(client, batch[0])
+      else broken = await this.runTransaction(client, batch)
     } finally {
       client.release(broken)
     }
   }
 
-  /** The batch's task inserts in one statement (INSERT_ALL); the task each write created (undefined: no such user).
-   * Creating a task before the batch's other writes is safe: nothing else can name a task not yet created. */
-  private async insertAll(client: Client, writes: PendingWrite[]): Promise<Map<PendingWrite, Task | undefined>> {
-    const created = new Map<PendingWrite, Task | undefined>()
-    if (writes.length === 0) return created
-    const rows = writes.map((w) => w.insert!)
-    const r = await client.query<TaskRow & { user_id: string }>({
+  /** A batch of task inserts only (POST /tasks): one statement, committed on its own (autocommit), so the
+   * batch costs one round trip. True when the connection is no longer usable. */
+  private async runInserts(client: Client, batch: PendingWrite[]): Promise<boolean> {
+    let created: (Task | undefined)[]
+    try {
+      created = await this.insertAll(client, batch)
+    } catch (err) {
+      if (!(err as { code?: string }).code || batch.length === 1) {
+        // No code: no answer from the server, so whether the statement committed is unknown; nobody may be
+        // told "done", and retrying could apply a write twice. Alone: the refusal is this write's own.
+        const error = this.failure(err, 'write')
+        for (const w of batch) w.reject(error)
+        return !(err as { code?: string }).code
+      }
+      // The server refused the statement: nothing of it was committed. Each write again alone, so only
+      // the bad one fails.
+      this.stats.refusedBatches += 1
+      for (const w of batch) await this.runAlone(client, w)
+      return false
+    }
+    this.stats.commits += 1
+    this.stats.writes += batch.length
+    for (let i = 0; i < batch.length; i++) batch[i].resolve(created[i])
+    return false
+  }
+
+  /** A batch with other writes than task inserts: one transaction. True when the connection is no longer usable. */
+  private async runTransaction(client: Client, batch: PendingWrite[]): Promise<boolean> {
+    // Stable sort: one user's writes stay together, in arrival order (the row locks are taken in SQL's order below).
+    const ordered = batch.map((w, i) => ({ w, i })).sort((a, b) => (a.w.userId < b.w.userId ? -1 : a.w.userId > b.w.userId ? 1 : a.i - b.i)).map((x) => x.w)
+    const values: unknown[] = []
+    let committing = false
+    try {
+      await client.query('BEGIN')
+      // Lock the batch's users in id order first: every batch of every replica takes them in the same order.
+      await client.query({ name: 'lock_users', text: 'SELECT 1 FROM users WHERE id = ANY($1) ORDER BY id FOR UPDATE', values: [[...new Set(ordered.map((w) => w.userId))]] })
+      const inserts = ordered.filter((w) => w.insert)
+      const created = await this.insertAll(client, inserts)
+      const inserted = new Map(inserts.map((w, i) => [w, created[i]]))
+      for (const w of ordered) values.push(w.insert ? inserted.get(w) : await w.run(client))
+      committing = true
+      await client.query('COMMIT')
+    } catch (err) {
+      if (committing && !(err as { code?: string }).code) {
+        // The connection died during COMMIT: the outcome is unknown, so nobody may be told "done" — and
+        // retrying could apply a write twice.
+        const error = this.failure(err, 'commit')
+        for (const w of ordered) w.reject(error)
+        return true
+      }
+      let broken = false
+      await client.query('ROLLBACK').catch(() => (broken = true))
+      if (broken) {
+        const error = this.failure(err, 'write')
+        for (const w of ordered) w.reject(error)
+        return true
+      }
+      // Rolled back for sure: each write again in its own transaction, so only the bad one fails.
+      this.stats.refusedBatches += 1
+      for (const w of ordered) await this.runAlone(client, w)
+      return false
+    }
+    this.stats.commits += 1
+    this.stats.writes += ordered.length
+    ordered.forEach((w, i) => w.resolve(values[i]))
+    return false
+  }
+
+  /** Task inserts in one statement (INSERT_ALL); the task each write created, in the writes' order (undefined:
+   * no such user). In a transaction, creating tasks before its other writes is safe: nothing else can name a
+   * task not yet created. */
+  private async insertAll(client: Client, writes: PendingWrite[]): Promise<(Task | undefined)[]> {
+    const n = writes.length
+    if (n === 0) return []
+    const users: string[] = new Array(n)
+    const nth: number[] = new Array(n)
+    const titles: string[] = new Array(n)
+    const descriptions: string[] = new Array(n)
+    const priorities: string[] = new Array(n)
+    const tags: string[] = new Array(n)
+    const dueDates: (string | null)[] = new Array(n)
+    const createdAt: string[] = new Array(n)
+    const updatedAt: string[] = new Array(n)
+    /** Tasks per user in this batch (a Map: user ids are data, never object keys). */
+    const perUser = new Map<string, number>()
+    for (let i = 0; i < n; i++) {
+      const row = writes[i].insert!
+      const userId = writes[i].userId
+      const k = perUser.get(userId) ?? 0
+      perUser.set(userId, k + 1)
+      users[i] = userId
+      nth[i] = k
+      titles[i] = row.title
+      descriptions[i] = row.description
+      priorities[i] = row.priority
+      tags[i] = JSON.stringify(row.tags)
+      dueDates[i] = row.due_date
+      createdAt[i] = row.created_at
+      updatedAt[i] = row.updated_at
+    }
+    const r = await client.query<[string, string]>({
       name: 'insert_all',
       text: INSERT_ALL,
-      values: [
-        writes.map((w) => w.userId),
-        rows.map((x) => x.title),
-        rows.map((x) => x.description),
-        rows.map((x) => x.priority),
-        rows.map((x) => JSON.stringify(x.tags)),
-        rows.map((x) => x.due_date),
-        rows.map((x) => x.created_at),
-        rows.map((x) => x.updated_at),
-      ],
+      values: [[...perUser.keys()], [...perUser.values()], users, nth, titles, descriptions, priorities, tags, dueDates, createdAt, updatedAt],
+      rowMode: 'array',
     })
-    // A user's writes got consecutive ids in arrival order: hand them out in that order.
-    const byUser = new Map<string, Task[]>()
-    for (const row of r.rows) {
-      const list = byUser.get(row.user_id) ?? []
-      list.push(taskFromRow(row))
-      byUser.set(row.user_id, list)
+    // The user's first id in this batch (the others follow it); a user without any is unknown.
+    const first = new Map<string, number>()
+    for (const [userId, text] of r.rows) {
+      const id = Number(text)
+      const seen = first.get(userId)
+      if (seen === undefined || id < seen) first.set(userId, id)
     }
-    for (const list of byUser.values()) list.sort((a, b) => a.id - b.id)
-    for (const w of writes) created.set(w, byUser.get(w.userId)?.shift())
-    return created
+    return writes.map((w, i) => {
+      const firstId = first.get(w.userId)
+      if (firstId === undefined) return undefined
+      const row = w.insert!
+      return {
+        id: firstId + nth[i],
+        title: row.title,
+        description: row.description,
+        completed: false,
+        priority: row.priority,
+        tags: [...row.tags],
+        due_date: row.due_date,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        completed_at: null,
+      }
+    })
   }
 
   private async runAlone(client: Client, w: PendingWrite): Promise<void> {

@@ -88,3 +88,13 @@ t.test('the start-up log names the key id and whether a previous key is set, nev
   t.equal(loaded.config?.jwt_secret_previous_set, true)
   t.notOk(logText().includes(k1) || logText().includes(k2), 'no key in the log')
 })
+
+t.test('a token verified before stays refused once it expires (verified tokens are remembered, with their expiry)', async (t) => {
+  const tokens = createTokens(newKey(), 2) // exp is whole seconds: 1–2 s from now
+  const token = tokens.sign('user-1')
+  t.equal(tokens.verify(token), 'user-1', 'valid: accepted')
+  t.equal(tokens.verify(token), 'user-1', 'again (remembered): accepted')
+  t.equal(tokens.verify(`${token.slice(0, -2)}xx`), null, 'another signature for the same claims: refused')
+  await new Promise((resolve) => setTimeout(resolve, 2100))
+  t.equal(tokens.verify(token), null, 'past its expiry: refused')
+})

@@ -6,6 +6,7 @@
 import t, { type Test } from 'tap'
 import pg from 'pg'
 import { silentLogger } from '../../src/store/logger.ts'
+import type { Task } from '../../src/store/types.ts'
 import { SCHEMA_VERSION } from '../../src/store/migrations.ts'
 import { createPostgresStore, type PostgresStore } from '../../src/store/postgres-store.ts'
 import { freshDatabase } from '../helpers/postgres.ts'
@@ -33,6 +34,55 @@ t.test('concurrent writes share a commit; a failing write fails alone', async (t
   t.equal(results.filter((r) => r.status === 'fulfilled').length, 99, 'the others landed')
   t.same((await store.listTasks('u1', {})).map((x) => x.id), Array.from({ length: 99 }, (_, i) => i + 1), 'ids 1..99 in order, none lost to the failed batch')
   t.ok(store.stats.commits - before.commits < 100, `fewer commits than writes (${store.stats.commits - before.commits} for ${store.stats.writes - before.writes})`)
+})
+
+t.test('a batch of task inserts is one statement; an insert the database refuses fails alone', async (t) => {
+  const store = await open(t, await freshDatabase())
+  for (const id of ['u1', 'u2']) await store.createUser({ id, email: `${id}@example.test`, password_hash: 'x', created_at: '2026-01-01T00:00:00.000Z' })
+  const user = (i: number) => (i % 3 === 0 ? 'u2' : 'u1')
+  const before = { ...store.stats }
+  const results = await Promise.allSettled([
+    ...Array.from({ length: 50 }, (_, i) => store.insertTask(user(i), row(`t${i}`))),
+    store.insertTask('u1', row('NUL \u0000 in a title')), // PostgreSQL text cannot hold NUL: the statement fails
+    ...Array.from({ length: 49 }, (_, i) => store.insertTask(user(50 + i), row(`t${50 + i}`))),
+    store.insertTask('nobody', row('no such user')),
+  ])
+  t.match(results[50], { status: 'rejected', reason: { name: 'StorageError', statusCode: 503 } }, 'the refused insert failed')
+  t.equal(store.stats.refusedBatches - before.refusedBatches, 1, 'one batch was refused and retried write by write')
+  t.match(results[100], { status: 'fulfilled', value: undefined }, 'an unknown user gets no task')
+  const created = results.filter((r, i) => i !== 50 && i !== 100).map((r) => (r as PromiseFulfilledResult<Task>).value)
+  t.equal(created.length, 99)
+  for (const u of ['u1', 'u2']) {
+    const mine = created.filter((_, k) => user(k) === u)
+    t.same(mine.map((x) => x.id), Array.from({ length: mine.length }, (_, i) => i + 1), `${u}: ids 1..n in arrival order, none lost to the refused insert`)
+    t.same(await store.listTasks(u, {}), mine, `${u}: each write was answered with the task as stored`)
+  }
+  const ok = await Promise.all(Array.from({ length: 40 }, (_, i) => store.insertTask(user(i), row(`more ${i}`))))
+  t.equal(ok.filter(Boolean).length, 40)
+  t.ok(store.stats.commits - before.commits < 40 + 99, `fewer commits than writes without a failure (${store.stats.commits - before.commits} for ${store.stats.writes - before.writes})`)
+})
+
+t.test('two replicas inserting for overlapping users never deadlock or skip an id', async (t) => {
+  const url = await freshDatabase()
+  const [a, b] = [await open(t, url), await open(t, url)]
+  const users = Array.from({ length: 40 }, (_, i) => `u${String(i).padStart(2, '0')}`)
+  for (const id of users) await a.createUser({ id, email: `${id}@example.test`, password_hash: 'x', created_at: '2026-01-01T00:00:00.000Z' })
+  // Each round, each replica writes for a different subset of users, one in ascending and one in descending
+  // order: without the ordered row locks their batches take the same rows in opposite orders.
+  const rounds = 30
+  const subset = (r: number, k: number) => users.filter((_, i) => (i * (r + 3) + k) % 5 !== 0)
+  const results: PromiseSettledResult<unknown>[] = []
+  const replica = async (store: PostgresStore, k: number, order: (users: string[]) => string[]) => {
+    // One batch per round, the rounds of both replicas running at the same time.
+    for (let r = 0; r < rounds; r++) results.push(...(await Promise.allSettled(order(subset(r, k)).map((u) => store.insertTask(u, row(`${k}/${r}`))))))
+  }
+  await Promise.all([replica(a, 0, (u) => u), replica(b, 2, (u) => u.reverse())])
+  t.equal(results.filter((r) => r.status === 'rejected').length, 0, 'no write failed')
+  t.equal(a.stats.refusedBatches + b.stats.refusedBatches, 0, 'no batch was refused (a deadlock would be, then retried)')
+  for (const u of users) {
+    const ids = (await a.listTasks(u, {})).map((x) => x.id)
+    t.same(ids, Array.from({ length: ids.length }, (_, i) => i + 1), `${u}: ids 1..${ids.length}`)
+  }
 })
 
 t.test("a cached list is served only while the user's tasks_version holds: another replica's change is seen at once", async (t) => {
