@@ -2,12 +2,11 @@
 // calls tools through `createToolExecutor`; arguments are checked with the same JSON schemas as REST
 // requests (src/tasks/schemas.ts) and the work is done by src/tasks/tasks.ts.
 
-import type { ValidateFunction } from 'ajv'
 import { AppError } from '../errors.ts'
 import { priorities, type Priority, type Store, type Task } from '../store/types.ts'
 import { newTaskSchema, taskFilterSchema, taskId, taskPatchSchema, type NewTask, type TaskFilter, type TaskPatch } from '../tasks/schemas.ts'
 import { createTask, deleteTask, listTasks, updateTask, type Clock } from '../tasks/tasks.ts'
-import { createAjv, validationMessage } from '../validation.ts'
+import { compileChecked, createAjv, validationMessage, type CheckedValidator } from '../validation.ts'
 import type { Intent, ToolCallRecord, ToolName } from './types.ts'
 
 export interface ToolDefinition {
@@ -120,11 +119,11 @@ export function toolCallRecord(tool: string, args: unknown, outcome: ToolOutcome
 // The REST routes' Ajv configuration and error message (src/validation.ts): no coercion, unknown fields refused.
 // Compiled on the first tool call, not at start-up (Ajv compiles its meta-schema first: tens of ms that
 // start -> ready should not pay).
-let validators: Map<string, ValidateFunction> | undefined
-function validatorFor(tool: string): ValidateFunction | undefined {
+let validators: Map<string, CheckedValidator> | undefined
+function validatorFor(tool: string): CheckedValidator | undefined {
   if (!validators) {
     const ajv = createAjv()
-    validators = new Map(toolDefinitions.map((d) => [d.name, ajv.compile(d.parameters)]))
+    validators = new Map(toolDefinitions.map((d) => [d.name, compileChecked(ajv, d.parameters)]))
   }
   return validators.get(tool)
 }
