@@ -79,15 +79,14 @@ export function createSessions(opts: SessionsOptions) {
      * Append one turn's messages. `receivedAt` is when the user's message arrived: the session must have
      * been live then (a slow model turn does not make it expire), and it becomes the last activity.
      */
-    async append(userId: string, id: string, messages: ChatMessage[], receivedAt: Date): Promise<SessionRecord> {
-      const session = await store.appendTurn(userId, id, {
+    async append(userId: string, id: string, messages: ChatMessage[], receivedAt: Date): Promise<void> {
+      const appended = await store.appendTurn(userId, id, {
         messages: messages.map(forHistory),
         at: receivedAt,
         liveAfter: live(receivedAt),
         maxHistory: MAX_HISTORY,
       })
-      if (!session) throw sessionNotFound(id)
-      return session
+      if (!appended) throw sessionNotFound(id)
     },
 
     async delete(userId: string, id: string): Promise<void> {

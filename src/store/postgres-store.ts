@@ -603,7 +603,7 @@ export class PostgresStore implements Store {
     return this.read((q) => this.liveSession(q, userId, id, liveAfter))
   }
 
-  appendTurn(userId: string, id: string, turn: Turn): Promise<SessionRecord | undefined> {
+  appendTurn(userId: string, id: string, turn: Turn): Promise<boolean> {
     return this.write(userId, async (c) => {
       const n = turn.messages.length
       const updated = await c.query<{ message_count: string }>({
@@ -612,7 +612,7 @@ export class PostgresStore implements Store {
                WHERE id = $3 AND user_id = $4 AND last_activity_ms > $5 RETURNING message_count`,
         values: [n, turn.at.getTime(), id, userId, turn.liveAfter.getTime()],
       })
-      if (!updated.rows[0]) return undefined
+      if (!updated.rows[0]) return false
       const count = Number(updated.rows[0].message_count)
       await c.query({
         name: 'append_messages',
@@ -621,7 +621,7 @@ export class PostgresStore implements Store {
         values: [id, count - n, JSON.stringify(turn.messages)],
       })
       await c.query({ name: 'trim_messages', text: 'DELETE FROM session_messages WHERE session_id = $1 AND seq <= $2', values: [id, count - turn.maxHistory] })
-      return this.liveSession(c, userId, id, new Date(0))
+      return true
     })
   }
 

@@ -422,19 +422,19 @@ export class SqliteStore implements Store {
     return this.read(() => this.liveSession(userId, id, liveAfter))
   }
 
-  appendTurn(userId: string, id: string, turn: Turn): Promise<SessionRecord | undefined> {
+  appendTurn(userId: string, id: string, turn: Turn): Promise<boolean> {
     return this.write(() => {
       const n = turn.messages.length
       const updated = this.stmt(
         `UPDATE sessions SET message_count = message_count + ?, last_activity_ms = max(last_activity_ms, ?)
          WHERE id = ? AND user_id = ? AND last_activity_ms > ? RETURNING message_count`,
       ).get(n, turn.at.getTime(), id, userId, turn.liveAfter.getTime()) as { message_count: number } | undefined
-      if (!updated) return undefined
+      if (!updated) return false
       const first = updated.message_count - n + 1
       const insert = this.stmt('INSERT INTO session_messages (session_id, seq, message) VALUES (?, ?, ?)')
       turn.messages.forEach((m, i) => insert.run(id, first + i, JSON.stringify(m)))
       this.stmt('DELETE FROM session_messages WHERE session_id = ? AND seq <= ?').run(id, updated.message_count - turn.maxHistory)
-      return this.liveSession(userId, id, new Date(0))
+      return true
     })
   }
 

@@ -137,8 +137,9 @@ export interface Store {
   createSession(session: NewSession): Promise<void>
   /** The user's session if live; undefined for unknown, another user's or expired. */
   getSession(userId: string, id: string, liveAfter: Date): Promise<SessionRecord | undefined>
-  /** Append one turn's messages; undefined when the session was not live at `turn.at`. */
-  appendTurn(userId: string, id: string, turn: Turn): Promise<SessionRecord | undefined>
+  /** Append one turn's messages; false when the session was not live at `turn.at`. Returns no session: a chat
+   * turn has it already, and reading back its history was half of what a turn allocated. */
+  appendTurn(userId: string, id: string, turn: Turn): Promise<boolean>
   /** false: no live session of this user with this id. */
   deleteSession(userId: string, id: string, liveAfter: Date): Promise<boolean>
   /** Remove every session whose last activity is not after `liveAfter`; how many went. */

@@ -103,13 +103,13 @@ export class MemoryStore implements Store {
     const s = this.live(userId, id, liveAfter)
     return s && copy(s)
   }
-  async appendTurn(userId: string, id: string, turn: Turn): Promise<SessionRecord | undefined> {
+  async appendTurn(userId: string, id: string, turn: Turn): Promise<boolean> {
     const s = this.live(userId, id, turn.liveAfter)
-    if (!s) return undefined
+    if (!s) return false
     s.messages = [...s.messages, ...copy(turn.messages)].slice(-turn.maxHistory)
     s.message_count += turn.messages.length
     if (Date.parse(s.last_activity) < turn.at.getTime()) s.last_activity = turn.at.toISOString()
-    return copy(s)
+    return true
   }
   async deleteSession(userId: string, id: string, liveAfter: Date): Promise<boolean> {
     if (!this.live(userId, id, liveAfter)) return false
