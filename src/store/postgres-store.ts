@@ -83,7 +83,7 @@ const BUMP_TASKS_VERSION = 'UPDATE users SET tasks_version = tasks_version + 1 W
  * it is what was sent. */
 const INSERT_ALL = `
   WITH locked AS (
-    SELECT id FROM users WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE
+    SELECT id FROM users WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE
   ), alloc AS (
     UPDATE users u SET next_task_id = u.next_task_id + c.n, tasks_version = u.tasks_version + 1
     FROM unnest($1::text[], $2::int[]) AS c(user_id, n) JOIN locked l ON l.id = c.user_id WHERE u.id = c.user_id
@@ -101,6 +101,8 @@ export interface PostgresStoreOptions {
   url: string
   poolSize: number
   logger: StoreLogger
+  /** Default QUERY_TIMEOUT_MS (tests of a stalled connection use a short one). */
+  queryTimeoutMs?: number
 }
 
 /** Where the database is, without credentials (for messages). */
@@ -111,6 +113,22 @@ function describeUrl(url: string): string {
   } catch {
     return 'the database'
   }
+}
+
+/**
+ * Whether the server refused a statement and carries on: an error the server sent (a severity and a SQLSTATE),
+ * not FATAL or PANIC, outside class 08 (connection exception). Then nothing of the statement was committed and
+ * the connection is usable after a ROLLBACK. Anything else — a socket error, a client-side timeout, a FATAL —
+ * leaves the connection in an unknown state (a statement may even have committed): it is destroyed, never
+ * reused, and nothing is retried. (The severity is in the server's language; a FATAL in another one still
+ * ends the session, so the ROLLBACK that follows fails and the connection is destroyed all the same.)
+ */
+function refusedByServer(err: unknown): boolean {
+  const { severity, code } = err as { severity?: unknown; code?: unknown }
+  return (
+    typeof severity === 'string' && severity !== 'FATAL' && severity !== 'PANIC' &&
+    typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('08')
+  )
 }
 
 export class PostgresStore implements Store {
@@ -139,9 +157,9 @@ export class PostgresStore implements Store {
       connectionString: opts.url,
       max: opts.poolSize,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-      query_timeout: QUERY_TIMEOUT_MS,
-      statement_timeout: QUERY_TIMEOUT_MS,
-      idle_in_transaction_session_timeout: QUERY_TIMEOUT_MS,
+      query_timeout: opts.queryTimeoutMs ?? QUERY_TIMEOUT_MS,
+      statement_timeout: opts.queryTimeoutMs ?? QUERY_TIMEOUT_MS,
+      idle_in_transaction_session_timeout: opts.queryTimeoutMs ?? QUERY_TIMEOUT_MS,
       idleTimeoutMillis: 30_000,
       keepAlive: true,
       application_name: 'todo-app',
@@ -243,7 +261,7 @@ export class PostgresStore implements Store {
     let broken = false
     try {
       if (batch.every((w) => w.insert)) broken = await this.runInserts(client, batch)
-      else if (batch.length === 1) await this.runAlone(client, batch[0])
+      else if (batch.length === 1) broken = await this.runAlone(client, batch[0])
       else broken = await this.runTransaction(client, batch)
     } finally {
       client.release(broken)
@@ -257,18 +275,18 @@ export class PostgresStore implements Store {
     try {
       created = await this.insertAll(client, batch)
     } catch (err) {
-      if (!(err as { code?: string }).code || batch.length === 1) {
-        // No code: no answer from the server, so whether the statement committed is unknown; nobody may be
-        // told "done", and retrying could apply a write twice. Alone: the refusal is this write's own.
+      const refused = refusedByServer(err)
+      if (!refused || batch.length === 1) {
+        // Not refused: whether the statement committed is unknown; nobody may be told "done", and retrying
+        // could apply a write twice. Alone: the refusal is this write's own.
         const error = this.failure(err, 'write')
         for (const w of batch) w.reject(error)
-        return !(err as { code?: string }).code
+        return !refused
       }
       // The server refused the statement: nothing of it was committed. Each write again alone, so only
       // the bad one fails.
       this.stats.refusedBatches += 1
-      for (const w of batch) await this.runAlone(client, w)
-      return false
+      return this.runEachAlone(client, batch)
     }
     this.stats.commits += 1
     this.stats.writes += batch.length
@@ -285,7 +303,7 @@ export class PostgresStore implements Store {
     try {
       await client.query('BEGIN')
       // Lock the batch's users in id order first: every batch of every replica takes them in the same order.
-      await client.query({ name: 'lock_users', text: 'SELECT 1 FROM users WHERE id = ANY($1) ORDER BY id FOR UPDATE', values: [[...new Set(ordered.map((w) => w.userId))]] })
+      await client.query({ name: 'lock_users', text: 'SELECT 1 FROM users WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE', values: [[...new Set(ordered.map((w) => w.userId))]] })
       const inserts = ordered.filter((w) => w.insert)
       const created = await this.insertAll(client, inserts)
       const inserted = new Map(inserts.map((w, i) => [w, created[i]]))
@@ -293,24 +311,19 @@ export class PostgresStore implements Store {
       committing = true
       await client.query('COMMIT')
     } catch (err) {
-      if (committing && !(err as { code?: string }).code) {
-        // The connection died during COMMIT: the outcome is unknown, so nobody may be told "done" — and
-        // retrying could apply a write twice.
-        const error = this.failure(err, 'commit')
-        for (const w of ordered) w.reject(error)
-        return true
-      }
-      let broken = false
-      await client.query('ROLLBACK').catch(() => (broken = true))
+      let broken = !refusedByServer(err)
+      // Refused: roll back (a ROLLBACK that fails leaves the connection unusable too).
+      if (!broken) await client.query('ROLLBACK').catch(() => (broken = true))
       if (broken) {
-        const error = this.failure(err, 'write')
+        // During COMMIT or not, the outcome is unknown: nobody may be told "done", and retrying could apply a
+        // write twice.
+        const error = this.failure(err, committing ? 'commit' : 'write')
         for (const w of ordered) w.reject(error)
         return true
       }
       // Rolled back for sure: each write again in its own transaction, so only the bad one fails.
       this.stats.refusedBatches += 1
-      for (const w of ordered) await this.runAlone(client, w)
-      return false
+      return this.runEachAlone(client, ordered)
     }
     this.stats.commits += 1
     this.stats.writes += ordered.length
@@ -382,7 +395,9 @@ export class PostgresStore implements Store {
     })
   }
 
-  private async runAlone(client: Client, w: PendingWrite): Promise<void> {
+  /** One write in its own transaction. True when the connection is no longer usable (then the write's outcome
+   * is unknown and it is answered 503). */
+  private async runAlone(client: Client, w: PendingWrite): Promise<boolean> {
     try {
       await client.query('BEGIN')
       const value = await w.run(client)
@@ -390,10 +405,26 @@ export class PostgresStore implements Store {
       this.stats.commits += 1
       this.stats.writes += 1
       w.resolve(value)
+      return false
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => {})
+      let broken = !refusedByServer(err)
+      if (!broken) await client.query('ROLLBACK').catch(() => (broken = true))
       w.reject(this.failure(err, 'write'))
+      return broken
     }
+  }
+
+  /** After a refused batch: each write alone, so only the bad one fails; once the connection is unusable, the
+   * rest are answered 503 without being tried. True when the connection is no longer usable. */
+  private async runEachAlone(client: Client, writes: PendingWrite[]): Promise<boolean> {
+    for (let i = 0; i < writes.length; i++) {
+      if (await this.runAlone(client, writes[i])) {
+        const error = storageUnavailable()
+        for (const w of writes.slice(i + 1)) w.reject(error)
+        return true
+      }
+    }
+    return false
   }
 
   async check(): Promise<boolean> {
