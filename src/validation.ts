@@ -53,13 +53,23 @@ export function validationMessage(root: string, errors: readonly SchemaError[] |
   }
 }
 
-/** Where in `data` a string holds U+0000 (an Ajv instancePath: '' for the value itself), if anywhere. */
-function nulCharacterAt(data: unknown, path = ''): string | undefined {
-  if (typeof data === 'string') return data.includes('\0') ? path : undefined
+/** What is wrong with a string no store can keep, if anything. */
+function unstorable(text: string): string | undefined {
+  if (text.includes('\0')) return 'must not contain the NUL character (U+0000)'
+  if (!text.isWellFormed()) return 'must be valid Unicode (it holds an unpaired surrogate)'
+  return undefined
+}
+
+/** The first string in `data` no store can keep: where (an Ajv instancePath: '' for the value itself) and why. */
+function unstorableTextIn(data: unknown, path = ''): { at: string; message: string } | undefined {
+  if (typeof data === 'string') {
+    const message = unstorable(data)
+    return message === undefined ? undefined : { at: path, message }
+  }
   if (typeof data !== 'object' || data === null) return undefined
   for (const [key, value] of Object.entries(data)) {
-    const at = nulCharacterAt(value, `${path}/${key}`)
-    if (at !== undefined) return at
+    const found = unstorableTextIn(value, `${path}/${key}`)
+    if (found !== undefined) return found
   }
   return undefined
 }
@@ -68,9 +78,9 @@ function nulCharacterAt(data: unknown, path = ''): string | undefined {
 export type CheckedValidator = ((data: unknown) => boolean) & { errors?: (SchemaError & { schemaPath: string })[] | null }
 
 /**
- * `schema` compiled by `ajv`, refusing also any string that holds the NUL character (U+0000): PostgreSQL text
- * and JSON cannot store it and nothing a person types contains it, so every backend refuses it alike, as an
- * invalid field (400), rather than the database failing the write.
+ * `schema` compiled by `ajv`, refusing also any string that holds the NUL character (U+0000) or an unpaired
+ * surrogate (JSON's "\ud800"): PostgreSQL text and jsonb cannot store them and nothing a person types contains
+ * them, so every backend refuses them alike, as an invalid field (400), rather than the database failing the write.
  */
 export function compileChecked(ajv: Ajv, schema: object): CheckedValidator {
   const validate: ValidateFunction = ajv.compile(schema)
@@ -79,9 +89,9 @@ export function compileChecked(ajv: Ajv, schema: object): CheckedValidator {
       checked.errors = validate.errors
       return false
     }
-    const at = nulCharacterAt(data)
-    checked.errors = at === undefined ? null : [{ instancePath: at, schemaPath: '#', keyword: 'nul', message: 'must not contain the NUL character (U+0000)', params: {} }]
-    return at === undefined
+    const found = unstorableTextIn(data)
+    checked.errors = found === undefined ? null : [{ instancePath: found.at, schemaPath: '#', keyword: 'text', message: found.message, params: {} }]
+    return found === undefined
   }
   return checked
 }

@@ -45,8 +45,19 @@ export function historyToolCall(call: ToolCall): ToolCall {
   return { ...call, result: taskRef(call.result) }
 }
 
+/** Text a model wrote can hold what no request may (validation.ts refuses it there): U+0000 and unpaired
+ * surrogates, which PostgreSQL's jsonb cannot store. History keeps U+FFFD in their place, on every backend. */
+function storableText<T>(value: T): T {
+  if (typeof value === 'string') return value.replaceAll('\0', '\uFFFD').toWellFormed() as T
+  if (Array.isArray(value)) return value.map(storableText) as T
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storableText(v)])) as T
+  }
+  return value
+}
+
 function forHistory(message: ChatMessage): ChatMessage {
-  return message.tool_calls ? { ...message, tool_calls: message.tool_calls.map(historyToolCall) } : message
+  return storableText(message.tool_calls ? { ...message, tool_calls: message.tool_calls.map(historyToolCall) } : message)
 }
 
 export function createSessions(opts: SessionsOptions) {

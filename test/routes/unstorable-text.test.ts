@@ -1,12 +1,15 @@
-// The NUL character (U+0000) in any text a client sends is refused as an invalid field (400 VALIDATION_ERROR
-// naming the field), on every backend alike: PostgreSQL text and jsonb cannot store it, so without the check
-// a title holding it reached the database and came back as a 503. Run over HTTP on real SQLite and PostgreSQL.
+// Text no store can keep — the NUL character (U+0000) or an unpaired surrogate ("\ud800" in JSON) — is refused
+// in any text a client sends, as an invalid field (400 VALIDATION_ERROR naming the field), on every backend
+// alike: PostgreSQL text and jsonb cannot store them, so without the check a title holding one reached the
+// database and came back as a 503. What a model writes is not refused but kept with U+FFFD in their place.
+// Run over HTTP on real SQLite and PostgreSQL.
 
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { silentLogger } from '../../src/store/logger.ts'
+import type { Assistant } from '../../src/assistant/types.ts'
 import { createPostgresStore } from '../../src/store/postgres-store.ts'
 import { createSqliteStore } from '../../src/store/sqlite-store.ts'
 import type { Store } from '../../src/store/types.ts'
@@ -39,6 +42,7 @@ for (const [backend, open] of Object.entries(backends)) {
     const cases = [
       { method: 'POST', url: '/tasks', payload: { title: 'milk\u0000' }, field: 'body.title' },
       { method: 'PATCH', url: '/tasks/1', payload: { description: 'a\u0000b' }, field: 'body.description' },
+      { method: 'POST', url: '/tasks', payload: '{"title": "milk \\ud83d"}', field: 'body.title', surrogate: true },
       { method: 'GET', url: '/tasks?q=milk%00', field: 'querystring.q' },
       // Tags have a character pattern of their own, which already refuses it.
       { method: 'POST', url: '/tasks', payload: { title: 'milk', tags: ['ok', '\u0000'] }, field: 'body.tags.1', pattern: true },
@@ -46,10 +50,11 @@ for (const [backend, open] of Object.entries(backends)) {
     ] as const
     t.equal((await app.inject({ method: 'POST', url: '/tasks', headers: auth, payload: { title: 'first' } })).statusCode, 201)
     for (const c of cases) {
-      const res = await app.inject({ method: c.method, url: c.url, headers: auth, ...('payload' in c ? { payload: c.payload } : {}) })
+      const headers = 'surrogate' in c ? { ...auth, 'content-type': 'application/json' } : auth
+      const res = await app.inject({ method: c.method, url: c.url, headers, ...('payload' in c ? { payload: c.payload } : {}) })
       t.equal(res.statusCode, 400, `${c.method} ${c.url}`)
       t.equal(errorCode(res), 'VALIDATION_ERROR')
-      const reason = 'pattern' in c ? 'must match pattern' : 'must not contain the NUL character (U+0000)'
+      const reason = 'pattern' in c ? 'must match pattern' : 'surrogate' in c ? 'must be valid Unicode (it holds an unpaired surrogate)' : 'must not contain the NUL character (U+0000)'
       t.match(res.json().error.message, `${c.field} ${reason}`)
     }
     const session = (await app.inject({ method: 'POST', url: '/sessions', headers: auth })).json().session_id as string
@@ -60,5 +65,33 @@ for (const [backend, open] of Object.entries(backends)) {
     t.same(tasks.map((task) => [task.title, task.description]), [['first', '']], 'only the valid task, unchanged')
     const other = await app.inject({ method: 'POST', url: '/tasks', headers: auth, payload: { title: 'a\\u0000 written out is fine' } })
     t.equal(other.statusCode, 201, 'the six characters \\u0000 are ordinary text')
+  })
+}
+
+/** A model that answers with text no store can keep, in its reply and in a refused tool call's arguments. */
+const untidyModel: Assistant = {
+  backend: 'ollama',
+  reply: async () => ({
+    reply: 'done\u0000 \ud83d',
+    intent: 'AddTask',
+    confidence: 1,
+    tool_calls: [{ tool: 'add_task', arguments: { title: 'x\u0000' }, result: { error: { code: 'VALIDATION_ERROR', message: 'no' } } }],
+  }),
+  status: () => ({ ai: 'connected', openai: 'not_configured' }),
+  start: () => {},
+  stop: async () => {},
+}
+
+for (const [backend, open] of Object.entries(backends)) {
+  t.test(`${backend}: a model's text no store can keep is kept with U+FFFD, the turn answered`, async (t) => {
+    const { app } = await testApp(t, {}, { store: await open(t), assistant: untidyModel })
+    const { auth } = await signup(app)
+    const session = (await app.inject({ method: 'POST', url: '/sessions', headers: auth })).json().session_id as string
+    const turn = await app.inject({ method: 'POST', url: `/sessions/${session}/messages`, headers: auth, payload: { message: 'add x' } })
+    t.equal(turn.statusCode, 200, 'not a 503')
+    const history = (await app.inject({ url: `/sessions/${session}/messages`, headers: auth })).json().messages as { role: string; content: string; tool_calls?: { arguments: unknown }[] }[]
+    const answer = history.find((m) => m.role === 'assistant')
+    t.equal(answer?.content, 'done\ufffd \ufffd')
+    t.same(answer?.tool_calls?.[0].arguments, { title: 'x\ufffd' })
   })
 }
