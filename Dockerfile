@@ -69,4 +69,4 @@ STOPSIGNAL SIGTERM
 # scrypt hash borrows goes back to the system instead of staying in a thread's malloc arena.
 ENV MALLOC_MMAP_THRESHOLD_=131072
 ENTRYPOINT ["node"]
-CMD ["--max-old-space-size=256", "dist/server.js"]
+CMD ["--max-semi-space-size=8", "--max-old-space-size=256", "dist/server.js"]

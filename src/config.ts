@@ -167,7 +167,7 @@ function jwtSecret(env: NodeJS.ProcessEnv, name: 'JWT_SECRET' | 'JWT_SECRET_PREV
   return value
 }
 
-/** 90% of V8's heap limit (which Node sizes from the container's memory limit). */
+/** 90% of V8's heap limit (the image fixes it with --max-old-space-size; without, Node sizes it from the container's memory). */
 function defaultMaxHeapUsedBytes(): number {
   return Math.floor(getHeapStatistics().heap_size_limit * 0.9)
 }
