@@ -167,9 +167,14 @@ function jwtSecret(env: NodeJS.ProcessEnv, name: 'JWT_SECRET' | 'JWT_SECRET_PREV
   return value
 }
 
-/** 90% of V8's heap limit (the image fixes it with --max-old-space-size; without, Node sizes it from the container's memory). */
-function defaultMaxHeapUsedBytes(): number {
-  return Math.floor(getHeapStatistics().heap_size_limit * 0.9)
+/**
+ * 90% of V8's heap limit (the image fixes it with --max-old-space-size: docs/performance.md), and at most half of
+ * the container's memory limit: where the container is smaller than the heap limit (dev's 256Mi), shedding load
+ * must start before the kernel's OOM kill. (Node reports no constraint as 2^64.)
+ */
+export function defaultMaxHeapUsedBytes(heapLimitBytes = getHeapStatistics().heap_size_limit, containerBytes = process.constrainedMemory()): number {
+  const containerBound = containerBytes > 0 && containerBytes < 2 ** 50 ? containerBytes / 2 : Infinity
+  return Math.floor(Math.min(heapLimitBytes * 0.9, containerBound))
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -35,7 +35,7 @@ export const INTEGER_SETTINGS = {
   BODY_LIMIT_BYTES: { default: 64 * 1024, min: 1024, max: 100 * 1024 * 1024 },
   TRUST_PROXY: { default: 0, min: 0, max: 10 },
   MAX_EVENT_LOOP_DELAY_MS: { default: 1000, min: 0, max: 3_600_000 },
-  /** Default: 90% of V8's heap limit (computed at start-up). */
+  /** Default: 90% of V8's heap limit, at most half the container's memory (computed at start-up: config.ts). */
   MAX_HEAP_USED_MB: { default: undefined, min: 0, max: 1_048_576 },
 } as const
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ConfigError, loadConfig } from '../../src/config.ts'
+import { ConfigError, defaultMaxHeapUsedBytes, loadConfig } from '../../src/config.ts'
 
 t.test('every variable has its documented default (README.md)', async (t) => {
   const c = loadConfig({})
@@ -26,6 +26,13 @@ t.test('every variable has its documented default (README.md)', async (t) => {
   t.equal(c.trustProxyHops, 0, 'X-Forwarded-For is not trusted by default')
   t.equal(c.maxEventLoopDelayMs, 1000)
   t.ok(c.maxHeapUsedBytes > 0, 'heap threshold defaults to a share of the V8 heap limit')
+})
+
+t.test('the default heap threshold stays below a small container\'s memory limit', async (t) => {
+  const MiB = 1024 * 1024
+  t.equal(defaultMaxHeapUsedBytes(304 * MiB, 2 ** 64), Math.floor(304 * MiB * 0.9), 'no container limit: 90% of the heap limit')
+  t.equal(defaultMaxHeapUsedBytes(304 * MiB, 1024 * MiB), Math.floor(304 * MiB * 0.9), 'prod (1Gi): the heap limit decides')
+  t.equal(defaultMaxHeapUsedBytes(304 * MiB, 256 * MiB), 128 * MiB, 'dev (256Mi): half the container, before the OOM kill')
 })
 
 t.test('valid values are parsed', async (t) => {
