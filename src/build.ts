@@ -2,7 +2,10 @@
 // src/server.ts and everything it imports, node_modules included, become a few files instead of ~60 compiled
 // modules and hundreds of package files: start-up no longer resolves, reads and compiles each of them, which
 // was most of its time (docs/performance.md). What src/ imports dynamically stays lazy (code splitting: its
-// own chunk, loaded on first use). Type checking is `npm run typecheck`'s job.
+// own chunk, loaded on first use). Type checking is `npm run typecheck`'s job. The bundled packages' licence
+// texts stay in the image with the production node_modules it copies (one package is also loaded from there:
+// EXTERNAL below); pruning node_modules from the image would have to keep them. No source maps: names are kept
+// (keepNames) and the bundle is not minified, so stack traces stay readable.
 
 import { build, type Metafile } from 'esbuild'
 import { rm } from 'node:fs/promises'
