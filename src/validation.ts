@@ -5,6 +5,7 @@
 
 import { Ajv, type ValidateFunction } from 'ajv'
 import type { FastifySchemaCompiler } from 'fastify'
+import { unstorableReason } from './text.ts'
 
 /**
  * Strict by design: no type coercion ("1" is not a number, path ids are checked as digit strings), no silent
@@ -53,17 +54,10 @@ export function validationMessage(root: string, errors: readonly SchemaError[] |
   }
 }
 
-/** What is wrong with a string no store can keep, if anything. */
-function unstorable(text: string): string | undefined {
-  if (text.includes('\0')) return 'must not contain the NUL character (U+0000)'
-  if (!text.isWellFormed()) return 'must be valid Unicode (it holds an unpaired surrogate)'
-  return undefined
-}
-
 /** The first string in `data` no store can keep: where (an Ajv instancePath: '' for the value itself) and why. */
 function unstorableTextIn(data: unknown, path = ''): { at: string; message: string } | undefined {
   if (typeof data === 'string') {
-    const message = unstorable(data)
+    const message = unstorableReason(data)
     return message === undefined ? undefined : { at: path, message }
   }
   if (typeof data !== 'object' || data === null) return undefined

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import { sessionNotFound } from '../errors.ts'
 import type { ChatMessage, SessionRecord, Store } from '../store/types.ts'
+import { storableText } from '../text.ts'
 
 /** Messages kept per session (the newest); older ones are dropped, message_count keeps the total. */
 export const MAX_HISTORY = 50
@@ -45,17 +46,7 @@ export function historyToolCall(call: ToolCall): ToolCall {
   return { ...call, result: taskRef(call.result) }
 }
 
-/** Text a model wrote can hold what no request may (validation.ts refuses it there): U+0000 and unpaired
- * surrogates, which PostgreSQL's jsonb cannot store. History keeps U+FFFD in their place, on every backend. */
-function storableText<T>(value: T): T {
-  if (typeof value === 'string') return value.replaceAll('\0', '\uFFFD').toWellFormed() as T
-  if (Array.isArray(value)) return value.map(storableText) as T
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storableText(v)])) as T
-  }
-  return value
-}
-
+/** A model's text can hold what no request may (src/text.ts): history keeps U+FFFD in its place. */
 function forHistory(message: ChatMessage): ChatMessage {
   return storableText(message.tool_calls ? { ...message, tool_calls: message.tool_calls.map(historyToolCall) } : message)
 }

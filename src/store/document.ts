@@ -6,6 +6,7 @@
 import { Ajv } from 'ajv'
 import { taskSchema } from '../tasks/schemas.ts'
 import type { StoreDocument } from './types.ts'
+import { storableText } from '../text.ts'
 
 /** Why a text is not a usable document (the caller names the file). */
 export class DocumentError extends Error {}
@@ -71,7 +72,9 @@ export function parseDocument(text: string): StoreDocument {
   if (text.trim() === '') return emptyDocument()
   let value: unknown
   try {
-    value = JSON.parse(text)
+    // Text written before every store refused U+0000 and unpaired surrogates is imported with U+FFFD in their
+    // place (src/text.ts): PostgreSQL would refuse the whole import.
+    value = storableText(JSON.parse(text))
   } catch (err) {
     throw new DocumentError(`not valid JSON (${(err as Error).message})`)
   }

@@ -49,8 +49,9 @@ import type {
 
 /** Connecting gives up after this (then 503, or a start-up error). */
 const CONNECT_TIMEOUT_MS = 5_000
-/** A query gives up after this, on the server (statement_timeout) and in the client (query_timeout). */
+/** A query gives up after this on the server (statement_timeout), and CLIENT_TIMEOUT_MARGIN_MS later in the client. */
 const QUERY_TIMEOUT_MS = 10_000
+const CLIENT_TIMEOUT_MARGIN_MS = 2_000
 /** Writes per transaction at most (a burst beyond it forms the next batch). */
 const MAX_BATCH = 500
 /** Batches in flight at once per process (each holds one pooled connection). */
@@ -127,9 +128,12 @@ function refusedByServer(err: unknown): boolean {
   const { severity, code } = err as { severity?: unknown; code?: unknown }
   return (
     typeof severity === 'string' && severity !== 'FATAL' && severity !== 'PANIC' &&
-    typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('08')
+    typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('08') && !SESSION_ENDING.has(code)
   )
 }
+
+/** SQLSTATEs the server sends as it ends the session (FATAL, whatever language the severity is in). */
+const SESSION_ENDING = new Set(['57P01', '57P02', '57P03', '57P04', '57P05', '25P03'])
 
 export class PostgresStore implements Store {
   readonly backend = 'postgres' as const
@@ -157,7 +161,9 @@ export class PostgresStore implements Store {
       connectionString: opts.url,
       max: opts.poolSize,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-      query_timeout: opts.queryTimeoutMs ?? QUERY_TIMEOUT_MS,
+      // The client waits a little longer than the server's statement_timeout: a slow statement is then cancelled
+      // by the server (a clean refusal, nothing committed) rather than abandoned by the client (outcome unknown).
+      query_timeout: (opts.queryTimeoutMs ?? QUERY_TIMEOUT_MS) + CLIENT_TIMEOUT_MARGIN_MS,
       statement_timeout: opts.queryTimeoutMs ?? QUERY_TIMEOUT_MS,
       idle_in_transaction_session_timeout: opts.queryTimeoutMs ?? QUERY_TIMEOUT_MS,
       idleTimeoutMillis: 30_000,
@@ -169,10 +175,29 @@ export class PostgresStore implements Store {
     this.pool.on('error', (err) => this.logger.warn({ err: { message: err.message } }, 'an idle database connection failed'))
   }
 
+  /**
+   * A pooled connection, listened to while it is checked out: the pool stops listening to a connection it has
+   * lent, and a connection that fails then (reset, closed by the server) emits 'error', which with no listener
+   * would end the process. The statement running on it gets the error as well; `release` destroys it when broken.
+   */
+  private async checkout(): Promise<{ client: Client; release: (broken: boolean) => void }> {
+    const client = await this.pool.connect()
+    const onError = (err: Error) => this.logger.warn({ err: { message: err.message } }, 'a database connection failed while in use')
+    client.on('error', onError)
+    return {
+      client,
+      release: (broken) => {
+        client.removeListener('error', onError)
+        client.release(broken)
+      },
+    }
+  }
+
   async open(): Promise<void> {
     let client: Client
+    let release: (broken: boolean) => void
     try {
-      client = await this.pool.connect()
+      ;({ client, release } = await this.checkout())
     } catch (err) {
       await this.pool.end().catch(() => {})
       throw new StorageError(`Cannot connect to PostgreSQL at ${this.where}: ${(err as Error).message}`)
@@ -194,10 +219,10 @@ export class PostgresStore implements Store {
         this.logger.info({ migration: m.id, name: m.name }, 'database migration applied')
       }
       await client.query('COMMIT')
-      client.release()
+      release(false)
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {})
-      client.release(true)
+      release(true)
       await this.pool.end().catch(() => {})
       throw err instanceof StorageError ? err : new StorageError(`Cannot prepare the database at ${this.where}: ${(err as Error).message}`)
     }
@@ -251,8 +276,9 @@ export class PostgresStore implements Store {
 
   private async runBatch(batch: PendingWrite[]): Promise<void> {
     let client: Client
+    let release: (broken: boolean) => void
     try {
-      client = await this.pool.connect()
+      ;({ client, release } = await this.checkout())
     } catch (err) {
       const error = this.failure(err, 'connect')
       for (const w of batch) w.reject(error)
@@ -264,7 +290,7 @@ export class PostgresStore implements Store {
       else if (batch.length === 1) broken = await this.runAlone(client, batch[0])
       else broken = await this.runTransaction(client, batch)
     } finally {
-      client.release(broken)
+      release(broken)
     }
   }
 
@@ -686,8 +712,9 @@ export class PostgresStore implements Store {
   }
 
   exportAll(): Promise<StoreDocument> {
-    return this.read(async (pool) => {
-      const c = await pool.connect()
+    return this.read(async () => {
+      const { client: c, release } = await this.checkout()
+      let broken = true // until the snapshot's transaction is over
       try {
         // One snapshot for all four tables, even while replicas write.
         await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
@@ -696,6 +723,7 @@ export class PostgresStore implements Store {
         const sessions = (await c.query<SessionRow>('SELECT * FROM sessions ORDER BY id')).rows
         const messages = (await c.query<{ session_id: string; message: ChatMessage }>('SELECT session_id, message FROM session_messages ORDER BY session_id, seq')).rows
         await c.query('COMMIT')
+        broken = false
         return assembleDocument(
           users,
           tasks.map((t) => [t.user_id, taskFromRow(t)]),
@@ -703,7 +731,7 @@ export class PostgresStore implements Store {
           messages.map((m) => [m.session_id, m.message]),
         )
       } finally {
-        c.release()
+        release(broken)
       }
     })
   }

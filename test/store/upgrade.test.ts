@@ -71,6 +71,20 @@ t.test('STORAGE_IMPORT_JSON names the file; PostgreSQL imports it the same way',
   t.equal(login.statusCode, 200)
 })
 
+t.test('text PostgreSQL cannot store (U+0000, unpaired surrogates) is imported with U+FFFD in its place', async (t) => {
+  const dir = tempDir(t)
+  const doc = JSON.parse(legacyText) as { tasks: Record<string, { title: string; description: string }[]> }
+  doc.tasks[ADA][0].title = 'milk\u0000'
+  doc.tasks[ADA][0].description = 'half \ud83d'
+  writeFileSync(join(dir, 'tasks.json'), JSON.stringify(doc))
+  const first = await app(t, { STORAGE_BACKEND: 'postgres', DATABASE_URL: await freshDatabase(), STORAGE_IMPORT_JSON: join(dir, 'tasks.json') })
+  t.match(first.imports(), [{ users: 2, tasks: 5, sessions: 1 }], 'everything imported, not a refused import')
+  const login = await first.app.inject({ method: 'POST', url: '/auth/login', payload: { email: 'ada@example.test', password: 'fixture password one' } })
+  const [task] = (await first.app.inject({ url: '/tasks', headers: { authorization: `Bearer ${login.json().token}` } })).json().tasks
+  t.equal(task.title, 'milk\ufffd')
+  t.equal(task.description, 'half \ufffd')
+})
+
 t.test('a broken tasks.json stops start-up naming the problem, and nothing is imported', async (t) => {
   const dir = tempDir(t)
   const broken = JSON.parse(legacyText)
