@@ -7,7 +7,7 @@
 // holds back what the client sends, on demand. A connection reset while in use must not end the process either.
 
 import { createServer, connect, type Socket } from 'node:net'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import pg from 'pg'
 import { silentLogger } from '../../src/store/logger.ts'
 import { createPostgresStore } from '../../src/store/postgres-store.ts'
@@ -52,26 +52,27 @@ async function stallableRelay(target: URL) {
   }
 }
 
-const QUERY_TIMEOUT_MS = 400
-/** When the client gives up on a statement (the store's margin after the server's statement_timeout), and then
- * on the ROLLBACK the old code queued behind it. */
-const CLIENT_GAVE_UP_MS = QUERY_TIMEOUT_MS + 2_000 + 200
-
-t.test('a stalled connection is destroyed, so a later insert is committed when it is acknowledged', async (t) => {
+/** A store with one user on a fresh database, reached through a relay. One connection, so the write after a
+ * stall gets the very connection that stalled if it is reused; a short query timeout (the client's is 2 s later). */
+async function storeBehindRelay(t: Test) {
   const direct = await freshDatabase()
   const relay = await stallableRelay(new URL(direct))
   t.teardown(() => relay.close())
-  // One connection, so the write after the stall gets the very connection that stalled if it is reused.
-  const store = createPostgresStore({ url: relay.url, poolSize: 1, logger: silentLogger, queryTimeoutMs: QUERY_TIMEOUT_MS })
+  const store = createPostgresStore({ url: relay.url, poolSize: 1, logger: silentLogger, queryTimeoutMs: 400 })
   await store.open()
   t.teardown(() => store.close())
   await store.createUser({ id: 'u1', email: 'u1@example.test', password_hash: 'x', created_at: '2026-01-01T00:00:00.000Z' })
+  return { direct, relay, store }
+}
+
+t.test('a stalled connection is destroyed, so a later insert is committed when it is acknowledged', async (t) => {
+  const { direct, relay, store } = await storeBehindRelay(t)
 
   relay.hold()
   // A single write that is not a task insert runs alone in BEGIN … COMMIT: its BEGIN does not reach the server.
   const [stalled] = await Promise.allSettled([store.createSession({ id: 's1', user_id: 'u1', created_at: '2026-01-01T00:00:00.000Z' })])
   t.match(stalled, { status: 'rejected', reason: { name: 'StorageError', statusCode: 503 } }, 'the stalled write is a 503')
-  await new Promise((r) => setTimeout(r, CLIENT_GAVE_UP_MS - QUERY_TIMEOUT_MS - 2_000)) // past anything queued behind it
+  await new Promise((r) => setTimeout(r, 200)) // a margin: what was queued behind BEGIN timed out before the 503
   relay.release() // the late BEGIN reaches the server now, on that connection if it still exists
   await new Promise((r) => setTimeout(r, 50))
 
@@ -88,12 +89,7 @@ t.test('a stalled connection is destroyed, so a later insert is committed when i
 })
 
 t.test('a connection reset while a write runs is a 503, and the process carries on', async (t) => {
-  const relay = await stallableRelay(new URL(await freshDatabase()))
-  t.teardown(() => relay.close())
-  const store = createPostgresStore({ url: relay.url, poolSize: 1, logger: silentLogger, queryTimeoutMs: QUERY_TIMEOUT_MS })
-  await store.open()
-  t.teardown(() => store.close())
-  await store.createUser({ id: 'u1', email: 'u1@example.test', password_hash: 'x', created_at: '2026-01-01T00:00:00.000Z' })
+  const { relay, store } = await storeBehindRelay(t)
   relay.hold()
   const write = Promise.allSettled([store.createSession({ id: 's1', user_id: 'u1', created_at: '2026-01-01T00:00:00.000Z' })])
   await new Promise((r) => setTimeout(r, 50))
