@@ -5,18 +5,38 @@
 // kept with U+FFFD in their place.
 
 /** What is wrong with `text` for storage, if anything (the end of a validation message). */
-export function unstorableReason(text: string): string | undefined {
+function unstorableReason(text: string): string | undefined {
   if (text.includes('\0')) return 'must not contain the NUL character (U+0000)'
   if (!text.isWellFormed()) return 'must be valid Unicode (it holds an unpaired surrogate)'
   return undefined
 }
 
-/** `value` with U+FFFD in place of every NUL character and unpaired surrogate, in strings and object keys. */
+/** The first string (or object key) in `data` no store can keep: where (an Ajv instancePath: '' for the value
+ * itself) and why. */
+export function unstorableTextIn(data: unknown, path = ''): { at: string; message: string } | undefined {
+  if (typeof data === 'string') {
+    const message = unstorableReason(data)
+    return message === undefined ? undefined : { at: path, message }
+  }
+  if (typeof data !== 'object' || data === null) return undefined
+  for (const [key, value] of Object.entries(data)) {
+    const found = unstorableTextIn(key, path) ?? unstorableTextIn(value, `${path}/${key}`)
+    if (found !== undefined) return found
+  }
+  return undefined
+}
+
+/** `value` with U+FFFD in place of every NUL character and unpaired surrogate, in strings and object keys; `value`
+ * itself, not a copy, when there is none (every chat turn passes through here). */
 export function storableText<T>(value: T): T {
+  return unstorableTextIn(value) === undefined ? value : repaired(value)
+}
+
+function repaired<T>(value: T): T {
   if (typeof value === 'string') return value.replaceAll('\0', '\uFFFD').toWellFormed() as T
-  if (Array.isArray(value)) return value.map(storableText) as T
+  if (Array.isArray(value)) return value.map(repaired) as T
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storableText(v)])) as T
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [repaired(k), repaired(v)])) as T
   }
   return value
 }

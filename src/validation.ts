@@ -5,7 +5,7 @@
 
 import { Ajv, type ValidateFunction } from 'ajv'
 import type { FastifySchemaCompiler } from 'fastify'
-import { unstorableReason } from './text.ts'
+import { unstorableTextIn } from './text.ts'
 
 /**
  * Strict by design: no type coercion ("1" is not a number, path ids are checked as digit strings), no silent
@@ -52,20 +52,6 @@ export function validationMessage(root: string, errors: readonly SchemaError[] |
     default:
       return `${path} ${e.message ?? 'is invalid'}`
   }
-}
-
-/** The first string in `data` no store can keep: where (an Ajv instancePath: '' for the value itself) and why. */
-function unstorableTextIn(data: unknown, path = ''): { at: string; message: string } | undefined {
-  if (typeof data === 'string') {
-    const message = unstorableReason(data)
-    return message === undefined ? undefined : { at: path, message }
-  }
-  if (typeof data !== 'object' || data === null) return undefined
-  for (const [key, value] of Object.entries(data)) {
-    const found = unstorableTextIn(value, `${path}/${key}`)
-    if (found !== undefined) return found
-  }
-  return undefined
 }
 
 /** A validator: true or false, with the reasons in `errors` afterwards (Ajv's and Fastify's convention). */
